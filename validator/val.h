@@ -1,0 +1,75 @@
+/*
+ * val.h - the chain of trust: from trust anchors down to an RRset.
+ *
+ * The validator never talks to the network.  It asks its caller for DNS
+ * messages through a fetch callback (probe/ provides one that queries a
+ * resolver with DO=1 CD=1; tests provide one that answers from zone files),
+ * and it is given the time.  Every DNSKEY and DS set is fetched and
+ * verified once per context (per run).
+ */
+#ifndef DP_VAL_H
+#define DP_VAL_H
+
+#include <stdint.h>
+#include <ldns/ldns.h>
+#include "dp_err.h"
+#include "dnssec.h"
+#include "anchors.h"
+
+/*
+ * Fetch callback: ask for (name, type, class IN) and return the whole
+ * response message in *out (malloced, the validator frees it with
+ * ldns_pkt_free).  Return DP_OK with a message (any rcode), or an error
+ * (DP_ETIMEOUT, DP_ENET, ...) with *out untouched; an error makes the
+ * lookup VAL_INDETERMINATE, never VAL_BOGUS.
+ */
+typedef int (*val_fetch_fn)(void *arg, const ldns_rdf *name, ldns_rr_type type,
+			    ldns_pkt **out);
+
+/* Trace callback: one line per query and validation step (for --trace).
+ * The line is borrowed, valid during the call only. */
+typedef void (*val_trace_fn)(void *arg, const char *line);
+
+typedef struct val_ctx val_ctx;
+
+/* New context.  anchors is borrowed and must outlive the context.
+ * Writes *out only on success. */
+int val_ctx_new(val_ctx **out, const val_anchors *anchors, int64_t now,
+		val_fetch_fn fetch, void *fetch_arg);
+void val_ctx_free(val_ctx *ctx);
+void val_ctx_set_trace(val_ctx *ctx, val_trace_fn fn, void *arg);
+void val_ctx_set_policy(val_ctx *ctx, const val_policy *pol);
+
+/* The result of one validated lookup. */
+typedef struct val_result {
+	val_status status;
+	val_ede ede;            /* VAL_EDE_NONE when secure/insecure */
+	char reason[512];       /* why bogus/indeterminate/insecure, or "" */
+	ldns_pkt_rcode rcode;   /* of the final answer */
+	int nxdomain;           /* the name does not exist (proved if secure) */
+	int nodata;             /* the name exists, not with this type */
+	int fetch_error;        /* dp_err of a failed fetch, else DP_OK */
+	ldns_rdf *qname;        /* the name asked */
+	ldns_rdf *final_name;   /* after CNAME/DNAME expansion */
+	ldns_rr_type qtype;
+	ldns_rr_list *rrset;    /* the answer RRset at final_name (may be empty) */
+	ldns_rr_list *rrsigs;   /* its RRSIGs */
+	ldns_rr_list *chain;    /* CNAME/DNAME records followed, in order */
+	ldns_rdf *zone;         /* zone the answer came from (signer), or NULL */
+} val_result;
+
+/* Resolve and validate (name, type).  Follows CNAME and DNAME (at most
+ * 8 steps).  *out is malloced; free with val_result_free.  Returns DP_OK
+ * whenever a verdict was reached (even bogus or indeterminate); an error
+ * only for DP_ENOMEM or DP_EINVAL. */
+int val_resolve(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
+		val_result **out);
+void val_result_free(val_result *r);
+
+/* Statistics for benchmarks and --trace. */
+typedef struct val_stats {
+	unsigned long fetches, cache_hits, sig_verifications;
+} val_stats;
+void val_ctx_stats(const val_ctx *ctx, val_stats *out);
+
+#endif
