@@ -1,0 +1,50 @@
+#!/bin/bash
+# The whole test suite: unit tests, then the lab, then the integration
+# tests inside it.  The lab is brought down on every exit path.
+#   tests/run-all.sh BUILD_DIR UNIT_TEST_PROGRAMS...
+set -u
+cd "$(dirname "$0")/.."
+build=$1; shift
+dp="$PWD/$build/daneprobe"
+total_p=0 total_f=0
+log=$(mktemp -d /tmp/daneprobe-test.XXXXXX)
+
+count() {   # count FILE: add the last "N passed, M failed" line of FILE
+	local line p f
+	line=$(grep -oE '[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)
+	if [ -z "$line" ]; then
+		p=0; f=1
+	else
+		p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed*}
+	fi
+	total_p=$((total_p + p)); total_f=$((total_f + f))
+}
+
+echo "== unit tests"
+tests/run-unit.sh "$@" | tee "$log/unit.txt"
+count "$log/unit.txt"
+
+echo "== lab"
+cleanup() { tests/lab/lab down >/dev/null 2>&1 || true; }
+trap cleanup EXIT INT TERM
+if ! tests/lab/lab up; then
+	echo "lab: up failed"
+	total_f=$((total_f + 1))
+else
+	for t in tests/integration/test_*.sh; do
+		[ -e "$t" ] || continue
+		echo "== $(basename "$t")"
+		timeout 900 bash "$t" "$dp" > "$log/$(basename "$t").txt" 2>&1
+		rc=$?
+		cat "$log/$(basename "$t").txt"
+		count "$log/$(basename "$t").txt"
+		if [ $rc -ne 0 ] && ! grep -qE '[0-9]+ passed, [1-9][0-9]* failed' "$log/$(basename "$t").txt"; then
+			echo "$(basename "$t"): exited $rc"
+			total_f=$((total_f + 1))
+		fi
+	done
+fi
+rm -rf "$log"
+echo "== total"
+echo "$total_p passed, $total_f failed"
+[ "$total_f" -eq 0 ]

@@ -1,0 +1,59 @@
+/* test_clock.c - --now parsing and the single time source. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+#include "../../probe/clock.h"
+
+static const struct { const char *in; int64_t want; } good[] = {
+	{ "@0", 0 },
+	{ "@1790000000", 1790000000 },
+	{ "1970-01-01", 0 },
+	{ "2026-10-11", 1791676800 },
+	{ "2026-11-23T10:00:00Z", 1795428000 },
+	{ "2026-11-23 10:00:00", 1795428000 },
+	{ "20261123100000", 1795428000 },
+	{ "2024-02-29T23:59:59Z", 1709251199 },
+	{ "2100-03-01", 4107542400 },
+};
+static const char *const bad[] = {
+	"", "now", "2026-13-01", "2026-02-30", "2025-02-29", "2026-11-23T25:00:00Z",
+	"2026-11-23T10:00:00+01:00", "@-5", "@12x", "1969-12-31", "2026-11-23T10:00",
+};
+
+static void test_parse(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int64_t t = -1;
+		if (dp_time_parse(good[i].in, &t) != 0 || t != good[i].want)
+			fail_msg("'%s' -> %lld, wanted %lld", good[i].in, (long long)t, (long long)good[i].want);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int64_t t;
+		if (dp_time_parse(bad[i], &t) == 0)
+			fail_msg("'%s' accepted as %lld", bad[i], (long long)t);
+	}
+}
+
+static void test_override_and_format(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_true(dp_now() > 1700000000);
+	dp_clock_set(1795428000);
+	assert_int_equal(dp_now(), 1795428000);
+	assert_string_equal(dp_time_fmt(dp_now(), buf, sizeof(buf)), "2026-11-23T10:00:00Z");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_override_and_format),
+	};
+	return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
+}

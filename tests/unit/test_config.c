@@ -1,0 +1,150 @@
+/* test_config.c - daneprobe.yaml loading: values, positions, and every
+ * error with its file:line:column. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <stdlib.h>
+#include <cmocka.h>
+#include "../../probe/config.h"
+
+static const char good[] =
+	"# gateway resolvers\n"
+	"resolvers:\n"
+	"  - name: primary\n"
+	"    address: 192.0.2.53        # ip or [ipv6], optional :port\n"
+	"    priority: 0\n"
+	"  - name: secondary\n"
+	"    address: \"[2001:db8::53]:5353\"\n"
+	"    priority: '10'\n"
+	"anchors:\n"
+	"  state_file: /var/lib/daneprobe/root.anchors\n"
+	"probe:\n"
+	"  timeout_ms: 1500\n"
+	"  names:\n"
+	"    secure: [ietf.org, example.com]\n"
+	"    nsec: example.com\n"
+	"dane:\n"
+	"  destinations: [ietf.org]\n"
+	"alert:\n"
+	"  webhook: https://alerts.example/hook\n";
+
+static void test_good_config(void **state)
+{
+	dp_config *cfg = NULL;
+	char err[256];
+	const char **v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(dp_config_parse("t.yaml", good, strlen(good), &cfg, err, sizeof(err)), DP_OK);
+	assert_int_equal(cfg->n_resolvers, 2);
+	assert_string_equal(cfg->resolvers[0].name, "primary");
+	assert_string_equal(cfg->resolvers[0].address, "192.0.2.53");
+	assert_int_equal(cfg->resolvers[0].priority, 0);
+	assert_string_equal(cfg->resolvers[1].address, "[2001:db8::53]:5353");
+	assert_int_equal(cfg->resolvers[1].priority, 10);
+	/* The priority scalar's bytes, for the byte-preserving rewrite. */
+	const dp_ynode *p0 = cfg->resolvers[0].priority_node;
+	assert_non_null(p0);
+	assert_int_equal(p0->end - p0->start, 1);
+	assert_memory_equal(cfg->text + p0->start, "0", 1);
+	assert_int_equal(p0->line, 5);
+	assert_int_equal(p0->col, 15);
+	const dp_ynode *p1 = cfg->resolvers[1].priority_node;
+	assert_memory_equal(cfg->text + p1->start, "'10'", 4);
+	assert_int_equal(cfg->probe_timeout_ms, 1500);
+	assert_string_equal(cfg->anchors_state_file, "/var/lib/daneprobe/root.anchors");
+	assert_string_equal(cfg->webhook, "https://alerts.example/hook");
+	assert_int_equal(cfg->n_destinations, 1);
+	assert_string_equal(cfg->destinations[0], "ietf.org");
+	n = dp_config_strings(cfg, "probe.names.secure", &v);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[1], "example.com");
+	free(v);
+	n = dp_config_strings(cfg, "probe.names.nsec", &v);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0], "example.com");
+	free(v);
+	assert_int_equal(dp_config_strings(cfg, "probe.names.missing", &v), 0);
+	assert_null(v);
+	assert_string_equal(dp_config_str(cfg, "probe.names.nsec", "x"), "example.com");
+	assert_string_equal(dp_config_str(cfg, "no.such", "def"), "def");
+	dp_config_free(cfg);
+}
+
+static void test_empty_config(void **state)
+{
+	dp_config *cfg = NULL;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(dp_config_parse("e.yaml", "", 0, &cfg, err, sizeof(err)), DP_OK);
+	assert_int_equal(cfg->n_resolvers, 0);
+	dp_config_free(cfg);
+	assert_int_equal(dp_config_parse("e.yaml", "# only a comment\n", 17, &cfg, err, sizeof(err)), DP_OK);
+	dp_config_free(cfg);
+}
+
+static const struct bad_case {
+	const char *text;
+	const char *error;   /* expected message, including file:line:col */
+} bad_cases[] = {
+	{ "resolvers:\n  - address: 192.0.2.1\n   priority: 0\n",
+	  "b.yaml:3:12: YAML syntax error: mapping values are not allowed in this context" },
+	{ "resolver:\n  - address: 192.0.2.1\n", "b.yaml:1:1: unknown key 'resolver' in the configuration" },
+	{ "resolvers:\n  - address: 192.0.2.1\n    priority: high\n",
+	  "b.yaml:3:15: 'priority' must be a whole number from 0 to 65535, not 'high'" },
+	{ "resolvers:\n  - address: 192.0.2.1\n    priority: -1\n",
+	  "b.yaml:3:15: 'priority' must be a whole number from 0 to 65535, not '-1'" },
+	{ "resolvers:\n  - name: x\n", "b.yaml:2:5: resolver 1 has no 'address'" },
+	{ "resolvers:\n  - address: mail.example.org\n",
+	  "b.yaml:2:14: 'mail.example.org' is not an IP address" },
+	{ "resolvers:\n  - address: 192.0.2.1\n    port: 53\n", "b.yaml:3:5: unknown key 'port' in a resolver" },
+	{ "resolvers: 192.0.2.1\n", "b.yaml:1:12: 'resolvers' must be a list" },
+	{ "a: &x [1]\n", "b.yaml:1:4: YAML anchors and tags are not allowed here" },
+	{ "probe:\n  timeout_ms: 5\n", "b.yaml:2:15: 'probe.timeout_ms' must be a whole number from 10 to 600000, not '5'" },
+	{ "dane:\n  destinations: [a]\ndane:\n  destinations: [b]\n", "b.yaml:3:1: duplicate key 'dane'" },
+	{ "- a\n- b\n", "b.yaml:1:1: the configuration must be a mapping (key: value)" },
+	{ "probe:\n  names: [a]\n", "b.yaml:2:10: 'probe.names' must be a mapping" },
+	{ "key: \"unterminated\n", "b.yaml:2:1: YAML syntax error: found unexpected end of stream while scanning a quoted scalar" },
+};
+
+static void test_bad_configs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		dp_config *cfg = NULL;
+		char err[512];
+		int rc = dp_config_parse("b.yaml", bad_cases[i].text, strlen(bad_cases[i].text),
+					 &cfg, err, sizeof(err));
+		if (rc != DP_ECONFIG || strncmp(err, bad_cases[i].error, strlen(bad_cases[i].error)) != 0)
+			fail_msg("case %zu: rc=%d err='%s', wanted '%s'", i, rc, err, bad_cases[i].error);
+		assert_null(cfg);
+	}
+}
+
+static void test_nul_byte_and_missing_file(void **state)
+{
+	dp_config *cfg = NULL;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(dp_config_parse("n.yaml", "a: b\0c", 6, &cfg, err, sizeof(err)), DP_ECONFIG);
+	assert_non_null(strstr(err, "NUL byte"));
+	assert_int_equal(dp_config_load("/nonexistent/daneprobe.yaml", &cfg, err, sizeof(err)), DP_ENOTFOUND);
+	assert_non_null(strstr(err, "/nonexistent/daneprobe.yaml"));
+	assert_null(cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_good_config),
+		cmocka_unit_test(test_empty_config),
+		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_nul_byte_and_missing_file),
+	};
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
