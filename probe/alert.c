@@ -1,0 +1,306 @@
+/*
+ * alert.c - webhook on status change, state file, Prometheus text file.
+ *
+ * Failure policy: an alert that could not be delivered leaves the state
+ * file as it was, so the change is still "new" on the next run and the
+ * alert is tried again; nothing here ever blocks longer than
+ * (retries + 1) * timeout plus the backoff.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <pthread.h>
+#include <strings.h>
+#include <curl/curl.h>
+#include "alert.h"
+#include "rewrite.h"
+
+static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- state ---- */
+
+void dp_alert_state_read(const char *state_path, char *buf, size_t len)
+{
+	char *text = NULL, *p;
+	size_t n;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	if (state_path == NULL || dp_read_file(state_path, &text, &n, NULL, 0) != DP_OK)
+		return;
+	/* One line "status=WORD"; anything else is treated as no state. */
+	p = strstr(text, "status=");
+	if (p != NULL && (p == text || p[-1] == '\n')) {
+		p += 7;
+		size_t k = 0;
+		while (p[k] && islower((unsigned char)p[k]) && k + 1 < len)
+			k++;
+		if (k > 0 && (p[k] == '\n' || p[k] == '\0')) {
+			memcpy(buf, p, k);
+			buf[k] = '\0';
+		}
+	}
+	free(text);
+}
+
+int dp_alert_state_write(const char *state_path, const char *status, char *err, size_t errlen)
+{
+	char text[128];
+	int n = snprintf(text, sizeof(text),
+			 "# daneprobe check: last status (alerts fire when it changes)\nstatus=%s\n", status);
+
+	return dp_atomic_write(state_path, text, (size_t)n, 0, err, errlen);
+}
+
+int dp_alert_should_post(const char *previous, const char *current)
+{
+	if (previous == NULL || previous[0] == '\0')
+		return strcmp(current, "ok") != 0;
+	return strcmp(previous, current) != 0;
+}
+
+/* ---- webhook ---- */
+
+static size_t discard(char *p, size_t size, size_t n, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return size * n;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void curl_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int dp_webhook_post(const char *url, const char *body, const dp_webhook_opts *o,
+		    char *err, size_t errlen)
+{
+	int timeout = o && o->timeout_ms > 0 ? o->timeout_ms : 5000;
+	int retries = o && o->retries >= 0 ? o->retries : 2;
+	int backoff = o && o->backoff_ms > 0 ? o->backoff_ms : 500;
+	struct curl_slist *hdr = NULL;
+	int rc = DP_ENET;
+
+	if (url == NULL || body == NULL)
+		return DP_EINVAL;
+	if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
+		errf(err, errlen, "webhook %s: only http:// and https:// URLs are allowed", url);
+		return DP_EINVAL;
+	}
+	pthread_once(&curl_once, curl_init_once);
+	hdr = curl_slist_append(NULL, "Content-Type: application/json");
+	for (int attempt = 0; attempt <= retries; attempt++) {
+		CURL *c = curl_easy_init();
+		long status = 0;
+		CURLcode cc;
+
+		if (c == NULL) {
+			rc = DP_ENOMEM;
+			break;
+		}
+		if (attempt > 0)
+			sleep_ms(backoff * attempt);
+		curl_easy_setopt(c, CURLOPT_URL, url);
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)timeout);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		curl_easy_setopt(c, CURLOPT_USERAGENT, "daneprobe");
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+		cc = curl_easy_perform(c);
+		if (cc == CURLE_OK)
+			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_cleanup(c);
+		if (cc == CURLE_OK && status >= 200 && status < 300) {
+			rc = DP_OK;
+			break;
+		}
+		if (cc != CURLE_OK) {
+			rc = cc == CURLE_OPERATION_TIMEDOUT ? DP_ETIMEOUT : DP_ENET;
+			errf(err, errlen, "webhook %s: %s (attempt %d of %d)", url,
+			     curl_easy_strerror(cc), attempt + 1, retries + 1);
+		} else {
+			rc = DP_EPROTO;
+			errf(err, errlen, "webhook %s: HTTP status %ld (attempt %d of %d)", url,
+			     status, attempt + 1, retries + 1);
+			/* A 4xx will not get better by asking again. */
+			if (status < 500)
+				break;
+		}
+	}
+	curl_slist_free_all(hdr);
+	return rc;
+}
+
+int dp_alert_run(const char *state_path, const char *status, const char *url,
+		 const char *body, const dp_webhook_opts *o, int *posted,
+		 char *err, size_t errlen)
+{
+	char prev[32];
+	int rc;
+
+	if (posted != NULL)
+		*posted = 0;
+	dp_alert_state_read(state_path, prev, sizeof(prev));
+	if (strcmp(prev, status) == 0)
+		return DP_OK;
+	if (url != NULL && dp_alert_should_post(prev, status)) {
+		rc = dp_webhook_post(url, body, o, err, errlen);
+		if (rc != DP_OK)
+			return rc;
+		if (posted != NULL)
+			*posted = 1;
+	}
+	if (state_path == NULL)
+		return DP_OK;
+	return dp_alert_state_write(state_path, status, err, errlen);
+}
+
+/* ---- Prometheus ---- */
+
+struct dp_prom {
+	char *p;
+	size_t len, cap;
+	int failed;
+};
+
+int dp_prom_new(dp_prom **out)
+{
+	dp_prom *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return DP_ENOMEM;
+	*out = p;
+	return DP_OK;
+}
+
+void dp_prom_free(dp_prom *p)
+{
+	if (p == NULL)
+		return;
+	free(p->p);
+	free(p);
+}
+
+static void prom_add(dp_prom *p, const char *s, size_t n)
+{
+	if (p->failed)
+		return;
+	if (p->len + n + 1 > p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 1024;
+		while (cap < p->len + n + 1)
+			cap *= 2;
+		char *np = realloc(p->p, cap);
+		if (np == NULL) {
+			p->failed = 1;
+			return;
+		}
+		p->p = np;
+		p->cap = cap;
+	}
+	memcpy(p->p + p->len, s, n);
+	p->len += n;
+	p->p[p->len] = '\0';
+}
+
+static void prom_str(dp_prom *p, const char *s)
+{
+	prom_add(p, s, strlen(s));
+}
+
+void dp_prom_family(dp_prom *p, const char *name, const char *help)
+{
+	prom_str(p, "# HELP ");
+	prom_str(p, name);
+	prom_str(p, " ");
+	/* HELP text escapes only backslash and newline. */
+	for (const char *c = help; *c; c++) {
+		if (*c == '\\')
+			prom_str(p, "\\\\");
+		else if (*c == '\n')
+			prom_str(p, "\\n");
+		else
+			prom_add(p, c, 1);
+	}
+	prom_str(p, "\n# TYPE ");
+	prom_str(p, name);
+	prom_str(p, " gauge\n");
+}
+
+void dp_prom_sample(dp_prom *p, const char *name, const char *const *labels,
+		    size_t n_pairs, double value)
+{
+	char num[64];
+
+	prom_str(p, name);
+	if (n_pairs > 0) {
+		prom_str(p, "{");
+		for (size_t i = 0; i < n_pairs; i++) {
+			prom_str(p, i ? "," : "");
+			prom_str(p, labels[2 * i]);
+			prom_str(p, "=\"");
+			for (const char *c = labels[2 * i + 1] ? labels[2 * i + 1] : ""; *c; c++) {
+				if (*c == '\\')
+					prom_str(p, "\\\\");
+				else if (*c == '"')
+					prom_str(p, "\\\"");
+				else if (*c == '\n')
+					prom_str(p, "\\n");
+				else
+					prom_add(p, c, 1);
+			}
+			prom_str(p, "\"");
+		}
+		prom_str(p, "}");
+	}
+	if (value == (double)(long long)value)
+		snprintf(num, sizeof(num), " %lld\n", (long long)value);
+	else
+		snprintf(num, sizeof(num), " %.6g\n", value);
+	prom_str(p, num);
+}
+
+const char *dp_prom_text(const dp_prom *p, size_t *len)
+{
+	if (p->failed)
+		return NULL;
+	if (len != NULL)
+		*len = p->len;
+	return p->p ? p->p : "";
+}
+
+int dp_prom_write(const dp_prom *p, const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	const char *t = dp_prom_text(p, &len);
+
+	if (t == NULL)
+		return DP_ENOMEM;
+	return dp_atomic_write(path, t, len, 0, err, errlen);
+}
