@@ -1,0 +1,161 @@
+/*
+ * status.c - verdict names, reasons, the default policy, and the small
+ * helpers that format records for reasons.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "dnssec.h"
+#include "dnssec_int.h"
+
+const char *val_status_str(val_status s)
+{
+	switch (s) {
+	case VAL_SECURE:        return "secure";
+	case VAL_INSECURE:      return "insecure";
+	case VAL_BOGUS:         return "bogus";
+	case VAL_INDETERMINATE: return "indeterminate";
+	}
+	return "indeterminate";
+}
+
+void val_why_set(val_why *why, val_ede ede, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why == NULL)
+		return;
+	why->ede = ede;
+	va_start(ap, fmt);
+	vsnprintf(why->text, sizeof(why->text), fmt, ap);
+	va_end(ap);
+}
+
+void val_policy_default(val_policy *p)
+{
+	if (p == NULL)
+		return;
+	/* RFC 9276 section 3.2 leaves the limit to the validator; 150 is
+	 * what unbound 1.17 and later apply whatever the key size. */
+	p->nsec3_max_iterations = 150;
+	/* A probe runs on hosts whose clocks drift a little; five minutes
+	 * forgives that without hiding a signature that really expired. */
+	p->skew_seconds = 300;
+}
+
+uint32_t val_rdf_uint(const ldns_rr *rr, size_t idx, size_t size, int *ok)
+{
+	const ldns_rdf *rdf;
+	const uint8_t *d;
+
+	if (rr == NULL || idx >= ldns_rr_rd_count(rr) ||
+	    (rdf = ldns_rr_rdf(rr, idx)) == NULL || ldns_rdf_size(rdf) != size) {
+		*ok = 0;
+		return 0;
+	}
+	d = ldns_rdf_data(rdf);
+	switch (size) {
+	case 1: return d[0];
+	case 2: return (uint32_t)d[0] << 8 | d[1];
+	case 4: return (uint32_t)d[0] << 24 | (uint32_t)d[1] << 16 |
+		       (uint32_t)d[2] << 8 | d[3];
+	}
+	*ok = 0;
+	return 0;
+}
+
+size_t val_dnskey_rdata(const ldns_rr *dnskey, uint8_t *buf, size_t cap)
+{
+	const ldns_rdf *key;
+	int ok = 1;
+	uint32_t flags, proto, alg;
+	size_t klen;
+
+	if (dnskey == NULL || ldns_rr_rd_count(dnskey) != 4)
+		return 0;
+	flags = val_rdf_uint(dnskey, 0, 2, &ok);
+	proto = val_rdf_uint(dnskey, 1, 1, &ok);
+	alg = val_rdf_uint(dnskey, 2, 1, &ok);
+	key = ldns_rr_rdf(dnskey, 3);
+	if (!ok || key == NULL)
+		return 0;
+	klen = ldns_rdf_size(key);
+	if (klen > cap || cap - klen < 4)
+		return 0;
+	buf[0] = (uint8_t)(flags >> 8);
+	buf[1] = (uint8_t)flags;
+	buf[2] = (uint8_t)proto;
+	buf[3] = (uint8_t)alg;
+	memcpy(buf + 4, ldns_rdf_data(key), klen);
+	return klen + 4;
+}
+
+int val_dnskey_flags(const ldns_rr *dnskey)
+{
+	int ok = 1;
+	uint32_t f = val_rdf_uint(dnskey, 0, 2, &ok);
+
+	return ok ? (int)f : -1;
+}
+
+uint8_t val_dnskey_alg(const ldns_rr *dnskey)
+{
+	int ok = 1;
+	uint32_t a = val_rdf_uint(dnskey, 2, 1, &ok);
+
+	return ok ? (uint8_t)a : 0;
+}
+
+void val_name_str(const ldns_rdf *name, char *buf, size_t len)
+{
+	char *s;
+	size_t n;
+
+	if (len == 0)
+		return;
+	if (name == NULL || (s = ldns_rdf2str(name)) == NULL) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	n = strlen(s);
+	if (n > 1 && s[n - 1] == '.')
+		s[n - 1] = '\0';
+	snprintf(buf, len, "%s", s);
+	free(s);
+}
+
+void val_type_str(ldns_rr_type type, char *buf, size_t len)
+{
+	char *s = ldns_rr_type2str(type);
+
+	snprintf(buf, len, "%s", s ? s : "?");
+	free(s);
+}
+
+void val_time_str(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL) {
+		snprintf(buf, len, "%lld", (long long)t);
+		return;
+	}
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int64_t val_serial_abs(uint32_t ts, int64_t now)
+{
+	/* RFC 1982: the distance is the signed 32-bit difference. */
+	return now + (int32_t)(ts - (uint32_t)now);
+}
+
+int val_name_under(const ldns_rdf *name, const ldns_rdf *zone)
+{
+	if (name == NULL || zone == NULL)
+		return 0;
+	return ldns_dname_compare(name, zone) == 0 ||
+	       ldns_dname_is_subdomain(name, zone);
+}
