@@ -1,0 +1,742 @@
+/*
+ * statefile.c - reading and writing the RFC 5011 state file (statefile.h).
+ *
+ * Format (version 1), one fact per line, ';' starts a comment:
+ *
+ *   version 1
+ *   trust-point .
+ *   last-success 1790000000
+ *   last-attempt 1790000000
+ *   next-probe 1790043200
+ *   high-water 1790000000
+ *   ttl 172800
+ *   sig-expiry 1791000000
+ *   key TAG ALG STATE FIRST-SEEN LAST-CHANGE SEEN MISSING dnskey FLAGS PROTO ALG KEY
+ *   key TAG ALG STATE FIRST-SEEN LAST-CHANGE SEEN MISSING ds TAG ALG DIGESTTYPE DIGEST
+ *   end
+ *
+ * The parser trusts nothing: every number is range-checked, every key's
+ * tag and algorithm must match its record, and the "end" line must be
+ * there (a file cut short by a crash or a full disk has none).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include "statefile.h"
+
+#define SF_MAX_LINE 8192
+#define SF_MAX_TIME ((int64_t)1 << 40)
+
+/* ---- formatting ---- */
+
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+	int oom;
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (b->oom)
+		return;
+	for (;;) {
+		size_t room = b->cap - b->len;
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = 1;
+			return;
+		}
+		if ((size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		char *np = realloc(b->p, b->cap * 2 + (size_t)n + 1);
+		if (np == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = np;
+		b->cap = b->cap * 2 + (size_t)n + 1;
+	}
+}
+
+/* UTC date of t for comments; the parser ignores it. */
+static const char *fmt_date(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "never");
+	return buf;
+}
+
+/* The rdata of rr as zone-file text (malloced), or NULL. */
+static char *rdata_str(const ldns_rr *rr)
+{
+	ldns_buffer *buf = ldns_buffer_new(1024);
+	char *s = NULL;
+
+	if (buf == NULL)
+		return NULL;
+	for (size_t i = 0; i < ldns_rr_rd_count(rr); i++) {
+		if (i > 0)
+			ldns_buffer_printf(buf, " ");
+		if (ldns_rdf2buffer_str(buf, ldns_rr_rdf(rr, i)) != LDNS_STATUS_OK)
+			goto out;
+	}
+	s = ldns_buffer_export2str(buf);
+out:
+	ldns_buffer_free(buf);
+	return s;
+}
+
+static void format_key(sbuf *b, const rfc5011_key *k)
+{
+	const ldns_rr *rr = k->dnskey != NULL ? k->dnskey : k->ds;
+	char d1[32], d2[32];
+	char *rd;
+
+	if (rr == NULL)
+		return;
+	rd = rdata_str(rr);
+	if (rd == NULL) {
+		b->oom = 1;
+		return;
+	}
+	sb_printf(b, "; key %u (algorithm %u): %s since %s, first seen %s\n", k->tag, k->alg,
+		  rfc5011_state_str(k->state), fmt_date(k->last_change, d1, sizeof(d1)),
+		  fmt_date(k->first_seen, d2, sizeof(d2)));
+	sb_printf(b, "key %u %u %s %lld %lld %u %u %s %s\n", k->tag, k->alg,
+		  rfc5011_state_str(k->state), (long long)k->first_seen,
+		  (long long)k->last_change, k->seen_count, k->missing_count,
+		  k->dnskey != NULL ? "dnskey" : "ds", rd);
+	free(rd);
+}
+
+int statefile_format(const rfc5011_tp *tp, int64_t now, char **out, size_t *len)
+{
+	sbuf b = { NULL, 0, 0, 0 };
+	char d[32];
+	char *zone;
+
+	if (tp == NULL || out == NULL)
+		return DP_EINVAL;
+	zone = ldns_rdf2str(tp->zone);
+	b.cap = 4096;
+	b.p = malloc(b.cap);
+	if (zone == NULL || b.p == NULL) {
+		free(zone);
+		free(b.p);
+		return DP_ENOMEM;
+	}
+	sb_printf(&b, "; daneprobe RFC 5011 trust anchor state, written %s\n", fmt_date(now, d, sizeof(d)));
+	sb_printf(&b, "; Times are seconds since 1970 (UTC).  Edit only with daneprobe stopped.\n");
+	sb_printf(&b, "version 1\ntrust-point %s\n", zone);
+	sb_printf(&b, "last-success %lld ; %s\n", (long long)tp->last_success,
+		  fmt_date(tp->last_success, d, sizeof(d)));
+	sb_printf(&b, "last-attempt %lld ; %s\n", (long long)tp->last_attempt,
+		  fmt_date(tp->last_attempt, d, sizeof(d)));
+	sb_printf(&b, "next-probe %lld ; %s\n", (long long)tp->next_probe,
+		  fmt_date(tp->next_probe, d, sizeof(d)));
+	sb_printf(&b, "high-water %lld\n", (long long)tp->high_water);
+	sb_printf(&b, "ttl %u\n", tp->ttl);
+	sb_printf(&b, "sig-expiry %lld ; %s\n", (long long)tp->sig_expiry,
+		  fmt_date(tp->sig_expiry, d, sizeof(d)));
+	for (size_t i = 0; i < tp->n_keys; i++)
+		format_key(&b, &tp->keys[i]);
+	sb_printf(&b, "end\n");
+	free(zone);
+	if (b.oom) {
+		free(b.p);
+		return DP_ENOMEM;
+	}
+	*out = b.p;
+	if (len != NULL)
+		*len = b.len;
+	return DP_OK;
+}
+
+/* ---- parsing ---- */
+
+typedef struct sf_parser {
+	rfc5011_tp *tp;
+	size_t line;
+	int have_version, have_end;
+	unsigned have_fields;
+	char *err;
+	size_t errlen;
+} sf_parser;
+
+static int perr(sf_parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int perr(sf_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(p->err, p->errlen, "line %zu: ", p->line);
+
+	if (n >= 0 && (size_t)n < p->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	return DP_EPARSE;
+}
+
+/* A decimal number of digits only, at most max. */
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (s == NULL || *s == '\0' || strlen(s) > 20)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (max - (uint64_t)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_time(sf_parser *p, const char *s, int64_t *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, (uint64_t)SF_MAX_TIME, &v) != 0)
+		return perr(p, "bad time '%s' (seconds since 1970 expected)", s ? s : "");
+	*out = (int64_t)v;
+	return DP_OK;
+}
+
+/* Split line in place into at most max tokens; the last token keeps the
+ * rest of the line when rest is set.  Returns the count. */
+static size_t split(char *line, char **tok, size_t max, int rest)
+{
+	size_t n = 0;
+	char *s = line;
+
+	while (n < max) {
+		while (*s == ' ' || *s == '\t' || *s == '\r')
+			s++;
+		if (*s == '\0')
+			break;
+		tok[n++] = s;
+		if (rest && n == max)
+			break;
+		while (*s != '\0' && *s != ' ' && *s != '\t' && *s != '\r')
+			s++;
+		if (*s != '\0')
+			*s++ = '\0';
+	}
+	return n;
+}
+
+static int parse_record(sf_parser *p, const char *kind, const char *rdata, ldns_rr **out)
+{
+	char *zone = ldns_rdf2str(p->tp->zone);
+	char *text;
+	ldns_rr *rr = NULL;
+	ldns_rr_type want = strcmp(kind, "dnskey") == 0 ? LDNS_RR_TYPE_DNSKEY : LDNS_RR_TYPE_DS;
+	ldns_status st;
+	int n;
+
+	if (zone == NULL)
+		return DP_ENOMEM;
+	n = asprintf(&text, "%s 0 IN %s %s", zone, want == LDNS_RR_TYPE_DS ? "DS" : "DNSKEY", rdata);
+	free(zone);
+	if (n < 0)
+		return DP_ENOMEM;
+	st = ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL);
+	free(text);
+	if (st != LDNS_STATUS_OK)
+		return perr(p, "bad %s record: %s", kind, ldns_get_errorstr_by_id(st));
+	if (ldns_rr_get_type(rr) != want || ldns_rr_rd_count(rr) != 4 ||
+	    ldns_dname_compare(ldns_rr_owner(rr), p->tp->zone) != 0) {
+		ldns_rr_free(rr);
+		return perr(p, "bad %s record", kind);
+	}
+	*out = rr;
+	return DP_OK;
+}
+
+static int parse_key(sf_parser *p, char *rest)
+{
+	char *t[10];
+	uint64_t tag, alg, seen, miss, rtag, ralg;
+	int st, rc;
+	rfc5011_key k;
+	ldns_rr *rr = NULL;
+
+	memset(&k, 0, sizeof(k));
+	if (p->tp->n_keys >= RFC5011_MAX_KEYS)
+		return perr(p, "more than %d keys", RFC5011_MAX_KEYS);
+	if (split(rest, t, 9, 1) != 9)
+		return perr(p, "key line needs: TAG ALG STATE FIRST-SEEN LAST-CHANGE SEEN MISSING dnskey|ds RDATA");
+	if (parse_u64(t[0], 65535, &tag) != 0 || parse_u64(t[1], 255, &alg) != 0)
+		return perr(p, "bad key tag or algorithm");
+	if ((st = rfc5011_state_parse(t[2])) < 0)
+		return perr(p, "unknown key state '%s'", t[2]);
+	if ((rc = parse_time(p, t[3], &k.first_seen)) != DP_OK ||
+	    (rc = parse_time(p, t[4], &k.last_change)) != DP_OK)
+		return rc;
+	if (parse_u64(t[5], UINT32_MAX, &seen) != 0 || parse_u64(t[6], UINT32_MAX, &miss) != 0)
+		return perr(p, "bad seen/missing count");
+	if (strcmp(t[7], "dnskey") != 0 && strcmp(t[7], "ds") != 0)
+		return perr(p, "expected 'dnskey' or 'ds', not '%s'", t[7]);
+	if ((rc = parse_record(p, t[7], t[8], &rr)) != DP_OK)
+		return rc;
+	if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_DNSKEY) {
+		rtag = ldns_calc_keytag(rr);
+		ralg = ldns_rdf2native_int8(ldns_rr_rdf(rr, 2));
+		k.dnskey = rr;
+	} else {
+		rtag = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		ralg = ldns_rdf2native_int8(ldns_rr_rdf(rr, 1));
+		k.ds = rr;
+	}
+	if (rtag != tag || ralg != alg) {
+		ldns_rr_free(rr);
+		return perr(p, "key tag %llu/algorithm %llu do not match the record (%llu/%llu)",
+			    (unsigned long long)tag, (unsigned long long)alg,
+			    (unsigned long long)rtag, (unsigned long long)ralg);
+	}
+	if (k.ds != NULL && st != RFC5011_VALID && st != RFC5011_MISSING) {
+		ldns_rr_free(rr);
+		return perr(p, "a key known only by its DS must be valid or missing");
+	}
+	k.tag = (uint16_t)tag;
+	k.alg = (uint8_t)alg;
+	k.state = (rfc5011_state)st;
+	k.seen_count = (uint32_t)seen;
+	k.missing_count = (uint32_t)miss;
+	rfc5011_key *nk = realloc(p->tp->keys, (p->tp->n_keys + 1) * sizeof(*nk));
+	if (nk == NULL) {
+		ldns_rr_free(rr);
+		return DP_ENOMEM;
+	}
+	p->tp->keys = nk;
+	nk[p->tp->n_keys++] = k;
+	return DP_OK;
+}
+
+static const char *const sf_fields[] = {
+	"last-success", "last-attempt", "next-probe", "high-water", "ttl", "sig-expiry"
+};
+
+static int parse_field(sf_parser *p, size_t i, const char *val)
+{
+	rfc5011_tp *tp = p->tp;
+	int64_t *dst[] = { &tp->last_success, &tp->last_attempt, &tp->next_probe,
+			   &tp->high_water, NULL, &tp->sig_expiry };
+	uint64_t v;
+
+	if (p->have_fields & (1u << i))
+		return perr(p, "'%s' given twice", sf_fields[i]);
+	p->have_fields |= 1u << i;
+	if (dst[i] != NULL)
+		return parse_time(p, val, dst[i]);
+	if (parse_u64(val, UINT32_MAX, &v) != 0)
+		return perr(p, "bad ttl '%s'", val ? val : "");
+	tp->ttl = (uint32_t)v;
+	return DP_OK;
+}
+
+static int parse_trust_point(sf_parser *p, const char *name)
+{
+	ldns_rdf *zone = NULL;
+	int rc;
+
+	if (p->tp != NULL)
+		return perr(p, "second trust-point (one per file)");
+	if (name == NULL || ldns_str2rdf_dname(&zone, name) != LDNS_STATUS_OK)
+		return perr(p, "bad trust-point name");
+	rc = rfc5011_tp_new(zone, &p->tp);
+	ldns_rdf_deep_free(zone);
+	return rc;
+}
+
+static int parse_line(sf_parser *p, char *line)
+{
+	char *t[3];
+	size_t n;
+	char *semi = strchr(line, ';');
+
+	if (semi != NULL)
+		*semi = '\0';
+	n = split(line, t, 2, 1);
+	if (n == 0)
+		return DP_OK;
+	if (n == 2) {
+		/* the rest of the line keeps its trailing blanks */
+		char *e = t[1] + strlen(t[1]);
+		while (e > t[1] && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+			*--e = '\0';
+	}
+	if (p->have_end)
+		return perr(p, "text after 'end'");
+	if (!p->have_version) {
+		if (strcmp(t[0], "version") != 0 || n != 2)
+			return perr(p, "the file must start with 'version 1'");
+		if (strcmp(t[1], "1") != 0)
+			return perr(p, "unsupported state file version '%s'", t[1]);
+		p->have_version = 1;
+		return DP_OK;
+	}
+	if (p->tp == NULL && strcmp(t[0], "trust-point") != 0)
+		return perr(p, "'trust-point' must follow 'version'");
+	if (strcmp(t[0], "trust-point") == 0)
+		return n == 2 ? parse_trust_point(p, t[1]) : perr(p, "trust-point needs a name");
+	if (strcmp(t[0], "end") == 0 && n == 1) {
+		p->have_end = 1;
+		return DP_OK;
+	}
+	if (strcmp(t[0], "key") == 0 && n == 2)
+		return parse_key(p, t[1]);
+	for (size_t i = 0; i < sizeof(sf_fields) / sizeof(sf_fields[0]); i++) {
+		if (strcmp(t[0], sf_fields[i]) != 0)
+			continue;
+		if (n != 2 || strpbrk(t[1], " \t") != NULL)
+			return perr(p, "'%s' takes one value", sf_fields[i]);
+		return parse_field(p, i, t[1]);
+	}
+	return perr(p, "unknown line '%.40s'", t[0]);
+}
+
+int statefile_parse(const char *text, size_t len, rfc5011_tp **out, char *err, size_t errlen)
+{
+	sf_parser p;
+	char *buf, *line, *next;
+	int rc = DP_OK;
+	char dummy[8];
+
+	memset(&p, 0, sizeof(p));
+	p.err = err != NULL && errlen > 0 ? err : dummy;
+	p.errlen = err != NULL && errlen > 0 ? errlen : sizeof(dummy);
+	p.err[0] = '\0';
+	if (text == NULL || out == NULL)
+		return DP_EINVAL;
+	if (len > STATEFILE_MAX_SIZE)
+		return perr(&p, "state file larger than %d bytes", STATEFILE_MAX_SIZE);
+	if (memchr(text, '\0', len) != NULL)
+		return perr(&p, "NUL byte in the state file");
+	if ((buf = malloc(len + 1)) == NULL)
+		return DP_ENOMEM;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	for (line = buf; rc == DP_OK && line != NULL && *line != '\0'; line = next) {
+		p.line++;
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		if (strlen(line) > SF_MAX_LINE)
+			rc = perr(&p, "line longer than %d bytes", SF_MAX_LINE);
+		else
+			rc = parse_line(&p, line);
+	}
+	free(buf);
+	if (rc == DP_OK && !p.have_end) {
+		p.line++;
+		rc = perr(&p, "no 'end' line: the file is truncated");
+	}
+	if (rc == DP_OK && p.tp->n_keys == 0)
+		rc = perr(&p, "no key in the state file");
+	if (rc != DP_OK) {
+		rfc5011_tp_free(p.tp);
+		return rc;
+	}
+	*out = p.tp;
+	return DP_OK;
+}
+
+/* ---- writing ---- */
+
+static int ioerr(char *err, size_t errlen, const char *step, const char *path, int e)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "cannot %s %s: %s (the old state file is kept)", step, path,
+			 strerror(e));
+	return DP_EIO;
+}
+
+static int write_all(const statefile_io *io, int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = io != NULL && io->write != NULL ? io->write(io->arg, fd, p, n)
+							   : write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* fsync the directory that holds path, so the rename itself is durable. */
+static int sync_dir(const char *path)
+{
+	char *dir = strdup(path);
+	char *slash;
+	int fd, rc;
+
+	if (dir == NULL)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
+		   const statefile_io *io, char *err, size_t errlen)
+{
+	char *text = NULL, *tmp = NULL;
+	size_t len = 0;
+	int fd = -1, rc, e;
+
+	if (path == NULL || tp == NULL)
+		return DP_EINVAL;
+	if ((rc = statefile_format(tp, now, &text, &len)) != DP_OK)
+		return rc;
+	if (asprintf(&tmp, "%s.tmp", path) < 0) {
+		free(text);
+		return DP_ENOMEM;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = ioerr(err, errlen, "create", tmp, errno);
+		goto out;
+	}
+	if (write_all(io, fd, text, len) != 0) {
+		rc = ioerr(err, errlen, "write", tmp, errno);
+		goto fail;
+	}
+	if (fsync(fd) != 0) {
+		rc = ioerr(err, errlen, "fsync", tmp, errno);
+		goto fail;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = ioerr(err, errlen, "close", tmp, errno);
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		rc = ioerr(err, errlen, "rename to", path, errno);
+		goto fail;
+	}
+	/* The new file is in place; a failed directory fsync only means the
+	 * rename might not survive a power loss, which the old file covers. */
+	if (sync_dir(path) != 0) {
+		e = errno;
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "state file %s written, but the directory fsync failed: %s",
+				 path, strerror(e));
+	}
+	rc = DP_OK;
+	goto out;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	errno = e;
+out:
+	free(text);
+	free(tmp);
+	return rc;
+}
+
+int statefile_lock(const char *path, int *fd_out, char *err, size_t errlen)
+{
+	char *lp = NULL;
+	int fd, e;
+
+	if (path == NULL || fd_out == NULL)
+		return DP_EINVAL;
+	if (asprintf(&lp, "%s.lock", path) < 0)
+		return DP_ENOMEM;
+	fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		e = errno;
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, "cannot open lock file %s: %s", lp, strerror(e));
+		free(lp);
+		return DP_EIO;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		e = errno;
+		if (err != NULL && errlen > 0)
+			snprintf(err, errlen, e == EWOULDBLOCK
+				 ? "%s is held by another daneprobe: try again later"
+				 : "cannot lock %s: %s", lp, strerror(e));
+		free(lp);
+		close(fd);
+		return e == EWOULDBLOCK ? DP_ELOCKED : DP_EIO;
+	}
+	free(lp);
+	*fd_out = fd;
+	return DP_OK;
+}
+
+void statefile_unlock(int fd)
+{
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+}
+
+/* ---- reading ---- */
+
+/* Whole file, NUL-terminated, at most STATEFILE_MAX_SIZE bytes. */
+static int read_file(const char *path, char **out, size_t *len, int *eno)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		*eno = errno;
+		return DP_EIO;
+	}
+	buf = malloc(STATEFILE_MAX_SIZE + 2);
+	if (buf == NULL) {
+		fclose(f);
+		return DP_ENOMEM;
+	}
+	n = fread(buf, 1, STATEFILE_MAX_SIZE + 1, f);
+	*eno = ferror(f) ? EIO : 0;
+	fclose(f);
+	if (*eno != 0 || n > STATEFILE_MAX_SIZE) {
+		free(buf);
+		if (*eno == 0)
+			*eno = EFBIG;
+		return DP_EIO;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return DP_OK;
+}
+
+int statefile_builtin(const char *ds_path, int64_t now, rfc5011_tp **out, char *err, size_t errlen)
+{
+	char *text = NULL, *line, *next;
+	size_t len, lineno = 0;
+	rfc5011_tp *tp = NULL;
+	ldns_rdf *root = NULL;
+	int rc, eno = 0;
+
+	if ((rc = read_file(ds_path, &text, &len, &eno)) != DP_OK) {
+		snprintf(err, errlen, "cannot read built-in anchors %s: %s", ds_path,
+			 rc == DP_ENOMEM ? "out of memory" : strerror(eno));
+		return rc;
+	}
+	if ((root = ldns_dname_new_frm_str(".")) == NULL || rfc5011_tp_new(root, &tp) != DP_OK) {
+		rc = DP_ENOMEM;
+		goto out;
+	}
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		ldns_rr *rr = NULL;
+		size_t skip;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		skip = strspn(line, " \t\r");
+		if (line[skip] == '\0' || line[skip] == ';' || line[skip] == '#')
+			continue;
+		if (ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL) != LDNS_STATUS_OK ||
+		    ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS || rfc5011_add_ds(tp, rr, now) != DP_OK) {
+			ldns_rr_free(rr);
+			snprintf(err, errlen, "built-in anchors %s line %zu: not a DS record of the root",
+				 ds_path, lineno);
+			rc = DP_EPARSE;
+			goto out;
+		}
+		ldns_rr_free(rr);
+	}
+	if (tp->n_keys == 0) {
+		snprintf(err, errlen, "built-in anchors %s hold no DS record", ds_path);
+		rc = DP_EPARSE;
+	}
+out:
+	free(text);
+	ldns_rdf_deep_free(root);
+	if (rc != DP_OK) {
+		rfc5011_tp_free(tp);
+		return rc;
+	}
+	*out = tp;
+	return DP_OK;
+}
+
+int statefile_load(const char *path, const char *ds_path, int64_t now,
+		   rfc5011_tp **out, int *fell_back, char *msg, size_t msglen)
+{
+	char *text = NULL;
+	char why[256] = "";
+	char berr[256] = "";
+	size_t len = 0;
+	int rc, eno = 0;
+
+	*fell_back = 0;
+	rc = read_file(path, &text, &len, &eno);
+	if (rc == DP_OK) {
+		rc = statefile_parse(text, len, out, why, sizeof(why));
+		free(text);
+		if (rc == DP_OK) {
+			snprintf(msg, msglen, "state file %s loaded", path);
+			return DP_OK;
+		}
+		if (rc == DP_ENOMEM)
+			return rc;
+	} else if (rc == DP_ENOMEM) {
+		return rc;
+	} else {
+		snprintf(why, sizeof(why), "%s", strerror(eno));
+	}
+	rc = statefile_builtin(ds_path, now, out, berr, sizeof(berr));
+	if (rc != DP_OK) {
+		snprintf(msg, msglen, "state file %s unusable (%s) and %s", path, why, berr);
+		return rc;
+	}
+	*fell_back = 1;
+	snprintf(msg, msglen, "state file %s unusable (%s): using the built-in anchors from %s",
+		 path, why, ds_path);
+	return DP_OK;
+}
