@@ -72,4 +72,10 @@ typedef struct val_stats {
 } val_stats;
 void val_ctx_stats(const val_ctx *ctx, val_stats *out);
 
+/* Presentation helpers for reasons and trace lines (validator/chain.c).
+ * The name without its trailing dot ("." for the root), lowercase as
+ * given; the type mnemonic or "TYPE65000".  Both return buf. */
+const char *val_name_str(const ldns_rdf *name, char *buf, size_t len);
+const char *val_type_str(ldns_rr_type type, char *buf, size_t len);
+
 #endif
