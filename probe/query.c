@@ -626,8 +626,8 @@ int dq_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **out)
 	o.flags = (o.flags & ~(unsigned)(DQ_NOEDNS)) | DQ_RD | DQ_DO | DQ_CD;
 	rc = dq_query(f->server, name, type, &o, &r);
 	f->queries++;
-	val_name_str(name, nbuf, sizeof nbuf);
-	val_type_str(type, tbuf, sizeof tbuf);
+	val_dname_str(name, nbuf, sizeof nbuf);
+	val_rrtype_str(type, tbuf, sizeof tbuf);
 	if (rc != DP_OK) {
 		f->errors++;
 		if (f->trace) {

@@ -84,7 +84,7 @@ struct val_ctx {
 
 /* ---- small helpers ---- */
 
-const char *val_name_str(const ldns_rdf *name, char *buf, size_t len)
+const char *val_dname_str(const ldns_rdf *name, char *buf, size_t len)
 {
 	char *s;
 
@@ -106,7 +106,7 @@ const char *val_name_str(const ldns_rdf *name, char *buf, size_t len)
 	return buf;
 }
 
-const char *val_type_str(ldns_rr_type type, char *buf, size_t len)
+const char *val_rrtype_str(ldns_rr_type type, char *buf, size_t len)
 {
 	const ldns_rr_descriptor *d = ldns_rr_descript((uint16_t)type);
 
@@ -120,7 +120,7 @@ const char *val_type_str(ldns_rr_type type, char *buf, size_t len)
 /* Names and types for messages, in rotating static-free buffers held by
  * the caller's frame. */
 typedef struct nbuf { char s[LDNS_MAX_DOMAINLEN + 16]; } nbuf;
-#define NAME(x, b) val_name_str((x), (b).s, sizeof (b).s)
+#define NAME(x, b) val_dname_str((x), (b).s, sizeof (b).s)
 
 static void ctx_trace(val_ctx *ctx, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -296,15 +296,18 @@ static int fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
 	if (m->err != DP_OK) {
 		vset(v, VAL_INDETERMINATE, VAL_EDE_NO_REACHABLE_AUTHORITY,
 		     "query for %s/%s failed: %s", NAME(name, nb),
-		     val_type_str(type, tb, sizeof tb), dp_strerror(m->err));
+		     val_rrtype_str(type, tb, sizeof tb), dp_strerror(m->err));
 		v->fetch_error = m->err;
 		return m->err;
 	}
+	/* The message is handed out even when its rcode is an error, so that
+	 * the caller can report that rcode. */
+	*pkt = m->pkt;
 	ldns_pkt_rcode rc = ldns_pkt_get_rcode(m->pkt);
 	if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {
 		vset(v, VAL_INDETERMINATE, VAL_EDE_NO_REACHABLE_AUTHORITY,
 		     "resolver answered %s for %s/%s (with CD=1)", rcode_str(rc),
-		     NAME(name, nb), val_type_str(type, tb, sizeof tb));
+		     NAME(name, nb), val_rrtype_str(type, tb, sizeof tb));
 		v->fetch_error = DP_ENET;
 		return DP_ENET;
 	}
@@ -360,10 +363,10 @@ static val_status verified_denial(val_ctx *ctx, const ldns_pkt *p, const ldns_rr
 				if (ldns_rr_list_rr_count(sigs) == 0)
 					vset(v, VAL_BOGUS, VAL_EDE_RRSIGS_MISSING,
 					     "RRSIG missing for %s/%s", NAME(owner, nb),
-					     val_type_str(types[t], tb, sizeof tb));
+					     val_rrtype_str(types[t], tb, sizeof tb));
 				else
 					vset(v, VAL_BOGUS, why.ede, "%s/%s: %s", NAME(owner, nb),
-					     val_type_str(types[t], tb, sizeof tb), why.text);
+					     val_rrtype_str(types[t], tb, sizeof tb), why.text);
 				ldns_rr_list_deep_free(set);
 				ldns_rr_list_deep_free(sigs);
 				ldns_rr_list_deep_free(recs);
@@ -786,7 +789,7 @@ static verdict unsigned_rrset(val_ctx *ctx, const ldns_rdf *owner, ldns_rr_type 
 	nbuf nb;
 	char tb[32];
 
-	val_type_str(type, tb, sizeof tb);
+	val_rrtype_str(type, tb, sizeof tb);
 	if (w.status == VAL_INSECURE) {
 		vset(&v, VAL_INSECURE, VAL_EDE_NONE, "unsigned: %s", w.why.text);
 		v.fetch_error = 0;
@@ -822,7 +825,7 @@ static verdict answer_rrset(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *own
 	const ldns_rdf *signer;
 
 	vsecure(&v);
-	val_type_str(type, tb, sizeof tb);
+	val_rrtype_str(type, tb, sizeof tb);
 	if (ldns_rr_list_rr_count(sigs) == 0) {
 		v = unsigned_rrset(ctx, owner, type);
 		goto out;
@@ -907,7 +910,7 @@ static verdict answer_negative(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *
 	const char *what = nx ? "NXDOMAIN" : "NODATA";
 
 	vsecure(&v);
-	val_type_str(type, tb, sizeof tb);
+	val_rrtype_str(type, tb, sizeof tb);
 	zone = has_denial(p) ? denial_signer(p, name) : NULL;
 	if (!zone) {
 		verdict w = prove_insecure(ctx, name);
@@ -1040,12 +1043,20 @@ static void resolve_loop(val_ctx *ctx, val_result *r, verdict *acc)
 			   !answer_has(p, cur, LDNS_RR_TYPE_CNAME) && !find_dname(p, cur))) {
 			/* A target whose data the first answer does not hold:
 			 * ask for it, so that its own denial comes with it. */
-			if (fetch(ctx, cur, r->qtype, &p, &v) != DP_OK) {
+			const ldns_pkt *np = NULL;
+			int ferr = fetch(ctx, cur, r->qtype, &np, &v);
+			if (np) {
+				r->rcode = ldns_pkt_get_rcode(np);
+				r->answered = 1;
+			}
+			if (ferr != DP_OK) {
 				weaken(acc, &v);
 				break;
 			}
+			p = np;
 		}
 		r->rcode = ldns_pkt_get_rcode(p);
+		r->answered = 1;
 		if (answer_has(p, cur, r->qtype)) {
 			ldns_rdf *zone = NULL;
 			v = answer_rrset(ctx, p, cur, r->qtype, &zone);

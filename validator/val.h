@@ -56,6 +56,8 @@ typedef struct val_result {
 	ldns_rr_list *rrsigs;   /* its RRSIGs */
 	ldns_rr_list *chain;    /* CNAME/DNAME records followed, in order */
 	ldns_rdf *zone;         /* zone the answer came from (signer), or NULL */
+	int answered;           /* 1 when rcode is that of a received answer
+				 * (0: the fetch failed, rcode means nothing) */
 } val_result;
 
 /* Resolve and validate (name, type).  Follows CNAME and DNAME (at most
@@ -75,7 +77,7 @@ void val_ctx_stats(const val_ctx *ctx, val_stats *out);
 /* Presentation helpers for reasons and trace lines (validator/chain.c).
  * The name without its trailing dot ("." for the root), lowercase as
  * given; the type mnemonic or "TYPE65000".  Both return buf. */
-const char *val_name_str(const ldns_rdf *name, char *buf, size_t len);
-const char *val_type_str(ldns_rr_type type, char *buf, size_t len);
+const char *val_dname_str(const ldns_rdf *name, char *buf, size_t len);
+const char *val_rrtype_str(ldns_rr_type type, char *buf, size_t len);
 
 #endif
