@@ -420,8 +420,12 @@ int smtp_tls_handshake(smtp_session *s, SSL *ssl)
 
 void smtp_close(smtp_session *s)
 {
+	char keep[sizeof s->detail];
+
 	if (s->fd < 0)
 		return;
+	/* The reason of the session's failure must survive the goodbye. */
+	memcpy(keep, s->detail, sizeof keep);
 	/* Politeness with a short budget: QUIT, and one look for the 221.
 	 * The remaining deadline still bounds it. */
 	if (s->deadline_ms - (long long)dp_mono_ms() > 200)
@@ -440,4 +444,5 @@ void smtp_close(smtp_session *s)
 	close(s->fd);
 	s->fd = -1;
 	s->ssl = NULL;
+	memcpy(s->detail, keep, sizeof keep);
 }
