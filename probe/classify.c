@@ -12,7 +12,8 @@
  *
  *   udp+tcp: no answer at all            -> unreachable
  *   udp+tcp: garbage, REFUSED, FORMERR    -> broken
- *   edns0 | do | ds | dnskey (not size)   -> non-dnssec
+ *   edns0 | do | ds | dnskey failed       -> non-dnssec
+ *     (unless only message size failed: TC and no TCP is small-edns)
  *   any tag (no-tcp, small-edns, ...)     -> partial
  *   AD on signed data                     -> validating
  *   otherwise                             -> aware
@@ -91,9 +92,12 @@ const char *dp_tags_format(unsigned tags, char *buf, size_t len)
 static void detail_prefix(dp_test *t, const char *prefix)
 {
 	char old[sizeof(t->detail)];
+	size_t n;
 
 	memcpy(old, t->detail, sizeof(old));
-	snprintf(t->detail, sizeof(t->detail), "%s%s%s", prefix, old[0] ? ": " : "", old);
+	n = (size_t)snprintf(t->detail, sizeof(t->detail), "%s", prefix);
+	if (old[0] && n + 2 < sizeof(t->detail))
+		snprintf(t->detail + n, sizeof(t->detail) - n, ": %.*s", (int)(sizeof(t->detail) - n - 3), old);
 }
 
 void dp_bogus_finalize(dp_test tests[DP_T_COUNT])
@@ -128,6 +132,13 @@ static int failed(const dp_test tests[DP_T_COUNT], dp_test_id id)
 	return tests[id].result == DP_RES_FAIL;
 }
 
+/* A failure of a test local validation needs, other than one caused by
+ * message size alone (TC and no TCP: that is small-edns, not stripping). */
+static int essential_failed(const dp_test tests[DP_T_COUNT], dp_test_id id)
+{
+	return failed(tests, id) && !(tests[id].flags & DP_TF_SIZE);
+}
+
 /* Garbage, a protocol violation, or an rcode that says "not a resolver
  * for you" is broken; silence and ICMP errors are unreachable. */
 static int looks_broken(const dp_test *t)
@@ -146,8 +157,11 @@ static unsigned tags_of(const dp_test tests[DP_T_COUNT], int dane_safe)
 		tags |= DP_TAG_NO_TCP;
 	if (failed(tests, DP_T_UDP))
 		tags |= DP_TAG_NO_UDP;
-	if (failed(tests, DP_T_EDNS_SIZE) || (failed(tests, DP_T_DNSKEY) && (tests[DP_T_DNSKEY].flags & DP_TF_SIZE)))
+	if (failed(tests, DP_T_EDNS_SIZE))
 		tags |= DP_TAG_SMALL_EDNS;
+	for (int i = 0; i < DP_T_COUNT; i++)
+		if (failed(tests, (dp_test_id)i) && (tests[i].flags & DP_TF_SIZE))
+			tags |= DP_TAG_SMALL_EDNS;
 	if (failed(tests, DP_T_TLSA))
 		tags |= DP_TAG_NO_TLSA;
 	if (failed(tests, DP_T_NSEC3))
@@ -183,8 +197,8 @@ void dp_classify(const dp_test tests[DP_T_COUNT], int dane_safe,
 		return;
 	}
 	*tags = tags_of(tests, dane_safe);
-	if (failed(tests, DP_T_EDNS0) || failed(tests, DP_T_DO) || failed(tests, DP_T_DS)
-	    || (failed(tests, DP_T_DNSKEY) && !(tests[DP_T_DNSKEY].flags & DP_TF_SIZE))) {
+	if (essential_failed(tests, DP_T_EDNS0) || essential_failed(tests, DP_T_DO)
+	    || essential_failed(tests, DP_T_DS) || essential_failed(tests, DP_T_DNSKEY)) {
 		*cls = DP_CLASS_NON_DNSSEC;
 		return;
 	}
