@@ -102,4 +102,16 @@ int dp_probe_critical_depth(const dp_resolver_result *r, size_t n);
  * dp_probe_run; exposed for the unit tests). */
 void dp_probe_judge(dp_resolver_result *r, size_t n);
 
+/* ---- glue for the subcommands (cmd_probe.c) ---- */
+
+struct dp_global;
+/* Probe addrs (or, when n is 0, the effective resolvers of the run) with
+ * the names and anchors of the run.  *out as dp_probe_run; *nout gets the
+ * count.  DP_ECONFIG/DP_EINVAL with err for a bad setup. */
+int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, int jobs,
+		     dp_resolver_result **out, size_t *nout, char *err, size_t errlen);
+/* Exit code of a probe (SPEC section 3): 3 nothing reachable, 2 the
+ * primary (first) not DANE-safe, 1 another not DANE-safe, else 0. */
+int dp_probe_exit_code(const dp_resolver_result *r, size_t n);
+
 #endif
