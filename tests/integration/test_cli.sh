@@ -37,7 +37,7 @@ printf 'resolvers:\n  - address: 192.0.2.1\n    priority: high\n' > "$tmp/bad.ya
 check "config error names file:line:column" 3 "$tmp/bad.yaml:3:15: 'priority' must be a whole number" \
 	"$dp" -c "$tmp/bad.yaml" probe
 printf 'resolvers:\n  - address: 192.0.2.1\n   priority: 0\n' > "$tmp/syntax.yaml"
-check "YAML syntax error with position" 3 "$tmp/syntax.yaml:3:12: YAML syntax error" \
+check "YAML syntax error with position" 3 "$tmp/syntax.yaml:3:4: YAML syntax error" \
 	"$dp" -c "$tmp/syntax.yaml" order
 check "explicit config that does not exist" 3 "$tmp/none.yaml: No such file" "$dp" -c "$tmp/none.yaml" probe
 head -c 3000 /dev/urandom > "$tmp/garbage.yaml"

@@ -92,7 +92,7 @@ static const struct bad_case {
 	const char *error;   /* expected message, including file:line:col */
 } bad_cases[] = {
 	{ "resolvers:\n  - address: 192.0.2.1\n   priority: 0\n",
-	  "b.yaml:3:12: YAML syntax error: mapping values are not allowed in this context" },
+	  "b.yaml:3:4: YAML syntax error: did not find expected '-' indicator while parsing a block collection" },
 	{ "resolver:\n  - address: 192.0.2.1\n", "b.yaml:1:1: unknown key 'resolver' in the configuration" },
 	{ "resolvers:\n  - address: 192.0.2.1\n    priority: high\n",
 	  "b.yaml:3:15: 'priority' must be a whole number from 0 to 65535, not 'high'" },
