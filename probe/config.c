@@ -107,6 +107,7 @@ static int cfg_children(cfg_parser *p, dp_ynode *n, int depth)
 		yaml_event_t ev;
 		char *key = NULL;
 		dp_ynode *child;
+		size_t kline = 0, kcol = 0;
 
 		if (cfg_next(p, &ev) < 0)
 			return -1;
@@ -123,6 +124,8 @@ static int cfg_children(cfg_parser *p, dp_ynode *n, int depth)
 				return -1;
 			}
 			key = strndup((const char *)ev.data.scalar.value, ev.data.scalar.length);
+			kline = ev.start_mark.line + 1;
+			kcol = ev.start_mark.column + 1;
 			for (size_t i = 0; key != NULL && i < n->n_items; i++) {
 				if (strcmp(n->items[i]->key, key) == 0) {
 					cfg_fail(p, ev.start_mark.line + 1, ev.start_mark.column + 1,
@@ -145,6 +148,8 @@ static int cfg_children(cfg_parser *p, dp_ynode *n, int depth)
 			return -1;
 		}
 		child->key = key;
+		child->key_line = kline;
+		child->key_col = kcol;
 		if (ynode_append(n, child) < 0) {
 			ynode_free(child);
 			return -1;
@@ -340,7 +345,7 @@ static int check_keys(cfg_parser *p, const dp_ynode *map, const char *where,
 	}
 	for (size_t i = 0; i < map->n_items; i++) {
 		if (!key_known(map->items[i]->key, known)) {
-			cfg_fail(p, map->items[i]->line, map->items[i]->col,
+			cfg_fail(p, map->items[i]->key_line, map->items[i]->key_col,
 				 "unknown key '%s' in %s", map->items[i]->key, where);
 			return -1;
 		}

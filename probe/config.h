@@ -17,6 +17,7 @@ typedef struct dp_ynode {
 	char *key;               /* key in the parent map, or NULL */
 	char *value;             /* scalar text, or NULL */
 	size_t line, col;        /* 1-based, of the value */
+	size_t key_line, key_col; /* 1-based, of the key (map children only) */
 	size_t start, end;       /* byte offsets of the value in the file */
 	struct dp_ynode **items; /* children (seq items / map values) */
 	size_t n_items;
