@@ -176,6 +176,11 @@ static int ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_ty
 	int rc;
 
 	memset(resp, 0, sizeof(*resp));
+	/* After a timeout, the rest of this test would only wait again. */
+	if (t->err == DP_ETIMEOUT && t->queries > 0) {
+		snprintf(resp->detail, sizeof(resp->detail), "not asked: an earlier query of this test timed out");
+		return DP_ETIMEOUT;
+	}
 	if (atomic_load(&S->dead)) {
 		snprintf(resp->detail, sizeof(resp->detail),
 			 "not asked: the resolver answered neither UDP nor TCP");
@@ -603,6 +608,7 @@ static void test_edns_size(rstate *S, const run *R, dp_test *t)
 	}
 	int tc = rc == DP_OK;
 	dq_response_clear(&r);
+	t->err = DP_OK;     /* a lost large UDP answer is what TCP is for */
 	if (ask(S, R, t, name, type, DQ_DO | DQ_CD | DQ_TCP, 0, &r2) == DP_OK && r2.wire_len > 0) {
 		verdict(t, DP_RES_PASS, "%s %s: %s, then %zu bytes over TCP", name, tn,
 			tc ? "TC over UDP" : "lost over UDP", r2.wire_len);
@@ -718,7 +724,11 @@ static void sub_validate(rstate *S, const run *R, const char *qname, ldns_rr_typ
 		}
 		val_ctx_free(ctx);
 	}
+	if (s->local == VAL_INDETERMINATE && strstr(s->local_reason, "timed out") != NULL)
+		scratch.err = DP_ETIMEOUT, scratch.queries = 1;
 	s->err = ask(S, R, &scratch, qname, type, DQ_DO, 0, &r);
+	if (scratch.queries == 1 && s->err == DP_ETIMEOUT)
+		scratch.queries = 0;
 	if (s->err == DP_OK) {
 		s->rcode = scratch.rcode;
 		s->ad = ldns_pkt_ad(r.pkt);
@@ -1164,10 +1174,11 @@ static void explain_class(dp_resolver_result *res)
 
 	switch (res->cls) {
 	case DP_CLASS_UNREACHABLE:
-		add_reason(res, 0, "unreachable: %s", res->tests[DP_T_UDP].detail);
+		add_reason(res, 1, "unreachable: udp: %s; tcp: %s", res->tests[DP_T_UDP].detail,
+			   res->tests[DP_T_TCP].detail);
 		return;
 	case DP_CLASS_BROKEN:
-		add_reason(res, 0, "broken: udp: %s; tcp: %s", res->tests[DP_T_UDP].detail, res->tests[DP_T_TCP].detail);
+		add_reason(res, 1, "broken: udp: %s; tcp: %s", res->tests[DP_T_UDP].detail, res->tests[DP_T_TCP].detail);
 		return;
 	case DP_CLASS_NON_DNSSEC:
 		for (int t = DP_T_EDNS0; t <= DP_T_DS; t++)
@@ -1221,6 +1232,16 @@ void dp_probe_judge(dp_resolver_result *r, size_t n)
 			judge_one(r, n, res);
 			dp_bogus_finalize(res->tests);
 			dp_classify(res->tests, res->dane_safe, &res->cls, &res->tags);
+			if (res->cls == DP_CLASS_UNREACHABLE || res->cls == DP_CLASS_BROKEN) {
+				/* Every record failing the same way says nothing more. */
+				for (size_t k = 0; k < res->n_reasons; k++)
+					free(res->reasons[k]);
+				res->n_reasons = 0;
+				for (size_t k = 0; k < n_notes; k++)
+					free(notes[k]);
+				n_notes = 0;
+				add_reason(res, 0, "DANE probe names cannot be validated through it");
+			}
 			explain_class(res);
 		}
 		for (size_t k = 0; k < n_notes; k++) {

@@ -286,6 +286,50 @@ out:
 	return rc;
 }
 
+size_t dp_resolv_conf_parse(const char *text, size_t len, char ***out)
+{
+	line *lines = NULL;
+	size_t nl = split_lines(text, len, &lines), n = 0;
+	char **v;
+
+	*out = NULL;
+	if (nl == (size_t)-1)
+		return (size_t)-1;
+	v = calloc(nl + 1, sizeof(*v));
+	if (v == NULL) {
+		free(lines);
+		return (size_t)-1;
+	}
+	for (size_t i = 0; i < nl; i++) {
+		char a[128];
+		if (nameserver_addr(&lines[i], a, sizeof(a)) < 0)
+			continue;
+		if (strchr(a, ':') != NULL) {
+			char b[132];
+			snprintf(b, sizeof(b), "[%s]", a);
+			v[n] = strdup(b);
+		} else {
+			v[n] = strdup(a);
+		}
+		if (v[n] == NULL) {
+			dp_strings_free(v, n);
+			free(lines);
+			return (size_t)-1;
+		}
+		n++;
+	}
+	free(lines);
+	*out = v;
+	return n;
+}
+
+void dp_strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 /* ---- files ---- */
 
 static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -36,6 +36,13 @@ int dp_rewrite_priorities(const char *text, size_t len, const dp_prio_edit *edit
 int dp_rewrite_resolv_conf(const char *text, size_t len, const char *const *order,
 			   size_t n, char **out, size_t *outlen);
 
+/* The nameserver addresses of a resolv.conf text, in order, as
+ * dp_resolvers_effective gives them (IPv6 in brackets).  *out is a
+ * malloced array of malloced strings (dp_strings_free).  Returns the
+ * count, or (size_t)-1 when out of memory. */
+size_t dp_resolv_conf_parse(const char *text, size_t len, char ***out);
+void dp_strings_free(char **v, size_t n);
+
 /* Write data to path atomically: a temporary file in the same directory,
  * fsync, the old file's mode, rename over path, fsync of the directory.
  * With backup, the old contents are first saved (atomically too) as
