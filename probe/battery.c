@@ -100,12 +100,17 @@ static const char *type_name(ldns_rr_type t, char *buf, size_t len)
 	return buf;
 }
 
+/* A name as people write it: no trailing dot, except for the root. */
 static void rdf_text(const ldns_rdf *r, char *buf, size_t len)
 {
 	char *s = r ? ldns_rdf2str(r) : NULL;
+	size_t n;
 
 	snprintf(buf, len, "%s", s ? s : "?");
 	free(s);
+	n = strlen(buf);
+	if (n > 1 && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
 }
 
 /* "NAME [TYPE]" -> name, type (default def). */
@@ -1232,6 +1237,13 @@ void dp_probe_judge(dp_resolver_result *r, size_t n)
 			judge_one(r, n, res);
 			dp_bogus_finalize(res->tests);
 			dp_classify(res->tests, res->dane_safe, &res->cls, &res->tags);
+			if (res->cls == DP_CLASS_NON_DNSSEC) {
+				/* The algorithm and NSEC3 zones fail for the same
+				 * reason as everything else: say it once. */
+				for (size_t k = 0; k < n_notes; k++)
+					free(notes[k]);
+				n_notes = 0;
+			}
 			if (res->cls == DP_CLASS_UNREACHABLE || res->cls == DP_CLASS_BROKEN) {
 				/* Every record failing the same way says nothing more. */
 				for (size_t k = 0; k < res->n_reasons; k++)
