@@ -913,7 +913,16 @@ static verdict answer_negative(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *
 	val_rrtype_str(type, tb, sizeof tb);
 	zone = has_denial(p) ? denial_signer(p, name) : NULL;
 	if (!zone) {
-		verdict w = prove_insecure(ctx, name);
+		/* The SOA of the authority section names the zone that denies;
+		 * only the chain down to that zone needs to be proved
+		 * insecure (the name itself may not exist). */
+		ldns_rr_list *soa = pick(p, LDNS_SECTION_AUTHORITY, NULL, LDNS_RR_TYPE_SOA, 0);
+		const ldns_rdf *upto = name;
+		if (ldns_rr_list_rr_count(soa) == 1 &&
+		    at_or_below(name, ldns_rr_owner(ldns_rr_list_rr(soa, 0))))
+			upto = ldns_rr_owner(ldns_rr_list_rr(soa, 0));
+		verdict w = prove_insecure(ctx, upto);
+		ldns_rr_list_deep_free(soa);
 		if (w.status == VAL_INSECURE) {
 			vset(&v, VAL_INSECURE, VAL_EDE_NONE, "unsigned %s: %s", what, w.why.text);
 		} else if (w.status == VAL_SECURE) {
