@@ -248,6 +248,19 @@ int rfc5011_add_ds(rfc5011_tp *tp, const ldns_rr *ds, int64_t now)
 	return DP_OK;
 }
 
+int rfc5011_ds_revoked(const rfc5011_tp *tp, const ldns_rr *ds)
+{
+	for (size_t i = 0; tp != NULL && ds != NULL && i < tp->n_keys; i++) {
+		const rfc5011_key *e = &tp->keys[i];
+		if (e->state != RFC5011_REVOKED && e->state != RFC5011_REMOVED)
+			continue;
+		if ((e->dnskey != NULL && ds_names_key(ds, e->dnskey)) ||
+		    (e->ds != NULL && ldns_rr_compare(e->ds, ds) == 0))
+			return 1;
+	}
+	return 0;
+}
+
 int rfc5011_add_dnskey(rfc5011_tp *tp, const ldns_rr *dnskey, int64_t now)
 {
 	rfc5011_key *e;

@@ -91,6 +91,9 @@ rfc5011_tp *rfc5011_tp_clone(const rfc5011_tp *tp);
  * DP_ELIMIT beyond RFC5011_MAX_KEYS.  A duplicate DS is ignored.
  */
 int rfc5011_add_ds(rfc5011_tp *tp, const ldns_rr *ds, int64_t now);
+/* 1 if ds names a key that tp holds as Revoked or Removed (so that a
+ * bootstrap never brings a revoked key back), else 0. */
+int rfc5011_ds_revoked(const rfc5011_tp *tp, const ldns_rr *ds);
 /* Add a DNSKEY anchor directly in Valid state (same rules). */
 int rfc5011_add_dnskey(rfc5011_tp *tp, const ldns_rr *dnskey, int64_t now);
 
