@@ -95,7 +95,12 @@ static int anchors_add_record(val_anchors *a, const char *rec, size_t line,
 			      char *err, size_t errlen)
 {
 	ldns_rr *rr = NULL;
-	ldns_status st = ldns_rr_new_frm_str(&rr, rec, 3600, NULL, NULL);
+	ldns_status st;
+
+	/* Every anchor names its owner: leading blanks are indentation
+	 * here, not zone-file "same owner as before". */
+	rec += strspn(rec, " ");
+	st = ldns_rr_new_frm_str(&rr, rec, 3600, NULL, NULL);
 
 	if (st != LDNS_STATUS_OK) {
 		anchors_err(err, errlen, line, "bad record", ldns_get_errorstr_by_id(st));
