@@ -82,8 +82,10 @@ const char *dp_tags_format(unsigned tags, char *buf, size_t len)
 		if (!(tags & (1u << i)))
 			continue;
 		int n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", tag_names[i]);
-		if (n < 0 || (size_t)n >= len - used)
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';    /* whole tags only */
 			break;
+		}
 		used += (size_t)n;
 	}
 	return buf;

@@ -1,0 +1,159 @@
+/* test_classify.c - the classification table: test results -> class/tags. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <ldns/ldns.h>
+#include "../../probe/classify.h"
+#include "../../validator/dp_err.h"
+
+/* A row: which tests fail (by name, comma-separated), with which error
+ * and rcode for udp/tcp, and the expected class and tags. */
+typedef struct row {
+	const char *what;
+	const char *fail;          /* tests that fail */
+	const char *skip;          /* tests that are skipped */
+	int err, rcode;            /* of the failing udp/tcp tests */
+	unsigned flags_dnskey;     /* flags on the dnskey test */
+	unsigned flags_bogus;      /* what the bogus test saw */
+	int dane_safe;
+	dp_class cls;
+	const char *tags;
+} row;
+
+static void set_results(dp_test t[DP_T_COUNT], const row *r)
+{
+	char buf[256], *save = NULL;
+
+	memset(t, 0, sizeof(dp_test) * DP_T_COUNT);
+	for (int i = 0; i < DP_T_COUNT; i++) {
+		t[i].result = DP_RES_PASS;
+		t[i].rcode = LDNS_RCODE_NOERROR;
+		t[i].rtt_ms = 5;
+	}
+	snprintf(buf, sizeof(buf), "%s", r->fail);
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int id = dp_test_from_name(tok);
+		assert_true(id >= 0);
+		t[id].result = DP_RES_FAIL;
+		if (id == DP_T_UDP || id == DP_T_TCP) {
+			t[id].err = r->err;
+			t[id].rcode = r->rcode;
+		}
+	}
+	snprintf(buf, sizeof(buf), "%s", r->skip);
+	save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		t[dp_test_from_name(tok)].result = DP_RES_SKIP;
+	t[DP_T_DNSKEY].flags = r->flags_dnskey;
+	/* The bogus test leaves its verdict to dp_bogus_finalize. */
+	if (r->flags_bogus) {
+		t[DP_T_BOGUS].result = DP_RES_SKIP;
+		t[DP_T_BOGUS].flags = r->flags_bogus;
+	}
+}
+
+static const row table[] = {
+	{ "validator", "", "", 0, 0, 0, DP_TF_SERVFAIL, 1, DP_CLASS_VALIDATING, "" },
+	{ "non-validating, passes DNSSEC", "ad", "", 0, 0, 0, DP_TF_DATA, 1, DP_CLASS_AWARE, "" },
+	{ "AD-clearing forwarder of a validator", "ad", "", 0, 0, 0, DP_TF_SERVFAIL, 1, DP_CLASS_AWARE, "" },
+	{ "permissive validator", "", "", 0, 0, 0, DP_TF_DATA, 1, DP_CLASS_PARTIAL, "permissive" },
+	{ "AD on bogus data", "", "", 0, 0, 0, DP_TF_AD, 1, DP_CLASS_PARTIAL, "permissive" },
+	{ "RRSIG stripper", "do,ad,dnskey,ds,tlsa,chain", "", 0, 0, 0, DP_TF_SERVFAIL, 0,
+	  DP_CLASS_NON_DNSSEC, "no-tlsa,chain" },
+	{ "no EDNS", "edns0,do,ad", "", 0, 0, 0, DP_TF_DATA, 0, DP_CLASS_NON_DNSSEC, "chain" },
+	{ "small EDNS, no TCP", "tcp,edns-size,dnskey,ad", "", DP_ENET, -1, DP_TF_SIZE, DP_TF_DATA, 1,
+	  DP_CLASS_PARTIAL, "no-tcp,small-edns" },
+	{ "TLSA filtered only", "tlsa", "", 0, 0, 0, DP_TF_SERVFAIL, 1, DP_CLASS_PARTIAL, "no-tlsa" },
+	{ "no NSEC3", "nsec3", "", 0, 0, 0, DP_TF_SERVFAIL, 1, DP_CLASS_PARTIAL, "no-nsec3" },
+	{ "validating but not DANE-safe", "", "", 0, 0, 0, DP_TF_SERVFAIL, 0, DP_CLASS_PARTIAL, "chain" },
+	{ "silent", "udp,tcp,edns0,do,ad,cd,dnskey,ds,nsec,nsec3,tlsa,chain", "", DP_ETIMEOUT, -1, 0, 0, 0,
+	  DP_CLASS_UNREACHABLE, "" },
+	{ "garbage", "udp,tcp", "", DP_EPARSE, -1, 0, 0, 0, DP_CLASS_BROKEN, "" },
+	{ "refuses recursion", "udp,tcp", "", DP_OK, LDNS_RCODE_REFUSED, 0, 0, 0, DP_CLASS_BROKEN, "" },
+	{ "UDP only broken", "udp", "", DP_ETIMEOUT, -1, 0, DP_TF_SERVFAIL, 1, DP_CLASS_PARTIAL, "no-udp" },
+	{ "nothing configured to test", "", "cd,nsec,nsec3,tlsa,algorithms,nsec3-iterations", 0, 0, 0,
+	  DP_TF_SERVFAIL, 1, DP_CLASS_VALIDATING, "" },
+};
+
+static void test_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		const row *r = &table[i];
+		dp_test t[DP_T_COUNT];
+		dp_class cls;
+		unsigned tags;
+		char tb[256];
+
+		set_results(t, r);
+		/* The silent row: no test got any answer. */
+		if (r->cls == DP_CLASS_UNREACHABLE)
+			for (int k = 0; k < DP_T_COUNT; k++)
+				t[k].rcode = -1;
+		dp_bogus_finalize(t);
+		dp_classify(t, r->dane_safe, &cls, &tags);
+		dp_tags_format(tags, tb, sizeof(tb));
+		if (cls != r->cls || strcmp(tb, r->tags) != 0)
+			fail_msg("row '%s': got %s [%s], want %s [%s]", r->what, dp_class_name(cls), tb,
+				 dp_class_name(r->cls), r->tags);
+	}
+}
+
+static void test_bogus_finalize(void **state)
+{
+	dp_test t[DP_T_COUNT];
+
+	(void)state;
+	memset(t, 0, sizeof(t));
+	t[DP_T_AD].result = DP_RES_FAIL;
+	t[DP_T_BOGUS].rcode = 0;
+	t[DP_T_BOGUS].flags = DP_TF_DATA;
+	snprintf(t[DP_T_BOGUS].detail, sizeof(t[0].detail), "bogus.example A with CD=0: NOERROR");
+	dp_bogus_finalize(t);
+	assert_int_equal(t[DP_T_BOGUS].result, DP_RES_SKIP);
+	assert_non_null(strstr(t[DP_T_BOGUS].detail, "does not validate"));
+
+	memset(t, 0, sizeof(t));
+	t[DP_T_AD].result = DP_RES_PASS;
+	t[DP_T_BOGUS].rcode = 0;
+	t[DP_T_BOGUS].flags = DP_TF_DATA;
+	dp_bogus_finalize(t);
+	assert_int_equal(t[DP_T_BOGUS].result, DP_RES_FAIL);
+	assert_non_null(strstr(t[DP_T_BOGUS].detail, "permissive"));
+
+	/* No answer at all: the test already failed; finalize leaves it. */
+	memset(t, 0, sizeof(t));
+	t[DP_T_BOGUS].result = DP_RES_FAIL;
+	t[DP_T_BOGUS].rcode = -1;
+	dp_bogus_finalize(t);
+	assert_int_equal(t[DP_T_BOGUS].result, DP_RES_FAIL);
+}
+
+static void test_names(void **state)
+{
+	char b[64];
+
+	(void)state;
+	for (int i = 0; i < DP_T_COUNT; i++)
+		assert_int_equal(dp_test_from_name(dp_test_name((dp_test_id)i)), i);
+	assert_int_equal(dp_test_from_name("nope"), -1);
+	assert_null(dp_test_name(DP_T_COUNT));
+	assert_string_equal(dp_class_name(DP_CLASS_NON_DNSSEC), "non-dnssec");
+	assert_string_equal(dp_class_name(DP_CLASS_COUNT), "unknown");
+	assert_string_equal(dp_tags_format(DP_TAG_NO_TCP | DP_TAG_PERMISSIVE, b, sizeof(b)), "no-tcp,permissive");
+	/* Too small a buffer truncates at a tag boundary, never overflows. */
+	assert_string_equal(dp_tags_format(DP_TAG_NO_TCP | DP_TAG_SMALL_EDNS, b, 12), "no-tcp");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_bogus_finalize),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
