@@ -12,6 +12,7 @@
  *
  *   udp+tcp: no answer at all            -> unreachable
  *   udp+tcp: garbage, REFUSED, FORMERR    -> broken
+ *   edns0+do+dnskey: garbage or TC loops  -> broken
  *   edns0 | do | ds | dnskey failed       -> non-dnssec
  *     (unless only message size failed: TC and no TCP is small-edns)
  *   any tag (no-tcp, small-edns, ...)     -> partial
@@ -151,6 +152,11 @@ static int looks_broken(const dp_test *t)
 	       || t->rcode == LDNS_RCODE_FORMERR || t->rcode == LDNS_RCODE_SERVFAIL;
 }
 
+static int protocol_failed(const dp_test *t)
+{
+	return t->result == DP_RES_FAIL && (t->err == DP_EPARSE || t->err == DP_EPROTO);
+}
+
 static unsigned tags_of(const dp_test tests[DP_T_COUNT], int dane_safe)
 {
 	unsigned tags = 0;
@@ -196,6 +202,13 @@ void dp_classify(const dp_test tests[DP_T_COUNT], int dane_safe,
 	if (failed(tests, DP_T_UDP) && failed(tests, DP_T_TCP)) {
 		*cls = (looks_broken(udp) || looks_broken(tcp) || answered)
 			? DP_CLASS_BROKEN : DP_CLASS_UNREACHABLE;
+		return;
+	}
+	/* Answers to plain queries but garbage, TC loops or mismatches to
+	 * every DNSSEC one (a middlebox, a fixture): not a resolver. */
+	if (protocol_failed(&tests[DP_T_EDNS0]) && protocol_failed(&tests[DP_T_DO])
+	    && protocol_failed(&tests[DP_T_DNSKEY])) {
+		*cls = DP_CLASS_BROKEN;
 		return;
 	}
 	*tags = tags_of(tests, dane_safe);

@@ -48,6 +48,10 @@ static void set_results(dp_test t[DP_T_COUNT], const row *r)
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		t[dp_test_from_name(tok)].result = DP_RES_SKIP;
 	t[DP_T_DNSKEY].flags = r->flags_dnskey;
+	if (r->err == DP_EPROTO)
+		for (int i = DP_T_EDNS0; i <= DP_T_DNSKEY; i++)
+			if (t[i].result == DP_RES_FAIL)
+				t[i].err = DP_EPROTO, t[i].rcode = -1;
 	/* The bogus test leaves its verdict to dp_bogus_finalize. */
 	if (r->flags_bogus) {
 		t[DP_T_BOGUS].result = DP_RES_SKIP;
@@ -73,6 +77,8 @@ static const row table[] = {
 	  DP_CLASS_UNREACHABLE, "" },
 	{ "garbage", "udp,tcp", "", DP_EPARSE, -1, 0, 0, 0, DP_CLASS_BROKEN, "" },
 	{ "refuses recursion", "udp,tcp", "", DP_OK, LDNS_RCODE_REFUSED, 0, 0, 0, DP_CLASS_BROKEN, "" },
+	{ "endless TC: plain UDP answers, nothing else", "tcp,edns0,do,ad,cd,dnskey,ds", "", DP_EPROTO, -1, 0, 0, 0,
+	  DP_CLASS_BROKEN, "" },
 	{ "UDP only broken", "udp", "", DP_ETIMEOUT, -1, 0, DP_TF_SERVFAIL, 1, DP_CLASS_PARTIAL, "no-udp" },
 	{ "nothing configured to test", "", "cd,nsec,nsec3,tlsa,algorithms,nsec3-iterations", 0, 0, 0,
 	  DP_TF_SERVFAIL, 1, DP_CLASS_VALIDATING, "" },
