@@ -65,10 +65,25 @@ int bootstrap_state(const rfc5011_tp *old, const ldns_rr_list *ds, int64_t now,
 
 /* ---- anchor reports (probe/report_anchor.c) ---- */
 
-/* `anchor status` as JSON (the contract of SPEC section 3) or text.
- * health/why as from rfc5011_tp_health; source says where the state came
- * from (the file, or the built-in anchors and why). */
-int report_anchor_status(FILE *f, int json, const rfc5011_tp *tp, int64_t now,
-			 rfc5011_health health, const char *why, const char *source);
+typedef struct anchor_report {
+	const rfc5011_tp *tp;
+	int64_t now;
+	rfc5011_health health;    /* from rfc5011_tp_health */
+	const char *why;          /* its sentence */
+	const char *state_file;   /* the file used */
+	int fell_back;            /* the built-in anchors were used instead */
+	const char *source_note;  /* why (statefile_load's message) */
+	const char *action;       /* "status", "refresh", "bootstrap" */
+	const char *result;       /* refresh: "accepted", "refused", "no-answer",
+				   * "revoked-only"; bootstrap: "bootstrapped";
+				   * NULL for status */
+	const char *detail;       /* what happened, or NULL */
+	const char *resolver;     /* refresh: the resolver that answered, or NULL */
+} anchor_report;
+
+/* `anchor status|refresh|bootstrap` output: JSON (the contract of SPEC
+ * section 3, plus status/reason/action keys) when json, else text for
+ * people.  Returns 0, or -1 when out of memory. */
+int report_anchor(FILE *f, int json, const anchor_report *r);
 
 #endif
