@@ -147,6 +147,7 @@ int rootxml_time_parse(const char *s, int64_t *out)
 static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
 			       const XML_Char *pubid, int has_internal_subset)
 {
+	(void)name; (void)sysid; (void)pubid; (void)has_internal_subset;
 	rx_fail(ud, DP_EPARSE, "DOCTYPE/DTD not allowed");
 }
 
@@ -155,6 +156,8 @@ static void XMLCALL on_entity(void *ud, const XML_Char *name, int is_param,
 			      const XML_Char *sysid, const XML_Char *pubid,
 			      const XML_Char *notation)
 {
+	(void)name; (void)is_param; (void)value; (void)value_len; (void)base;
+	(void)sysid; (void)pubid; (void)notation;
 	rx_fail(ud, DP_EPARSE, "entity declaration not allowed");
 }
 
@@ -370,6 +373,7 @@ static void XMLCALL on_end(void *ud, const XML_Char *name)
 	rx *x = ud;
 	ldns_rdf *zone = NULL;
 
+	(void)name;
 	if (x->failed)
 		return;
 	if (x->depth == 3 && x->field != F_NONE) {
