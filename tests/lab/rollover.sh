@@ -138,7 +138,7 @@ stage "$((T0 + 30 * DAY))" "$K2" "$Z" "$K1"
 refresh "$((T0 + 31 * DAY - 1))"; check "K2 one second early" "$(state_of "$T2")" addpend
 check "K2 one second early: accepted" "$(jq -r .result out.json)" accepted
 stage "$((T0 + 30 * DAY))" "$K1 $K3" "$Z" "$K2"
-refresh "$((T0 + 30 * DAY))"; check "signed by pending K2 only" "$(jq -r .result out.json)" refused
+refresh "$((T0 + 31 * DAY - 1))"; check "signed by pending K2 only" "$(jq -r .result out.json)" refused
 check "K2 still pending" "$(state_of "$T2")" addpend
 stage "$((T0 + 31 * DAY))" "$K2" "$Z" "$K1"
 refresh "$((T0 + 31 * DAY))"; check "hold-down over exit" "$RC" 0; check "K2 valid" "$(state_of "$T2")" valid
