@@ -1,0 +1,158 @@
+#!/bin/bash
+# test_probe.sh DANEPROBE - `daneprobe probe` against the lab resolvers
+# (run with the lab up).  Checks each lab resolver's class and dane_safe,
+# the reason that names the Bogus MX behind the RRSIG-stripping forwarder,
+# the exit codes, and that the hostile fixtures (garbage, wrong ID, wrong
+# source, endless TC, silence, malformed) give a clear failure within the
+# timeout and never a crash.  Prints ok/FAIL lines and ends with exactly
+# "N passed, M failed"; exits nonzero on failure.
+set -u
+DP=${1:-./daneprobe}
+[ -x "$DP" ] || { echo "FAIL - daneprobe binary $DP not found"; echo "0 passed, 1 failed"; exit 1; }
+DP=$(cd "$(dirname "$DP")" && pwd)/$(basename "$DP")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB=${DPLAB:-$HERE/../lab/lab}
+ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
+TMP=$(mktemp -d /tmp/test_probe.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+pass=0 fail=0
+ok()  { echo "ok - $*"; pass=$((pass + 1)); }
+bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
+inlab() { "$LAB" exec "$@"; }
+
+[ -r "$ANCHORS" ] || { bad "lab anchors $ANCHORS missing (is the lab up?)"; finish; }
+
+# The lab's probe names (tests/lab/mkzones.py).
+cat >"$TMP/names.yaml" <<'YAML'
+probe:
+  timeout_ms: 1500
+  names:
+    secure: [www.h.dplab]
+    insecure: [mx-ai.ins.dplab]
+    bogus: [bogus.h.dplab]
+    nsec: h.dplab
+    nsec3: h3.dplab
+    dane: [sss-ok.dplab]
+    algorithms: {5: alg5.dplab, 7: alg7.dplab, 8: alg8.dplab, 10: alg10.dplab, 13: alg13.dplab, 14: alg14.dplab, 15: alg15.dplab, 16: alg16.dplab}
+    nsec3_iterations: {0: it0.dplab, 50: it50.dplab, 150: it150.dplab, 500: it500.dplab}
+    large_dnskey: bigkey.dplab
+    big_answer: big.h.dplab TXT
+    unknown_type: unk.h.dplab TYPE65000
+    insecure_child: ins.dplab
+YAML
+
+# jq-like field access with python3: field FILE ADDRESS KEY
+field() {
+	python3 - "$@" <<'PY'
+import json, sys
+f, addr, key = sys.argv[1:4]
+try:
+    d = json.load(open(f))
+except Exception as e:
+    print("BADJSON"); sys.exit(0)
+for r in d.get("resolvers", []):
+    if r["address"] == addr:
+        v = r.get(key)
+        if isinstance(v, bool): print("true" if v else "false")
+        elif isinstance(v, list): print("|".join(str(x) for x in v))
+        else: print(v)
+        break
+else:
+    print("MISSING")
+PY
+}
+
+# ---- the lab resolvers, all at once ----
+t0=$(date +%s%N)
+inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" --format json probe \
+	127.53.1.1 127.53.1.2 127.53.1.3 127.53.1.4 127.53.1.5 127.53.1.6 127.53.1.7 \
+	>"$TMP/all.json" 2>"$TMP/all.err"
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$rc" -le 3 ] && ok "probe of 7 lab resolvers exits $rc (no crash) in $ms ms" \
+	|| { bad "probe of the lab resolvers crashed (rc $rc): $(head -3 "$TMP/all.err")"; finish; }
+
+expect() {   # ADDRESS CLASS DANE_SAFE WHAT
+	local c s
+	c=$(field "$TMP/all.json" "$1" class)
+	s=$(field "$TMP/all.json" "$1" dane_safe)
+	if [ "$c" = "$2" ] && [ "$s" = "$3" ]; then
+		ok "$1 ($4): class $c, dane_safe $s"
+	else
+		bad "$1 ($4): class $c dane_safe $s, want $2 $3; reasons: $(field "$TMP/all.json" "$1" reasons)"
+	fi
+}
+expect 127.53.1.1 validating true "validating unbound"
+expect 127.53.1.2 aware true "non-validating unbound"
+expect 127.53.1.3 aware true "AD-clearing dnsmasq"
+expect 127.53.1.4 non-dnssec false "RRSIG-stripping, TLSA-filtering dnsmasq"
+expect 127.53.1.5 partial true "permissive unbound"
+expect 127.53.1.7 unreachable false "dead address"
+c=$(field "$TMP/all.json" 127.53.1.6 class)
+[ "$c" = partial ] && ok "127.53.1.6 (small EDNS, no TCP): class partial" \
+	|| bad "127.53.1.6 (small EDNS, no TCP): class $c, want partial"
+
+tags=$(field "$TMP/all.json" 127.53.1.5 tags)
+case "|$tags|" in *"|permissive|"*) ok "127.53.1.5 has the permissive tag";;
+	*) bad "127.53.1.5 tags '$tags' lack permissive";; esac
+tags=$(field "$TMP/all.json" 127.53.1.6 tags)
+case "|$tags|" in *"|no-tcp|"*"small-edns|"*) ok "127.53.1.6 tags: $tags";;
+	*) bad "127.53.1.6 tags '$tags' lack no-tcp/small-edns";; esac
+reasons=$(field "$TMP/all.json" 127.53.1.4 reasons)
+case "$reasons" in *"BOGUS MX record for sss-ok.dplab"*"RRSIG missing"*) ok "127.53.1.4 reason names the Bogus MX and the missing RRSIG";;
+	*) bad "127.53.1.4 reasons do not name the Bogus MX: $reasons";; esac
+case "$reasons" in *"TLSA"*"type 52"*) ok "127.53.1.4 reason names the filtered TLSA";;
+	*) bad "127.53.1.4 reasons do not name the TLSA filter: $reasons";; esac
+
+# Test-level results the classes rest on.
+tres() {   # ADDRESS TEST -> result
+	python3 - "$TMP/all.json" "$1" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["resolvers"]:
+    if r["address"] == sys.argv[2]:
+        for t in r["tests"]:
+            if t["name"] == sys.argv[3]: print(t["result"])
+PY
+}
+for t in udp tcp edns0 do ad dnskey ds nsec nsec3 tlsa bogus chain; do
+	r=$(tres 127.53.1.1 $t)
+	[ "$r" = pass ] && ok "127.53.1.1 $t: pass" || bad "127.53.1.1 $t: $r"
+done
+[ "$(tres 127.53.1.4 do)" = fail ] && ok "127.53.1.4 do: fail (RRSIGs stripped)" || bad "127.53.1.4 do: $(tres 127.53.1.4 do)"
+[ "$(tres 127.53.1.5 bogus)" = fail ] && ok "127.53.1.5 bogus: fail (bogus data returned)" || bad "127.53.1.5 bogus: $(tres 127.53.1.5 bogus)"
+[ "$(tres 127.53.1.2 ad)" = fail ] && ok "127.53.1.2 ad: fail (does not validate)" || bad "127.53.1.2 ad: $(tres 127.53.1.2 ad)"
+
+# ---- exit codes ----
+probe_rc() { inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" --timeout 1000 probe "$@" >/dev/null 2>&1; echo $?; }
+r=$(probe_rc 127.53.1.1 127.53.1.3); [ "$r" = 0 ] && ok "exit 0 when all are DANE-safe" || bad "all DANE-safe: exit $r, want 0"
+r=$(probe_rc 127.53.1.1 127.53.1.4); [ "$r" = 1 ] && ok "exit 1 when a secondary is not DANE-safe" || bad "secondary unsafe: exit $r, want 1"
+r=$(probe_rc 127.53.1.4 127.53.1.1); [ "$r" = 2 ] && ok "exit 2 when the primary is not DANE-safe" || bad "primary unsafe: exit $r, want 2"
+r=$(probe_rc 127.53.1.7); [ "$r" = 3 ] && ok "exit 3 when nothing is reachable" || bad "nothing reachable: exit $r, want 3"
+inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" probe 127.53.1.1 >"$TMP/text" 2>&1
+grep -q "^RESOLVER .*udp .*chain" "$TMP/text" && grep -q "^127.53.1.1 .*validating .*safe" "$TMP/text" \
+	&& ok "text output: the matrix header and a row" || bad "text output has no matrix: $(head -3 "$TMP/text")"
+
+# ---- hostile fixtures ----
+timeout_ms=1000
+t0=$(date +%s%N)
+inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" --timeout $timeout_ms --format json probe \
+	127.53.9.1 127.53.9.2 127.53.9.3 127.53.9.4 127.53.9.5 127.53.9.6 >"$TMP/hostile.json" 2>"$TMP/hostile.err"
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+[ "$rc" -le 3 ] && ok "hostile fixtures: no crash (exit $rc)" || bad "hostile fixtures: crash, rc $rc: $(head -3 "$TMP/hostile.err")"
+[ "$ms" -lt $((timeout_ms * 4)) ] && ok "hostile fixtures: done in $ms ms (timeout $timeout_ms ms, all concurrent)" \
+	|| bad "hostile fixtures took $ms ms with a $timeout_ms ms timeout"
+for i in 1 2 3 4 5 6; do
+	c=$(field "$TMP/hostile.json" 127.53.9.$i class)
+	s=$(field "$TMP/hostile.json" 127.53.9.$i dane_safe)
+	rs=$(field "$TMP/hostile.json" 127.53.9.$i reasons)
+	case "$c" in broken|unreachable)
+		if [ "$s" = false ] && [ -n "$rs" ]; then ok "127.53.9.$i: $c, not DANE-safe, reason: ${rs%%|*}"
+		else bad "127.53.9.$i: $c but dane_safe $s, reasons '$rs'"; fi ;;
+	*) bad "127.53.9.$i: class $c, want broken or unreachable";;
+	esac
+done
+finish
