@@ -8,8 +8,8 @@
 #     Opportunistic and Mandatory verdicts, with the matching exit code;
 #   - posttls-finger -l dane / -l dane-only (in the namespace, whose
 #     resolv.conf names the lab's validating resolver) agrees where DANE
-#     and the appliance's tables agree (posttls_dane column when it names
-#     an outcome; otherwise the rules in pf_consistent below);
+#     and the appliance's tables agree (the posttls_dane column; see
+#     pf_check below);
 #   - a DANE success prints the appliance's daneverify lines in order;
 #   - through the RRSIG-stripping dnsmasq 127.53.1.4, a signed domain gives
 #     "BOGUS MX record found for D" and "DANE FAILED for D".
@@ -48,45 +48,31 @@ norm() {
 	esac
 }
 
-# posttls-finger output -> one word.
+# posttls-finger output -> the manifest's words (posttls_dane column).
 pf_category() {
 	local f=$1
 	if grep -q "Verified TLS connection established" "$f"; then echo verified
 	elif grep -q "Trusted TLS connection established" "$f"; then echo trusted
-	elif grep -qE "no matching DANE TLSA records|TLSA lookup error|DANE TLSA lookup problem" "$f"; then echo dane-fail
-	elif grep -qE "(Untrusted|Anonymous) TLS connection established" "$f"; then echo tls
-	elif grep -qE "Name service error|address lookup failed|no MX host .* valid address" "$f"; then echo dns-fail
-	else echo no-tls
+	elif grep -qE "(Untrusted|Anonymous) TLS connection established" "$f"; then echo untrusted
+	elif grep -qE "TLSA lookup error|Name service error|address lookup failed|no MX host|Failed to establish session|null MX" "$f"; then echo error
+	else echo none
 	fi
 }
 
-# Does posttls-finger's word fit our verdicts?  DANE (RFC 7672) and the
-# appliance's tables agree except where the tables are stricter: an
-# insecure MX with a secure, matching TLSA (posttls-finger "Trusted",
-# the tables "Fallback"/"Fail").
-pf_consistent() {   # category level opportunistic mandatory
-	local c=$1 lvl=$2 o=$3 m=$4
-	case "$c" in
-	verified) [ "$o" = dane-success ] && [ "$m" = dane-success ] ;;
-	trusted) [ "$o" != dane-success ] && [ "$m" = dane-fail ] ;;
-	dane-fail|dns-fail) [ "$o" = dane-fail ] && [ "$m" = dane-fail ] ;;
-	tls) if [ "$lvl" = dane-only ]; then [ "$m" = dane-fail ]; else [ "$o" != dane-success ]; fi ;;
-	no-tls) [ "$m" = dane-fail ] ;;
-	*) return 1 ;;
-	esac
-}
-
-# The manifest's posttls_dane column, when it uses posttls-finger's words.
-pf_expected_matches() {   # expected category
-	local e
-	e=$(echo "$1" | tr 'A-Z' 'a-z')
-	case "$e" in
-	""|-|n/a|na|skip) return 0 ;;
-	verified|trusted|tls|no-tls|dane-fail|dns-fail) [ "$e" = "$2" ] ;;
-	untrusted|anonymous) [ "$2" = tls ] ;;
-	fail|failed|none|defer) [ "$2" = dane-fail ] || [ "$2" = dns-fail ] || [ "$2" = no-tls ] ;;
-	*) return 0 ;;    # a word we do not know: do not judge
-	esac
+# posttls-finger -l dane must say what the manifest says; -l dane-only
+# (mandatory DANE) must verify exactly where our Mandatory verdict is a
+# success and posttls-finger's -l dane verified too (posttls-finger stops
+# at the first MX host, daneprobe goes on as the appliance does).
+pf_check() {   # level category manifest_word mandatory
+	local lvl=$1 c=$2 want=$3 m=$4
+	if [ "$lvl" = dane ]; then
+		case "$want" in ""|-) return 0 ;; esac
+		[ "$c" = "$want" ]
+	elif [ "$m" = dane-success ] && [ "$want" = verified ]; then
+		[ "$c" = verified ]
+	elif [ "$m" = dane-fail ]; then
+		[ "$c" != verified ]
+	fi
 }
 
 # JSON line -> "opportunistic mandatory"
@@ -108,7 +94,7 @@ check_success_lines() {   # domain textfile
 	local d=$1 f=$2
 	local re
 	re=$(printf '%s\n' \
-		"^SECURE MX record\(.*\) found for $d\$" \
+		"^SECURE( MX record\(.*\) found|: no MX record found) for $d(\$|,)" \
 		"^SECURE A{1,4} record \(.*\) found for MX\(.*\) in $d\$" \
 		"^Connecting to .* on port 25\.\$" \
 		"^Connected to .* from interface .*\.\$" \
@@ -170,12 +156,10 @@ while IFS=$'\t' read -r domain mx a tlsa cert opp mand pf note; do
 	for lvl in dane dane-only; do
 		inlab timeout $((PF_TIMEOUT * 4)) posttls-finger -t "$PF_TIMEOUT" -l "$lvl" -c "$d" >"$TMP/pf" 2>&1
 		cat=$(pf_category "$TMP/pf")
-		if ! pf_consistent "$cat" "$lvl" "$want_o" "$want_m"; then
-			bad "$d: posttls-finger -l $lvl says $cat, not consistent with $want_o/$want_m: $(grep -v fingerprint "$TMP/pf" | head -3 | tr '\n' ' ')"
-		elif [ "$lvl" = dane ] && ! pf_expected_matches "$pf" "$cat"; then
-			bad "$d: posttls-finger -l dane says $cat, manifest says $pf"
+		if pf_check "$lvl" "$cat" "$pf" "$want_m"; then
+			ok "$d: posttls-finger -l $lvl says $cat, consistent"
 		else
-			ok "$d: posttls-finger -l $lvl ($cat) agrees"
+			bad "$d: posttls-finger -l $lvl says $cat (manifest: $pf, mandatory $want_m): $(grep -v fingerprint "$TMP/pf" | head -3 | tr '\n' ' ')"
 		fi
 	done
 
