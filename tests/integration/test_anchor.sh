@@ -1,0 +1,126 @@
+#!/bin/bash
+# `daneprobe anchor`: usage, the status JSON contract, exit codes, fallback
+# to the built-in anchors, RFC 9718 bootstrap from a local file pair signed
+# by a throwaway CA (and refused with the ICANN CA or over plain HTTP, with
+# the state file unchanged), the lock, and the staged KSK rollover
+# (tests/lab/rollover.sh).  Needs no lab: everything is on 127.0.0.1.
+#   test_anchor.sh [DANEPROBE]
+set -u
+dp=${1:-./daneprobe}
+here=$(cd "$(dirname "$0")" && pwd)
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+st="$tmp/root.anchors"
+now=@1795392000   # 2026-11-23
+
+check() {   # check NAME WANT_RC WANT_REGEX CMD...  (stdout+stderr matched)
+	local name=$1 want_rc=$2 want=$3; shift 3
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	if [ "$rc" -eq "$want_rc" ] && printf '%s' "$out" | grep -qE -- "$want"; then
+		echo "ok   $name"; pass=$((pass + 1))
+	else
+		echo "FAIL $name: rc=$rc (wanted $want_rc), output:"; printf '%s\n' "$out" | head -8 | sed 's/^/     /'
+		fail=$((fail + 1))
+	fi
+}
+
+# ---- usage ----
+check "anchor --help" 0 'usage: daneprobe anchor status\|refresh\|bootstrap' "$dp" anchor --help
+check "no action" 3 'usage: daneprobe anchor' "$dp" anchor
+check "unknown action" 3 "unknown action 'frob'" "$dp" anchor frob
+check "--xml without --p7s" 3 'both --xml and --p7s' "$dp" anchor bootstrap --xml x
+check "--url with status" 3 "for 'bootstrap' only" "$dp" anchor status --url https://x/
+check "bad --format" 3 'format must be text' "$dp" anchor status --format yaml
+
+# ---- status from the built-in anchors ----
+check "status without a state file warns (built-in)" 1 'using the built-in anchors' \
+	"$dp" --now "$now" anchor status --state "$st"
+check "status JSON contract" 1 '^ok$' bash -c "$dp --now $now --format json anchor status --state $st | jq -e '
+	.trust_point == \".\" and (.keys | length) == 2 and
+	([.keys[] | has(\"tag\") and has(\"algorithm\") and has(\"state\") and has(\"last_change\")] | all) and
+	([.keys[].tag] == [20326, 38696]) and ([.keys[].state] | unique) == [\"valid\"] and
+	has(\"next_probe\") and has(\"last_success\") and .builtin_fallback == true' >/dev/null && echo ok; exit 1"
+printf 'version 1\ntrust-point .\nkey 1 8 valid 1 2 3 4 ds 2\n' > "$st"
+check "corrupt state file: built-in anchors, reported" 1 'unusable \(line 3: .*built-in' \
+	"$dp" --now "$now" anchor status --state "$st"
+printf 'version 1\ntrust-point .\n' > "$st"
+check "truncated state file: built-in anchors" 1 'truncated' "$dp" --now "$now" anchor status --state "$st"
+
+# ---- all revoked: critical, refresh refuses to run ----
+cat > "$st" <<'EOF'
+version 1
+trust-point .
+key 38824 8 revoked 1 2 3 0 dnskey 385 3 8 AwEAAa96jeuknZlaeSrvyAJj6ZHv28hhOKkx3rLGXVaC6rXTsDc449/cidltpkyGwCJNnOAlFNKF2jBosZBU5eeHspaQWOmOElZsjICMQMC3aeHbGiShvZsx4wMYSjH8e7Vrhbu6irwCzVBApESjbUdpWWmEnhathWu1jo+siFUiRAAxm9qyJNg/wOZqqzL/dL/q8PkcRU5oUKEpUge71M3ej2/7CPqpdVwuMoTvoB+ZOT4YeGyxMvHmbrxlFzGOHOijtzN+u1TQNatX2XBuzZNQ1K+s2CXkPIZo7s6JgZyvaBevYtxPvYLw4z9mR7K2vaF18UYH9Z9GNUUeayffKC73PYc=
+end
+EOF
+check "all revoked: critical" 2 'all trust anchors are revoked: bootstrap again' \
+	"$dp" --now "$now" anchor status --state "$st"
+check "all revoked: refresh does not run" 2 'not-run' \
+	"$dp" --now "$now" --resolver 127.0.0.1:1 anchor refresh --state "$st"
+
+# ---- refresh with nothing answering: retry scheduled, warning ----
+rm -f "$st"
+check "refresh without an answer" 1 'refresh: no-answer' \
+	"$dp" --now "$now" --timeout 300 --resolver 127.0.0.1:1 anchor refresh --state "$st"
+check "state saved with the retry time" 0 'next-probe 1795395600' cat "$st"
+
+# ---- the lock ----
+if command -v flock >/dev/null; then
+	# This shell holds the lock on descriptor 9, as another writer would.
+	exec 9>"$st.lock"
+	flock -n 9
+	check "second writer is refused" 3 'held by another daneprobe' \
+		"$dp" --now "$now" --resolver 127.0.0.1:1 anchor refresh --state "$st"
+	exec 9>&-
+fi
+
+# ---- bootstrap (RFC 9718) from a local pair ----
+(
+	cd "$tmp" &&
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
+		-days 36500 -subj '/CN=Test CA' -addext basicConstraints=critical,CA:TRUE \
+		-addext keyUsage=critical,keyCertSign &&
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout s.key -out s.csr \
+		-subj '/CN=signer/emailAddress=dnssec@iana.org' &&
+	openssl x509 -req -in s.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out s.pem -days 36500 &&
+	cat > root-anchors.xml <<'EOF' &&
+<?xml version="1.0" encoding="UTF-8"?>
+<TrustAnchor id="t" source="https://data.iana.org/root-anchors/root-anchors.xml">
+<Zone>.</Zone>
+<KeyDigest id="Klajeyz" validFrom="2017-02-02T00:00:00+00:00">
+<KeyTag>20326</KeyTag><Algorithm>8</Algorithm><DigestType>2</DigestType>
+<Digest>E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D</Digest>
+</KeyDigest>
+</TrustAnchor>
+EOF
+	openssl cms -sign -binary -in root-anchors.xml -signer s.pem -inkey s.key -outform DER \
+		-out root-anchors.p7s &&
+	sed 's/E06D44B8/E06D44B9/' root-anchors.xml > tampered.xml
+) >/dev/null 2>&1 || echo "FAIL could not make the test CA"
+bnow=@$(( $(date +%s) + 86400 ))
+printf 'version 1\ntrust-point .\nkey 20326 8 valid 1 2 3 4 ds 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\nend\n' > "$st"
+before=$(sha256sum < "$st")
+check "bootstrap over plain http is refused" 2 'only https://' \
+	"$dp" --now "$bnow" anchor bootstrap --state "$st" --url http://127.0.0.1:1/root-anchors.xml
+check "bootstrap signed by an unknown CA (the ICANN CA expected)" 2 'bootstrap failed, anchors unchanged: .*does not verify' \
+	"$dp" --now "$bnow" anchor bootstrap --state "$st" --xml "$tmp/root-anchors.xml" --p7s "$tmp/root-anchors.p7s"
+check "bootstrap of a tampered document" 2 'does not verify' \
+	"$dp" --now "$bnow" anchor bootstrap --state "$st" --xml "$tmp/tampered.xml" --p7s "$tmp/root-anchors.p7s" --ca "$tmp/ca.pem"
+check "bootstrap with the signer's certificate expired" 2 'certificate has expired' \
+	"$dp" --now @5000000000 anchor bootstrap --state "$st" --xml "$tmp/root-anchors.xml" --p7s "$tmp/root-anchors.p7s" --ca "$tmp/ca.pem"
+check "failed bootstraps left the state file alone" 0 '^same$' \
+	bash -c "[ \"\$(sha256sum < '$st')\" = '$before' ] && echo same"
+check "bootstrap from a verified pair" 0 'bootstrap: bootstrapped: 1 KeyDigest' \
+	"$dp" --now "$bnow" anchor bootstrap --state "$st" --xml "$tmp/root-anchors.xml" --p7s "$tmp/root-anchors.p7s" --ca "$tmp/ca.pem"
+check "status after bootstrap" 0 'key 20326 .* valid .*\(DS only\)' "$dp" --now "$bnow" anchor status --state "$st"
+check "bootstrap file:// URL" 0 'bootstrapped' \
+	"$dp" --now "$bnow" anchor bootstrap --state "$st" --url "file://$tmp/root-anchors.xml" --ca "$tmp/ca.pem"
+
+# ---- the staged rollover ----
+check "staged root KSK rollover (tests/lab/rollover.sh)" 0 'all steps as expected' \
+	bash "$here/../lab/rollover.sh" "$dp"
+
+echo "anchor: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
