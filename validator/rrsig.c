@@ -658,15 +658,38 @@ static int build_signed_data(val_keycache *kc, const ldns_rr_list *rrset,
 
 /* ---- RRSIG checks ---- */
 
-/* "www.example.org/A" for reasons. */
-static void set_label(const ldns_rr_list *rrset, char *buf, size_t len)
+/* Names for reasons, formatted only when a reason is written: success,
+ * the common case, never pays for ldns_rdf2str. */
+typedef struct label {
+	const ldns_rr_list *rrset;
+	const ldns_rdf *signer;
+	char what[340];         /* "www.example.org/A" */
+	char signer_s[300];
+	int have_what, have_signer;
+} label;
+
+static const char *what_of(label *l)
 {
-	const ldns_rr *rr = ldns_rr_list_rr(rrset, 0);
+	const ldns_rr *rr;
 	char name[300], type[32];
 
-	val_name_str(rr ? ldns_rr_owner(rr) : NULL, name, sizeof(name));
-	val_type_str(rr ? ldns_rr_get_type(rr) : 0, type, sizeof(type));
-	snprintf(buf, len, "%s/%s", name, type);
+	if (!l->have_what) {
+		rr = l->rrset ? ldns_rr_list_rr(l->rrset, 0) : NULL;
+		val_name_str(rr ? ldns_rr_owner(rr) : NULL, name, sizeof(name));
+		val_type_str(rr ? ldns_rr_get_type(rr) : 0, type, sizeof(type));
+		snprintf(l->what, sizeof(l->what), "%s/%s", name, type);
+		l->have_what = 1;
+	}
+	return l->what;
+}
+
+static const char *signer_of(label *l)
+{
+	if (!l->have_signer) {
+		val_name_str(l->signer, l->signer_s, sizeof(l->signer_s));
+		l->have_signer = 1;
+	}
+	return l->signer_s;
 }
 
 /* Is every RR of the set of the same owner, type and class? */
@@ -685,11 +708,24 @@ static int rrset_consistent(const ldns_rr_list *rrset)
 	return 1;
 }
 
+/* rrsig_verify, with the DNSKEY's key tag already known (or -1). */
+static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
+			    const ldns_rr *dnskey, int keytag, int64_t now,
+			    const val_policy *pol, val_keycache *kc, val_why *why);
+
 int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 		 const ldns_rr *dnskey, int64_t now, const val_policy *pol,
 		 val_keycache *kc, val_why *why)
 {
-	char what[340], signer_s[300], ts[40];
+	return rrsig_verify_tag(rrset, rrsig, dnskey, -1, now, pol, kc, why);
+}
+
+static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
+			    const ldns_rr *dnskey, int keytag, int64_t now,
+			    const val_policy *pol, val_keycache *kc, val_why *why)
+{
+	char ts[40];
+	label lb;
 	val_keycache *own = NULL;
 	const ldns_rr *first;
 	const ldns_rdf *owner, *signer, *sigrdf;
@@ -707,7 +743,8 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS, "nothing to verify");
 		return DP_EVERIFY;
 	}
-	set_label(rrset, what, sizeof(what));
+	memset(&lb, 0, sizeof(lb));
+	lb.rrset = rrset;
 	first = ldns_rr_list_rr(rrset, 0);
 	owner = ldns_rr_owner(first);
 	if (ldns_rr_get_type(rrsig) != LDNS_RR_TYPE_RRSIG ||
@@ -715,7 +752,7 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 	    (signer = ldns_rr_rdf(rrsig, 7)) == NULL ||
 	    ldns_rdf_get_type(signer) != LDNS_RDF_TYPE_DNAME ||
 	    (sigrdf = ldns_rr_rdf(rrsig, 8)) == NULL) {
-		val_why_set(why, VAL_EDE_DNSSEC_BOGUS, "malformed RRSIG for %s", what);
+		val_why_set(why, VAL_EDE_DNSSEC_BOGUS, "malformed RRSIG for %s", what_of(&lb));
 		return DP_EVERIFY;
 	}
 	covered = val_rdf_uint(rrsig, 0, 2, &ok);
@@ -726,13 +763,13 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 	incept = val_rdf_uint(rrsig, 5, 4, &ok);
 	tag = val_rdf_uint(rrsig, 6, 2, &ok);
 	if (!ok) {
-		val_why_set(why, VAL_EDE_DNSSEC_BOGUS, "malformed RRSIG for %s", what);
+		val_why_set(why, VAL_EDE_DNSSEC_BOGUS, "malformed RRSIG for %s", what_of(&lb));
 		return DP_EVERIFY;
 	}
-	val_name_str(signer, signer_s, sizeof(signer_s));
+	lb.signer = signer;
 	if (!rrset_consistent(rrset)) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "RRset %s mixes owners, types or classes", what);
+			    "RRset %s mixes owners, types or classes", what_of(&lb));
 		return DP_EVERIFY;
 	}
 	/* RFC 4035 5.3.1: same owner, class and type covered. */
@@ -740,13 +777,13 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 	    ldns_rr_get_class(rrsig) != ldns_rr_get_class(first) ||
 	    ldns_dname_compare(ldns_rr_owner(rrsig), owner) != 0) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "RRSIG (key %u, alg %u) does not cover %s", tag, alg, what);
+			    "RRSIG (key %u, alg %u) does not cover %s", tag, alg, what_of(&lb));
 		return DP_EVERIFY;
 	}
 	if ((ai = alg_find((uint8_t)alg)) == NULL || !val_alg_supported((uint8_t)alg)) {
 		val_why_set(why, VAL_EDE_UNSUPPORTED_DNSKEY_ALG,
 			    "RRSIG for %s uses algorithm %u, not supported here (key %u)",
-			    what, alg, tag);
+			    what_of(&lb), alg, tag);
 		return DP_EUNSUPPORTED;
 	}
 	/* The signer is the zone that holds the RRset: the owner is at or
@@ -754,24 +791,25 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 	if (!val_name_under(owner, signer)) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 			    "RRSIG for %s has signer %s, which is not an enclosing zone (key %u, alg %u)",
-			    what, signer_s, tag, alg);
+			    what_of(&lb), signer_of(&lb), tag, alg);
 		return DP_EVERIFY;
 	}
 	/* The DNSKEY: owner is the signer, same algorithm and tag, protocol
 	 * 3, and the zone key bit (RFC 4034 2.1.1). */
 	keylen = val_dnskey_rdata(dnskey, keyrd, sizeof(keyrd));
 	if (keylen == 0 || ldns_dname_compare(ldns_rr_owner(dnskey), signer) != 0 ||
-	    keyrd[3] != alg || dnskey_tag(dnskey) != tag || keyrd[2] != 3) {
+	    keyrd[3] != alg || keyrd[2] != 3 ||
+	    (keytag >= 0 ? (uint32_t)keytag : dnskey_tag(dnskey)) != tag) {
 		val_why_set(why, VAL_EDE_DNSKEY_MISSING,
 			    "DNSKEY given for RRSIG %s is not key %u alg %u of %s",
-			    what, tag, alg, signer_s);
+			    what_of(&lb), tag, alg, signer_of(&lb));
 		return DP_EVERIFY;
 	}
 	flags = keyrd[0] << 8 | keyrd[1];
 	if (!(flags & VAL_DNSKEY_ZONE)) {
 		val_why_set(why, VAL_EDE_NO_ZONE_KEY_BIT,
 			    "DNSKEY %u alg %u of %s has no zone key bit (RRSIG for %s)",
-			    tag, alg, signer_s, what);
+			    tag, alg, signer_of(&lb), what_of(&lb));
 		return DP_EVERIFY;
 	}
 	/* RFC 4034 3.1.3: the labels field does not count a leading "*". */
@@ -784,7 +822,7 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 		if (labels > eff) {
 			val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 				    "RRSIG for %s has labels %u, more than the owner's %u (key %u, alg %u)",
-				    what, labels, eff, tag, alg);
+				    what_of(&lb), labels, eff, tag, alg);
 			return DP_EVERIFY;
 		}
 	}
@@ -797,48 +835,48 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 		val_time_str(t_inc, ts, sizeof(ts));
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 			    "RRSIG for %s expires before its inception %s (key %u, alg %u)",
-			    what, ts, tag, alg);
+			    what_of(&lb), ts, tag, alg);
 		return DP_EVERIFY;
 	}
 	if (t_exp + skew < now) {
 		val_time_str(t_exp, ts, sizeof(ts));
 		val_why_set(why, VAL_EDE_SIGNATURE_EXPIRED,
 			    "RRSIG for %s expired at %s (key %u, alg %u)",
-			    what, ts, tag, alg);
+			    what_of(&lb), ts, tag, alg);
 		return DP_EVERIFY;
 	}
 	if (t_inc - skew > now) {
 		val_time_str(t_inc, ts, sizeof(ts));
 		val_why_set(why, VAL_EDE_SIGNATURE_NOT_YET_VALID,
 			    "RRSIG for %s is not valid until %s (key %u, alg %u)",
-			    what, ts, tag, alg);
+			    what_of(&lb), ts, tag, alg);
 		return DP_EVERIFY;
 	}
 
 	if (kc == NULL) {
 		if (val_keycache_new(&own) != DP_OK) {
-			val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what);
+			val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what_of(&lb));
 			return DP_ENOMEM;
 		}
 		kc = own;
 	}
 	r = DP_OK;
 	if ((e = kc_get(kc, ai, keyrd, keylen)) == NULL) {
-		val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what);
+		val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what_of(&lb));
 		r = DP_ENOMEM;
 	} else if (e->err == DP_EUNSUPPORTED) {
 		val_why_set(why, VAL_EDE_UNSUPPORTED_DNSKEY_ALG,
 			    "RRSIG for %s uses algorithm %u, refused by the platform's crypto policy (key %u)",
-			    what, alg, tag);
+			    what_of(&lb), alg, tag);
 		r = DP_EUNSUPPORTED;
 	} else if (e->err != DP_OK) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 			    "DNSKEY %u alg %u of %s cannot be decoded (RRSIG for %s)",
-			    tag, alg, signer_s, what);
+			    tag, alg, signer_of(&lb), what_of(&lb));
 		r = DP_EVERIFY;
 	} else if (build_signed_data(kc, rrset, rrsig, owner_labels, labels,
 				     orig_ttl) != 0) {
-		val_why_set(why, VAL_EDE_OTHER, "cannot build the signed data of %s", what);
+		val_why_set(why, VAL_EDE_OTHER, "cannot build the signed data of %s", what_of(&lb));
 		r = DP_ENOMEM;
 	} else {
 		r = sig_check(kc, e, ai, ldns_rdf_data(sigrdf), ldns_rdf_size(sigrdf),
@@ -846,11 +884,11 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 		if (r == DP_EVERIFY)
 			val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 				    "RRSIG for %s does not verify with key %u alg %u of %s",
-				    what, tag, alg, signer_s);
+				    what_of(&lb), tag, alg, signer_of(&lb));
 		else if (r != DP_OK)
 			val_why_set(why, VAL_EDE_OTHER,
 				    "crypto library error verifying %s (key %u, alg %u)",
-				    what, tag, alg);
+				    what_of(&lb), tag, alg);
 	}
 	val_keycache_free(own);
 	/* Out of memory and library errors are not a verdict on the
@@ -884,12 +922,13 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 			const val_policy *pol, val_keycache *kc,
 			const ldns_rdf **signer_out, val_why *why)
 {
-	char what[340], signer_s[300];
+	label lb;
 	val_keycache *own = NULL;
 	val_why best, tmp;
 	const ldns_rr *first;
-	size_t i, j, n_cover = 0, n_supported = 0;
+	size_t i, j, n_cover = 0, n_supported = 0, nkeys;
 	int best_rank = -1, unsup_alg = -1;
+	int tags_local[16], *tags_heap = NULL, *tags;
 	val_status st = VAL_BOGUS;
 
 	if (signer_out != NULL)
@@ -899,14 +938,28 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 		return VAL_BOGUS;
 	}
 	first = ldns_rr_list_rr(rrset, 0);
-	set_label(rrset, what, sizeof(what));
+	memset(&lb, 0, sizeof(lb));
+	lb.rrset = rrset;
 	memset(&best, 0, sizeof(best));
 	if (kc == NULL) {
 		if (val_keycache_new(&own) != DP_OK) {
-			val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what);
+			val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what_of(&lb));
 			return VAL_INDETERMINATE;
 		}
 		kc = own;
+	}
+	/* Key tags once per call, not once per RRSIG and key. */
+	nkeys = dnskeys != NULL ? ldns_rr_list_rr_count(dnskeys) : 0;
+	if (nkeys > sizeof(tags_local) / sizeof(tags_local[0]) &&
+	    (tags_heap = malloc(nkeys * sizeof(*tags_heap))) == NULL) {
+		val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what_of(&lb));
+		st = VAL_INDETERMINATE;
+		goto out;
+	}
+	tags = tags_heap ? tags_heap : tags_local;
+	for (j = 0; j < nkeys; j++) {
+		const ldns_rr *k = ldns_rr_list_rr(dnskeys, j);
+		tags[j] = ldns_rr_get_type(k) == LDNS_RR_TYPE_DNSKEY ? (int)dnskey_tag(k) : -1;
 	}
 	for (i = 0; rrsigs != NULL && i < ldns_rr_list_rr_count(rrsigs); i++) {
 		const ldns_rr *sig = ldns_rr_list_rr(rrsigs, i);
@@ -930,16 +983,15 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 			continue;
 		}
 		n_supported++;
-		for (j = 0; dnskeys != NULL && j < ldns_rr_list_rr_count(dnskeys); j++) {
+		for (j = 0; j < nkeys; j++) {
 			const ldns_rr *k = ldns_rr_list_rr(dnskeys, j);
 			int r;
 
-			if (ldns_rr_get_type(k) != LDNS_RR_TYPE_DNSKEY ||
-			    val_dnskey_alg(k) != alg || dnskey_tag(k) != tag ||
+			if (tags[j] != (int)tag || val_dnskey_alg(k) != alg ||
 			    ldns_dname_compare(ldns_rr_owner(k), signer) != 0)
 				continue;
 			found = 1;
-			r = rrsig_verify(rrset, sig, k, now, pol, kc, &tmp);
+			r = rrsig_verify_tag(rrset, sig, k, tags[j], now, pol, kc, &tmp);
 			if (r == DP_OK) {
 				if (signer_out != NULL)
 					*signer_out = signer;
@@ -952,27 +1004,29 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 			}
 		}
 		if (!found && best_rank < 1) {
-			val_name_str(signer, signer_s, sizeof(signer_s));
+			lb.signer = signer;
+			lb.have_signer = 0;
 			val_why_set(&best, VAL_EDE_DNSKEY_MISSING,
 				    "no DNSKEY with tag %u alg %u for %s (RRSIG for %s)",
-				    tag, alg, signer_s, what);
+				    tag, alg, signer_of(&lb), what_of(&lb));
 			best_rank = 1;
 		}
 	}
 	if (n_cover == 0) {
-		val_why_set(why, VAL_EDE_RRSIGS_MISSING, "no RRSIG for %s", what);
+		val_why_set(why, VAL_EDE_RRSIGS_MISSING, "no RRSIG for %s", what_of(&lb));
 	} else if (n_supported == 0) {
 		/* RFC 4035 5.2, RFC 6840 5.2: only algorithms we cannot check. */
 		st = VAL_INSECURE;
 		val_why_set(why, VAL_EDE_UNSUPPORTED_DNSKEY_ALG,
 			    "RRSIGs for %s use only unsupported algorithms (alg %d)",
-			    what, unsup_alg);
+			    what_of(&lb), unsup_alg);
 	} else if (best_rank >= 0 && why != NULL) {
 		*why = best;
 	} else if (best_rank < 0) {
-		val_why_set(why, VAL_EDE_DNSSEC_BOGUS, "no usable RRSIG for %s", what);
+		val_why_set(why, VAL_EDE_DNSSEC_BOGUS, "no usable RRSIG for %s", what_of(&lb));
 	}
 out:
+	free(tags_heap);
 	val_keycache_free(own);
 	return st;
 }
