@@ -740,3 +740,48 @@ int statefile_load(const char *path, const char *ds_path, int64_t now,
 		 path, why, ds_path);
 	return DP_OK;
 }
+
+/* ---- the anchors for a run ---- */
+
+int statefile_trust_anchors(const rfc5011_tp *tp, val_anchors **out)
+{
+	val_anchors *a;
+	ldns_rr_list *ds = NULL, *keys = NULL;
+	int rc;
+
+	if (tp == NULL || out == NULL)
+		return DP_EINVAL;
+	if ((rc = rfc5011_tp_trusted(tp, &ds, &keys)) != DP_OK)
+		return rc;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL || (a->points = calloc(1, sizeof(*a->points))) == NULL ||
+	    (a->points[0].zone = ldns_rdf_clone(tp->zone)) == NULL) {
+		if (a != NULL)
+			free(a->points);
+		free(a);
+		ldns_rr_list_deep_free(ds);
+		ldns_rr_list_deep_free(keys);
+		return DP_ENOMEM;
+	}
+	a->n_points = 1;
+	a->points[0].ds = ds;
+	a->points[0].keys = keys;
+	*out = a;
+	return DP_OK;
+}
+
+int statefile_load_anchors(const char *path, const char *ds_path, int64_t now,
+			   val_anchors **out, int *fell_back, char *msg, size_t msglen)
+{
+	rfc5011_tp *tp = NULL;
+	int rc = statefile_load(path, ds_path, now, &tp, fell_back, msg, msglen);
+
+	if (rc != DP_OK)
+		return rc;
+	rc = statefile_trust_anchors(tp, out);
+	if (rc == DP_ENOTFOUND)
+		snprintf(msg, msglen, "state file %s: every root key is revoked or removed: "
+			 "run `daneprobe anchor bootstrap`", path);
+	rfc5011_tp_free(tp);
+	return rc;
+}

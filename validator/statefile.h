@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "rfc5011.h"
+#include "anchors.h"
 
 /* A state file larger than this is corrupt. */
 #define STATEFILE_MAX_SIZE (1024 * 1024)
@@ -72,5 +73,18 @@ int statefile_builtin(const char *ds_path, int64_t now, rfc5011_tp **out,
  */
 int statefile_load(const char *path, const char *ds_path, int64_t now,
 		   rfc5011_tp **out, int *fell_back, char *msg, size_t msglen);
+
+/* The keys tp trusts (Valid and Missing: their DNSKEYs, or the DS of an
+ * anchor not seen yet) as a trust anchor set for the validator (malloced,
+ * val_anchors_free).  DP_ENOTFOUND when no key is trusted (all revoked):
+ * the caller must then stop and ask for a bootstrap, never validate
+ * without an anchor.  Writes *out only on success. */
+int statefile_trust_anchors(const rfc5011_tp *tp, val_anchors **out);
+
+/* statefile_load then statefile_trust_anchors: the anchors for a run.
+ * *fell_back and msg as for statefile_load; on DP_ENOTFOUND msg says that
+ * every key is revoked and a bootstrap is needed. */
+int statefile_load_anchors(const char *path, const char *ds_path, int64_t now,
+			   val_anchors **out, int *fell_back, char *msg, size_t msglen);
 
 #endif

@@ -474,6 +474,43 @@ static void test_builtin(void **state)
 	assert_non_null(strstr(err, "line 1"));
 }
 
+static void test_anchors_for_run(void **state)
+{
+	rfc5011_tp *tp = sample();
+	val_anchors *a = NULL;
+	char err[256], msg[512];
+	int fb = -1;
+
+	(void)state;
+	/* Valid and Missing keys are anchors: the DNSKEY of one, the DS of
+	 * the one not seen yet. */
+	assert_int_equal(statefile_trust_anchors(tp, &a), DP_OK);
+	assert_int_equal(a->n_points, 1);
+	assert_int_equal(ldns_rr_list_rr_count(a->points[0].keys), 1);
+	assert_int_equal(ldns_rr_list_rr_count(a->points[0].ds), 1);
+	assert_int_equal(ldns_dname_label_count(a->points[0].zone), 0);
+	val_anchors_free(a);
+	/* No state file: the built-in DS records. */
+	assert_int_equal(statefile_load_anchors(path, BUILTIN, T0, &a, &fb, msg, sizeof(msg)), DP_OK);
+	assert_int_equal(fb, 1);
+	assert_int_equal(ldns_rr_list_rr_count(a->points[0].ds), 2);
+	assert_int_equal(ldns_rr_list_rr_count(a->points[0].keys), 0);
+	val_anchors_free(a);
+	/* Everything revoked: no anchors at all, an error that says why. */
+	tp->keys[0].state = RFC5011_REVOKED;
+	ldns_rr_free(tp->keys[1].ds);
+	tp->keys[1].ds = NULL;
+	tp->keys[1].dnskey = ldns_rr_clone(tp->keys[0].dnskey);
+	tp->keys[1].tag = tp->keys[0].tag;
+	tp->keys[1].state = RFC5011_REMOVED;
+	assert_int_equal(statefile_save(path, tp, T0, NULL, err, sizeof(err)), DP_OK);
+	a = NULL;
+	assert_int_equal(statefile_load_anchors(path, BUILTIN, T0, &a, &fb, msg, sizeof(msg)), DP_ENOTFOUND);
+	assert_null(a);
+	assert_non_null(strstr(msg, "anchor bootstrap"));
+	rfc5011_tp_free(tp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -489,6 +526,7 @@ int main(void)
 		T(test_fallback_to_builtin),
 		T(test_all_revoked_file_is_not_replaced),
 		T(test_builtin),
+		T(test_anchors_for_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
