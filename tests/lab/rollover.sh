@@ -30,7 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 die() { echo "rollover: $*" >&2; exit 1; }
-for t in nsd ldns-keygen ldns-signzone ldns-revoke ldns-key2ds openssl jq; do
+for t in nsd dig ldns-keygen ldns-signzone ldns-revoke ldns-key2ds openssl jq; do
 	command -v "$t" >/dev/null || { echo "rollover: SKIP ($t not installed)"; exit 0; }
 done
 [ -x "$DP" ] || die "no daneprobe at $DP"
@@ -132,6 +132,11 @@ check "bootstrap K1" "$(state_of "$T1")" valid
 # ---- the rollover ----
 stage "$T0" "" "$Z" "$K1"
 refresh "$T0";            check "T0 exit" "$RC" 0; check "T0 K1" "$(state_of "$T1")" valid
+# A dead first resolver: the next one in priority order answers.
+"$DP" --now "@$T0" --resolver 127.0.0.1:9 --resolver "127.0.0.1:$PORT" --timeout 1000 \
+	anchor refresh --state "$ST" --format json >"$W/out.json" 2>>"$W/err.log"
+check "dead first resolver: answered by" "$(jq -r .resolver out.json)/$(jq -r .result out.json)" \
+	"127.0.0.1:$PORT/accepted"
 stage "$((T0 + DAY))" "$K2" "$Z" "$K1"
 refresh "$((T0 + DAY))";  check "publish K2 exit" "$RC" 1; check "publish K2" "$(state_of "$T2")" addpend
 stage "$((T0 + 30 * DAY))" "$K2" "$Z" "$K1"
