@@ -32,6 +32,9 @@
 /* Worker stacks: the validator and OpenSSL need far less than the 8 MB
  * default, and 64 workers x 8 MB of reserved stack is pointless. */
 #define VERIFY_STACK (512 * 1024)
+/* MX hosts whose validated A/AAAA/TLSA each worker keeps for the run
+ * (many domains share their MX hosts; SMTP/TLS is never cached). */
+#define VERIFY_CACHE_HOSTS 64
 
 typedef struct verify_pool {
 	const dp_global *g;
@@ -117,7 +120,7 @@ static void verify_progress(verify_pool *p)
 }
 
 /* Check one domain; returns the formatted report (malloced) in *buf. */
-static void verify_one(verify_worker *w, val_ctx *vctx, const char *domain)
+static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const char *domain)
 {
 	verify_pool *p = w->pool;
 	dane_result *r = NULL;
@@ -128,7 +131,7 @@ static void verify_one(verify_worker *w, val_ctx *vctx, const char *domain)
 
 	/* JSON lines must stay pure: the trace goes to stderr then. */
 	w->cur = p->fmt == DP_FMT_JSON ? NULL : mem;
-	rc = mem != NULL ? dane_verify(vctx, &p->cfg, domain, &r) : DP_ENOMEM;
+	rc = mem != NULL ? dane_verify_cached(vctx, cache, &p->cfg, domain, &r) : DP_ENOMEM;
 	if (mem != NULL) {
 		if (rc == DP_OK && p->fmt == DP_FMT_JSON)
 			rc = report_verify_print_json(mem, r);
@@ -174,6 +177,7 @@ static void *verify_worker_main(void *arg)
 	verify_pool *p = w->pool;
 	dq_fetcher fetcher;
 	val_ctx *vctx = NULL;
+	dane_cache *cache = NULL;
 
 	memset(&fetcher, 0, sizeof fetcher);
 	fetcher.server = &p->srv;
@@ -184,7 +188,9 @@ static void *verify_worker_main(void *arg)
 	}
 	/* One validator context per worker, reused across its domains so
 	 * the root and TLD keys are fetched and verified once. */
-	if (val_ctx_new(&vctx, p->anchors, dp_now(), dq_fetch, &fetcher) != DP_OK) {
+	if (val_ctx_new(&vctx, p->anchors, dp_now(), dq_fetch, &fetcher) != DP_OK ||
+	    dane_cache_new(&cache, VERIFY_CACHE_HOSTS) != DP_OK) {
+		val_ctx_free(vctx);
 		pthread_mutex_lock(&p->mu);
 		dp_errorf("verify: out of memory");
 		p->worst = DP_EXIT_UNKNOWN;
@@ -201,8 +207,9 @@ static void *verify_worker_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->n_domains)
 			break;
-		verify_one(w, vctx, p->domains[i]);
+		verify_one(w, vctx, cache, p->domains[i]);
 	}
+	dane_cache_free(cache);
 	val_ctx_free(vctx);
 	return NULL;
 }

@@ -35,8 +35,19 @@ static void dane_fmt(char *dst, size_t len, const char *fmt, ...)
 
 #define DANE_MAX_ADDRS 16   /* per host and family: a sender tries a few, not hundreds */
 
+typedef struct dane_cache_ent {
+	dane_host host;             /* DNS fields only; addrs and tlsa owned */
+	char cname_target[256];
+} dane_cache_ent;
+
+struct dane_cache {
+	dane_cache_ent *ents;
+	size_t n, max;
+};
+
 typedef struct dane_run {
 	val_ctx *vctx;
+	dane_cache *cache;
 	const dane_cfg *cfg;
 	dane_result *res;
 	int oom;
@@ -332,6 +343,136 @@ static void dane_tlsa_step(dane_run *run, dane_host *h, const char *cname_target
 	}
 }
 
+/* ---- the per-worker host cache ---- */
+
+int dane_cache_new(dane_cache **out, size_t max_hosts)
+{
+	dane_cache *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return DP_ENOMEM;
+	c->max = max_hosts;
+	*out = c;
+	return DP_OK;
+}
+
+static void dane_host_clear(dane_host *h)
+{
+	size_t j;
+
+	for (j = 0; j < h->n_addrs; j++)
+		free(h->addrs[j].matched);
+	free(h->addrs);
+	tlsa_set_free(&h->tlsa);
+}
+
+void dane_cache_free(dane_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++)
+		dane_host_clear(&c->ents[i].host);
+	free(c->ents);
+	free(c);
+}
+
+/* Copy the DNS part of src into dst (keeps dst's preference).  Only
+ * done before any SMTP step, so the addresses carry no session data. */
+static int dane_host_copy_dns(dane_host *dst, const dane_host *src)
+{
+	int pref = dst->preference;
+	size_t i;
+
+	*dst = *src;
+	dst->preference = pref;
+	dst->addrs = NULL;
+	dst->tlsa.recs = NULL;
+	dst->tlsa.n = 0;
+	if (src->n_addrs > 0) {
+		dst->addrs = malloc(src->n_addrs * sizeof *dst->addrs);
+		if (dst->addrs == NULL) {
+			dst->n_addrs = 0;
+			return DP_ENOMEM;
+		}
+		memcpy(dst->addrs, src->addrs, src->n_addrs * sizeof *dst->addrs);
+		for (i = 0; i < src->n_addrs; i++)
+			dst->addrs[i].matched = NULL;
+	}
+	if (src->tlsa.n > 0) {
+		dst->tlsa.recs = calloc(src->tlsa.n, sizeof *dst->tlsa.recs);
+		if (dst->tlsa.recs == NULL)
+			return DP_ENOMEM;
+		for (i = 0; i < src->tlsa.n; i++) {
+			const tlsa_rec *r = &src->tlsa.recs[i];
+			dst->tlsa.recs[i] = *r;
+			dst->tlsa.recs[i].data = malloc(r->len ? r->len : 1);
+			if (dst->tlsa.recs[i].data == NULL)
+				return DP_ENOMEM;
+			memcpy(dst->tlsa.recs[i].data, r->data, r->len);
+			dst->tlsa.n = i + 1;
+		}
+	}
+	return DP_OK;
+}
+
+static const dane_cache_ent *dane_cache_find(const dane_cache *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; c != NULL && i < c->n; i++)
+		if (strcasecmp(c->ents[i].host.name, name) == 0)
+			return &c->ents[i];
+	return NULL;
+}
+
+static void dane_cache_put(dane_cache *c, const dane_host *h, const char *cname_target)
+{
+	dane_cache_ent *e;
+
+	if (c == NULL || c->n >= c->max)
+		return;
+	if (c->ents == NULL) {
+		c->ents = calloc(c->max, sizeof *c->ents);
+		if (c->ents == NULL)
+			return;
+	}
+	e = &c->ents[c->n];
+	memset(e, 0, sizeof *e);
+	if (dane_host_copy_dns(&e->host, h) != DP_OK) {
+		dane_host_clear(&e->host);
+		return;
+	}
+	snprintf(e->cname_target, sizeof e->cname_target, "%s", cname_target);
+	c->n++;
+}
+
+/* The DNS part of one host: AAAA, A (IPv6 first, as the appliance does
+ * by default), and TLSA when some address is secure (the tables stop at
+ * an address that is not).  From the cache when it has the host. */
+static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_t ct_len)
+{
+	const dane_cache_ent *e = dane_cache_find(run->cache, h->name);
+	size_t i;
+
+	if (e != NULL) {
+		if (dane_host_copy_dns(h, &e->host) != DP_OK)
+			run->oom = 1;
+		snprintf(cname_target, ct_len, "%s", e->cname_target);
+		return;
+	}
+	h->aaaa_status = dane_addr_step(run, h, LDNS_RR_TYPE_AAAA, cname_target, ct_len);
+	h->a_status = dane_addr_step(run, h, LDNS_RR_TYPE_A, cname_target, ct_len);
+	for (i = 0; i < h->n_addrs; i++)
+		if (h->addrs[i].status == POL_SECURE && h->addrs[i].address[0] != '\0') {
+			dane_tlsa_step(run, h, cname_target);
+			break;
+		}
+	if (!run->oom)
+		dane_cache_put(run->cache, h, cname_target);
+}
+
 /* ---- SMTP, STARTTLS, certificate ---- */
 
 static int dane_sockaddr(const dane_addr *a, int port, struct sockaddr_storage *ss, socklen_t *len)
@@ -548,7 +689,13 @@ static void dane_verdict(dane_run *run)
 
 int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_result **out)
 {
-	dane_run run = { vctx, cfg, NULL, 0 };
+	return dane_verify_cached(vctx, NULL, cfg, domain, out);
+}
+
+int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
+		       const char *domain, dane_result **out)
+{
+	dane_run run = { vctx, cache, cfg, NULL, 0 };
 	dane_result *r;
 	int64_t t0 = dp_mono_ms();
 	size_t hi, len = strlen(domain);
@@ -583,9 +730,7 @@ int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_res
 			dane_event_add(&run, DV_MX, (int)hi, -1);
 			if (r->mx_status == POL_INSECURE)
 				dane_event_add(&run, DV_MX_PROCEED, (int)hi, -1);
-			/* IPv6 first, as the appliance does by default. */
-			h->aaaa_status = dane_addr_step(&run, h, LDNS_RR_TYPE_AAAA, cname_target, sizeof cname_target);
-			h->a_status = dane_addr_step(&run, h, LDNS_RR_TYPE_A, cname_target, sizeof cname_target);
+			dane_host_dns(&run, h, cname_target, sizeof cname_target);
 			if (h->n_addrs == 0) {
 				dane_event_add(&run, DV_NO_ADDR, (int)hi, -1);
 				continue;
@@ -599,8 +744,6 @@ int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_res
 				/* The tables stop at an address that is not
 				 * secure ("-" for TLSA and certificate). */
 				if (a->status == POL_SECURE && a->address[0] != '\0') {
-					if (!h->tlsa_looked_up)
-						dane_tlsa_step(&run, h, cname_target);
 					if (h->tlsa_status == POL_BOGUS || h->tlsa_status == POL_LOOKUP_ERROR)
 						dane_event_add(&run, DV_TLSA, (int)hi, (int)ai);
 					else
@@ -625,16 +768,12 @@ int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_res
 
 void dane_result_free(dane_result *r)
 {
-	size_t i, j;
+	size_t i;
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->n_hosts; i++) {
-		for (j = 0; j < r->hosts[i].n_addrs; j++)
-			free(r->hosts[i].addrs[j].matched);
-		free(r->hosts[i].addrs);
-		tlsa_set_free(&r->hosts[i].tlsa);
-	}
+	for (i = 0; i < r->n_hosts; i++)
+		dane_host_clear(&r->hosts[i]);
 	free(r->hosts);
 	free(r->events);
 	free(r);

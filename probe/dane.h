@@ -122,6 +122,21 @@ typedef struct dane_result {
  * even a failing one; DP_EINVAL for a bad name, DP_ENOMEM. */
 int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain,
 		dane_result **out);
+
+/*
+ * A per-thread cache of the DNS part of MX hosts (A, AAAA, TLSA, already
+ * validated) for one run over many domains: domains hosted on the same
+ * MX hosts are common, and their lookups need not be repeated.  SMTP and
+ * TLS are never cached: every domain gets its own connection.  At most
+ * max_hosts entries (then lookups are simply not cached).  Not
+ * thread-safe: one per worker, like the val_ctx it goes with.
+ */
+typedef struct dane_cache dane_cache;
+int dane_cache_new(dane_cache **out, size_t max_hosts);
+void dane_cache_free(dane_cache *c);
+/* dane_verify with a cache (may be NULL). */
+int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
+		       const char *domain, dane_result **out);
 void dane_result_free(dane_result *r);
 
 /* "secure", "insecure", "bogus", "nxdomain", "indeterminate" (JSON). */
