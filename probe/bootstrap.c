@@ -146,9 +146,21 @@ static int fetch(const bootstrap_opts *o, const char *url, size_t max, blob *b,
 	}
 	snprintf(err, errlen, "cannot fetch %s: %s", url,
 		 cc == CURLE_OK ? "empty document" : cerr[0] ? cerr : curl_easy_strerror(cc));
-	if (cc == CURLE_OPERATION_TIMEDOUT)
+	switch (cc) {
+	case CURLE_OK:
+		return DP_EPARSE;
+	case CURLE_OPERATION_TIMEDOUT:
 		return DP_ETIMEOUT;
-	return cc == CURLE_OK ? DP_EPARSE : DP_ENET;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+		return DP_ETLS;
+	case CURLE_FILE_COULDNT_READ_FILE:
+		return DP_EIO;
+	default:
+		return DP_ENET;
+	}
 }
 
 /* The signature's URL: .xml replaced by .p7s, else .p7s appended. */

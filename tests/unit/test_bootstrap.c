@@ -13,6 +13,12 @@
 #include <string.h>
 #include <time.h>
 #include <cmocka.h>
+#include <signal.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include "../../probe/bootstrap.h"
@@ -20,6 +26,7 @@
 static char dir[64];
 static char ca[128], evil_ca[128];
 static int64_t now;          /* a day after the test certificates were made */
+static pid_t web_pid = -1;   /* the test's HTTPS server, stopped in teardown */
 
 static const char *xml_good =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -163,6 +170,10 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
+	if (web_pid > 0) {
+		kill(web_pid, SIGTERM);
+		waitpid(web_pid, NULL, 0);
+	}
 	return sh("rm -rf '%s'", dir) == 0 ? 0 : -1;
 }
 
@@ -327,6 +338,104 @@ static void test_state_from_bootstrap(void **state)
 	ldns_rr_list_deep_free(ds);
 }
 
+/* A TCP socket on 127.0.0.1 that listens and never answers; *port gets
+ * its port. */
+static int silent_listener(int *port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 4) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len) != 0)
+		return -1;
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+static void test_https_timeout(void **state)
+{
+	bootstrap_opts o;
+	ldns_rr_list *ds = NULL;
+	char err[512], url[128];
+	int port, fd = silent_listener(&port);
+
+	(void)state;
+	assert_true(fd >= 0);
+	memset(&o, 0, sizeof(o));
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/root-anchors.xml", port);
+	o.url = url;
+	o.ca_path = ca;
+	o.now = now;
+	o.timeout_ms = 500;
+	assert_int_equal(bootstrap_run(&o, &ds, NULL, err, sizeof(err)), DP_ETIMEOUT);
+	assert_non_null(strstr(err, "cannot fetch"));
+	assert_null(ds);
+	close(fd);
+}
+
+/* A real HTTPS fetch: openssl s_server -WWW serves the test directory with
+ * a certificate from the test CA for 127.0.0.1. */
+static void test_https_fetch(void **state)
+{
+	bootstrap_opts o;
+	ldns_rr_list *ds = NULL;
+	char err[512], url[160], cainfo[160];
+	int port, fd = silent_listener(&port);
+	pid_t pid;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(sh("openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+			    "-keyout web.key -out web.csr -subj /CN=127.0.0.1 && "
+			    "printf 'subjectAltName=IP:127.0.0.1\\n' > web.cnf && "
+			    "openssl x509 -req -in web.csr -CA good-ca.pem -CAkey good-ca.key "
+			    "-CAcreateserial -out web.pem -days 30 -extfile web.cnf"), 0);
+	web_pid = pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char acc[32];
+		snprintf(acc, sizeof(acc), "127.0.0.1:%d", port);
+		if (chdir(dir) != 0 || freopen("/dev/null", "w", stdout) == NULL ||
+		    freopen("/dev/null", "w", stderr) == NULL)
+			_exit(1);
+		execlp("openssl", "openssl", "s_server", "-quiet", "-WWW", "-accept", acc,
+		       "-cert", "web.pem", "-key", "web.key", (char *)NULL);
+		_exit(1);
+	}
+	memset(&o, 0, sizeof(o));
+	snprintf(url, sizeof(url), "https://127.0.0.1:%d/root-anchors.xml", port);
+	snprintf(cainfo, sizeof(cainfo), "%s/good-ca.pem", dir);
+	o.url = url;
+	o.ca_path = ca;
+	o.signer_email = BOOTSTRAP_SIGNER;
+	o.tls_cainfo = cainfo;
+	o.now = now;
+	o.timeout_ms = 3000;
+	int rc = DP_ENET;
+	for (int i = 0; i < 40 && rc == DP_ENET; i++) {
+		rc = bootstrap_run(&o, &ds, NULL, err, sizeof(err));
+		if (rc == DP_ENET)
+			usleep(100000);
+	}
+	if (rc != DP_OK)
+		fail_msg("https fetch: rc %d \"%s\"", rc, err);
+	assert_int_equal(ldns_rr_list_rr_count(ds), 2);
+	ldns_rr_list_deep_free(ds);
+	ds = NULL;
+	/* Without the test CA for TLS, the server is not trusted. */
+	o.tls_cainfo = DP_DATADIR "/icann-root-ca.pem";
+	assert_int_equal(bootstrap_run(&o, &ds, NULL, err, sizeof(err)), DP_ETLS);
+	assert_null(ds);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	web_pid = -1;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +443,8 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_state_from_bootstrap),
+		cmocka_unit_test(test_https_timeout),
+		cmocka_unit_test(test_https_fetch),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
