@@ -48,14 +48,16 @@ static void anchor_usage(FILE *f)
 		"  status      show the RFC 5011 state of the root trust anchors\n"
 		"  refresh     query the root DNSKEY set through the resolvers (DO=1 CD=1),\n"
 		"              check it against the current anchors, step the RFC 5011\n"
-		"              state machine (30-day hold-downs) and save the state\n"
+		"              state machine (30-day hold-downs) and save the state; when\n"
+		"              no trusted key is left (all revoked) bootstrap again\n"
 		"  bootstrap   replace the anchors with those of IANA's root-anchors.xml\n"
 		"              (RFC 9718) after its S/MIME signature verifies against the\n"
 		"              ICANN root CA; on any failure nothing is changed\n"
 		"\n"
 		"  --state FILE  state file (default: config anchors.state_file, else\n"
 		"                " ANCHOR_DEFAULT_STATE ")\n"
-		"  --url URL     https:// (or file://) URL of root-anchors.xml; the signature\n"
+		"  --url URL     https:// (or file://) URL of root-anchors.xml (else the\n"
+		"                config's anchors.bootstrap URL); the signature\n"
 		"                is the same URL ending in .p7s (default " BOOTSTRAP_DEFAULT_URL ")\n"
 		"  --xml FILE    a local root-anchors.xml, with --p7s FILE its signature\n"
 		"  --ca FILE     CA certificates to verify the signature with (default the\n"
@@ -247,6 +249,71 @@ static int refresh_step(anchor_cmd *a, rfc5011_tp **out, rfc5011_result *res,
 	return DP_OK;
 }
 
+/* Fetch/read, verify and parse root-anchors.xml, and build the new state
+ * from it (old's revoked keys stay revoked).  Nothing is saved here.
+ * DP_OK with *out, or an error with err. */
+static int run_bootstrap(anchor_cmd *a, const rfc5011_tp *old, rfc5011_tp **out,
+			 char *detail, size_t dlen, char *err, size_t errlen)
+{
+	bootstrap_opts o;
+	ldns_rr_list *ds = NULL;
+	rootxml_stats st;
+	char note[512];
+	const char *cfg_url = a->g->cfg != NULL ? a->g->cfg->anchors_bootstrap : NULL;
+	int rc;
+
+	if (cfg_url != NULL && strcmp(cfg_url, "builtin") == 0)
+		cfg_url = NULL;
+	memset(&o, 0, sizeof(o));
+	o.url = a->xml != NULL ? NULL : a->url != NULL ? a->url
+		: cfg_url != NULL ? cfg_url : BOOTSTRAP_DEFAULT_URL;
+	o.xml_path = a->xml;
+	o.p7s_path = a->p7s;
+	o.ca_path = a->ca != NULL ? a->ca : a->ca_default;
+	o.signer_email = BOOTSTRAP_SIGNER;
+	o.now = a->now;
+	o.timeout_ms = a->g->timeout_ms > 0 ? a->g->timeout_ms * 10 : 0;
+	if ((rc = bootstrap_run(&o, &ds, &st, err, errlen)) != DP_OK)
+		return rc;
+	rc = bootstrap_state(old, ds, a->now, out, note, sizeof(note));
+	ldns_rr_list_deep_free(ds);
+	if (rc != DP_OK) {
+		snprintf(err, errlen, "no usable anchor in root-anchors.xml (%s)",
+			 note[0] ? note : dp_strerror(rc));
+		return rc;
+	}
+	snprintf(detail, dlen, "%u KeyDigest(s) valid now, %u expired, %u not yet valid%s%s",
+		 st.used, st.expired, st.not_yet, note[0] ? "; " : "", note);
+	return DP_OK;
+}
+
+/* RFC 5011 cannot recover when every anchor is revoked: bootstrap again
+ * (SPEC section 4), or stay critical; never carry on without an anchor. */
+static int refresh_rebootstrap(anchor_cmd *a, const rfc5011_tp *cur, const char *why)
+{
+	anchor_report r = { .action = "refresh", .result = "rebootstrapped" };
+	rfc5011_tp *tp = NULL;
+	char err[1024] = "", detail[768], full[1600];
+	int rc;
+
+	if (run_bootstrap(a, cur, &tp, detail, sizeof(detail), err, sizeof(err)) != DP_OK) {
+		dp_errorf("anchor: %s, and the re-bootstrap failed: %s", why, err);
+		r.result = "rebootstrap-failed";
+		r.detail = err;
+		return max_exit(anchor_print(a, cur, &r), DP_EXIT_CRITICAL);
+	}
+	if ((rc = anchor_save(a, tp)) != DP_EXIT_OK) {
+		rfc5011_tp_free(tp);
+		return rc;
+	}
+	snprintf(full, sizeof(full), "%s: bootstrapped again: %s", why, detail);
+	r.detail = full;
+	a->fell_back = 0;
+	rc = anchor_print(a, tp, &r);
+	rfc5011_tp_free(tp);
+	return max_exit(rc, DP_EXIT_WARNING);
+}
+
 static int anchor_refresh(anchor_cmd *a)
 {
 	anchor_report r = { .action = "refresh" };
@@ -258,11 +325,8 @@ static int anchor_refresh(anchor_cmd *a)
 
 	if ((rc = anchor_lock(a)) != DP_EXIT_OK || (rc = anchor_load(a)) != DP_EXIT_OK)
 		return rc;
-	if (rfc5011_tp_health(a->tp, NULL, 0) == RFC5011_HEALTH_CRITICAL) {
-		r.result = "not-run";
-		r.detail = "no trusted key to check the DNSKEY set with: run `daneprobe anchor bootstrap`";
-		return max_exit(anchor_print(a, a->tp, &r), DP_EXIT_CRITICAL);
-	}
+	if (rfc5011_tp_health(a->tp, NULL, 0) == RFC5011_HEALTH_CRITICAL)
+		return refresh_rebootstrap(a, a->tp, "no trusted root key left");
 	if (refresh_step(a, &tp, &res, &used, detail, sizeof(detail)) != DP_OK) {
 		dp_errorf("anchor: refresh: out of memory");
 		return DP_EXIT_CRITICAL;
@@ -270,6 +334,12 @@ static int anchor_refresh(anchor_cmd *a)
 	snprintf(full, sizeof(full), "%s%s%s", res.reason, detail[0] && res.reason[0] ? "; " : "",
 		 detail);
 	ec = anchor_save(a, tp);
+	if (ec == DP_EXIT_OK && rfc5011_tp_health(tp, NULL, 0) == RFC5011_HEALTH_CRITICAL) {
+		/* This very answer revoked the last anchor. */
+		rc = refresh_rebootstrap(a, tp, "the last trusted root key was revoked");
+		rfc5011_tp_free(tp);
+		return rc;
+	}
 	r.result = verdict_name(res.verdict);
 	r.detail = full;
 	r.resolver = used;
@@ -284,42 +354,22 @@ static int anchor_refresh(anchor_cmd *a)
 static int anchor_bootstrap(anchor_cmd *a)
 {
 	anchor_report r = { .action = "bootstrap", .result = "bootstrapped" };
-	bootstrap_opts o;
-	ldns_rr_list *ds = NULL;
 	rfc5011_tp *tp = NULL;
-	rootxml_stats st;
-	char err[1024] = "", note[512], detail[768];
+	char err[1024] = "", detail[768];
 	int rc;
 
 	if ((rc = anchor_lock(a)) != DP_EXIT_OK)
 		return rc;
 	if ((rc = anchor_load(a)) != DP_EXIT_OK)
 		return rc;
-	memset(&o, 0, sizeof(o));
-	o.url = a->xml != NULL ? NULL : a->url != NULL ? a->url : BOOTSTRAP_DEFAULT_URL;
-	o.xml_path = a->xml;
-	o.p7s_path = a->p7s;
-	o.ca_path = a->ca != NULL ? a->ca : a->ca_default;
-	o.signer_email = BOOTSTRAP_SIGNER;
-	o.now = a->now;
-	o.timeout_ms = a->g->timeout_ms > 0 ? a->g->timeout_ms * 10 : 0;
-	if ((rc = bootstrap_run(&o, &ds, &st, err, sizeof(err))) != DP_OK) {
+	if (run_bootstrap(a, a->tp, &tp, detail, sizeof(detail), err, sizeof(err)) != DP_OK) {
 		dp_errorf("anchor: bootstrap failed, anchors unchanged: %s", err);
-		return DP_EXIT_CRITICAL;
-	}
-	rc = bootstrap_state(a->tp, ds, a->now, &tp, note, sizeof(note));
-	ldns_rr_list_deep_free(ds);
-	if (rc != DP_OK) {
-		dp_errorf("anchor: bootstrap: no usable anchor in root-anchors.xml (%s), anchors unchanged",
-			  note[0] ? note : dp_strerror(rc));
 		return DP_EXIT_CRITICAL;
 	}
 	if ((rc = anchor_save(a, tp)) != DP_EXIT_OK) {
 		rfc5011_tp_free(tp);
 		return rc;
 	}
-	snprintf(detail, sizeof(detail), "%u KeyDigest(s) valid now, %u expired, %u not yet valid%s%s",
-		 st.used, st.expired, st.not_yet, note[0] ? "; " : "", note);
 	r.detail = detail;
 	a->fell_back = 0;
 	rc = anchor_print(a, tp, &r);
@@ -374,8 +424,8 @@ int cmd_anchor(dp_global *g, int argc, char **argv)
 		dp_errorf("anchor: give either --url or both --xml and --p7s");
 		return DP_EXIT_UNKNOWN;
 	}
-	if (strcmp(action, "bootstrap") != 0 && (a.xml || a.url || a.ca)) {
-		dp_errorf("anchor: --url, --xml, --p7s and --ca are for 'bootstrap' only");
+	if (strcmp(action, "status") == 0 && (a.xml || a.url || a.ca)) {
+		dp_errorf("anchor: --url, --xml, --p7s and --ca are for 'bootstrap' and 'refresh' only");
 		return DP_EXIT_UNKNOWN;
 	}
 	if (a.state_path == NULL && g->cfg != NULL)

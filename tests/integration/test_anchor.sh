@@ -31,7 +31,7 @@ check "anchor --help" 0 'usage: daneprobe anchor status\|refresh\|bootstrap' "$d
 check "no action" 3 'usage: daneprobe anchor' "$dp" anchor
 check "unknown action" 3 "unknown action 'frob'" "$dp" anchor frob
 check "--xml without --p7s" 3 'both --xml and --p7s' "$dp" anchor bootstrap --xml x
-check "--url with status" 3 "for 'bootstrap' only" "$dp" anchor status --url https://x/
+check "--url with status" 3 "for 'bootstrap' and 'refresh' only" "$dp" anchor status --url https://x/
 check "bad --format" 3 'format must be text' "$dp" anchor status --format yaml
 
 # ---- status from the built-in anchors ----
@@ -57,8 +57,11 @@ end
 EOF
 check "all revoked: critical" 2 'all trust anchors are revoked: bootstrap again' \
 	"$dp" --now "$now" anchor status --state "$st"
-check "all revoked: refresh does not run" 2 'not-run' \
-	"$dp" --now "$now" --resolver 127.0.0.1:1 anchor refresh --state "$st"
+cp "$st" "$tmp/revoked.anchors"
+check "all revoked: refresh bootstraps again, and says when that fails" 2 'and the re-bootstrap failed: cannot fetch' \
+	"$dp" --now "$now" --resolver 127.0.0.1:1 anchor refresh --state "$st" --url https://127.0.0.1:1/root-anchors.xml
+check "all revoked: state kept after the failed re-bootstrap" 0 '^same$' \
+	bash -c "cmp -s '$st' '$tmp/revoked.anchors' && echo same"
 
 # ---- refresh with nothing answering: retry scheduled, warning ----
 rm -f "$st"
@@ -115,6 +118,11 @@ check "failed bootstraps left the state file alone" 0 '^same$' \
 check "bootstrap from a verified pair" 0 'bootstrap: bootstrapped: 1 KeyDigest' \
 	"$dp" --now "$bnow" anchor bootstrap --state "$st" --xml "$tmp/root-anchors.xml" --p7s "$tmp/root-anchors.p7s" --ca "$tmp/ca.pem"
 check "status after bootstrap" 0 'key 20326 .* valid .*\(DS only\)' "$dp" --now "$bnow" anchor status --state "$st"
+cp "$tmp/revoked.anchors" "$st"
+check "all revoked: refresh re-bootstraps from a verified pair" 1 'refresh: rebootstrapped: no trusted root key left: bootstrapped again' \
+	"$dp" --now "$bnow" --resolver 127.0.0.1:1 anchor refresh --state "$st" --xml "$tmp/root-anchors.xml" --p7s "$tmp/root-anchors.p7s" --ca "$tmp/ca.pem"
+check "the revoked key stays revoked after the re-bootstrap" 0 'key 38824 .* revoked' \
+	"$dp" --now "$bnow" anchor status --state "$st"
 check "bootstrap file:// URL" 0 'bootstrapped' \
 	"$dp" --now "$bnow" anchor bootstrap --state "$st" --url "file://$tmp/root-anchors.xml" --ca "$tmp/ca.pem"
 
