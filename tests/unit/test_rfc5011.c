@@ -299,6 +299,26 @@ static void test_pending_signer_refused(void **state)
 	rfc5011_tp_free(tp);
 }
 
+static void test_spliced_key_refused(void **state)
+{
+	rfc5011_result res;
+	rfc5011_tp *tp = tp_from_ds(S(A), T0), *out = NULL;
+	ldns_rr_list *keys, *sigs;
+
+	(void)state;
+	/* A's real signature over {A}, with C slipped into the answer: the
+	 * signature no longer covers the set. */
+	observe(S(A), S(A), &keys, &sigs);
+	ldns_rr_list_push_rr(keys, ldns_rr_clone(C->rr));
+	assert_int_equal(rfc5011_step(tp, keys, sigs, T0, NULL, NULL, &out, &res), DP_OK);
+	assert_int_equal(res.verdict, RFC5011_REFUSED);
+	assert_null(find(out, C));
+	rfc5011_tp_free(out);
+	ldns_rr_list_deep_free(keys);
+	ldns_rr_list_deep_free(sigs);
+	rfc5011_tp_free(tp);
+}
+
 static void test_expired_signature_refused(void **state)
 {
 	rfc5011_result res;
@@ -642,6 +662,7 @@ int main(void)
 		T(test_add_holddown),
 		T(test_addpend_disappears),
 		T(test_pending_signer_refused),
+		T(test_spliced_key_refused),
 		T(test_expired_signature_refused),
 		T(test_self_signed_revocation),
 		T(test_remove_holddown),
