@@ -129,8 +129,9 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const
 	FILE *mem = open_memstream(&buf, &len);
 	int rc;
 
-	/* JSON lines must stay pure: the trace goes to stderr then. */
-	w->cur = p->fmt == DP_FMT_JSON ? NULL : mem;
+	/* JSON lines must stay pure: the trace goes to stderr then (one
+	 * fprintf per line, so lines of concurrent domains do not tear). */
+	w->cur = p->fmt == DP_FMT_JSON ? stderr : mem;
 	rc = mem != NULL ? dane_verify_cached(vctx, cache, &p->cfg, domain, &r) : DP_ENOMEM;
 	if (mem != NULL) {
 		if (rc == DP_OK && p->fmt == DP_FMT_JSON)
@@ -183,7 +184,7 @@ static void *verify_worker_main(void *arg)
 	fetcher.server = &p->srv;
 	fetcher.opts.timeout_ms = p->g->timeout_ms;
 	if (p->trace) {
-		fetcher.trace = p->fmt == DP_FMT_JSON ? NULL : verify_trace;
+		fetcher.trace = verify_trace;
 		fetcher.trace_arg = w;
 	}
 	/* One validator context per worker, reused across its domains so
@@ -197,7 +198,7 @@ static void *verify_worker_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		return NULL;
 	}
-	if (p->trace && p->fmt != DP_FMT_JSON)
+	if (p->trace)
 		val_ctx_set_trace(vctx, verify_trace, w);
 	for (;;) {
 		size_t i;
