@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <jansson.h>
 #include <ldns/ldns.h>
 #include "../validator/dp_err.h"
 #include "../validator/rfc5011.h"
@@ -20,6 +21,8 @@
 
 #define BOOTSTRAP_DEFAULT_URL "https://data.iana.org/root-anchors/root-anchors.xml"
 #define BOOTSTRAP_SIGNER "dnssec@iana.org"
+/* The state file when neither --state nor anchors.state_file is given. */
+#define ANCHOR_STATE_DEFAULT "/var/lib/daneprobe/root.anchors"
 
 typedef struct bootstrap_opts {
 	const char *url;          /* https:// or file:// URL of the XML; the
@@ -85,5 +88,8 @@ typedef struct anchor_report {
  * section 3, plus status/reason/action keys) when json, else text for
  * people.  Returns 0, or -1 when out of memory. */
 int report_anchor(FILE *f, int json, const anchor_report *r);
+/* The same JSON object, for embedding (`check`'s "anchors"); a new
+ * reference, or NULL when out of memory. */
+json_t *report_anchor_json(const anchor_report *r);
 
 #endif

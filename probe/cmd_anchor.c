@@ -22,8 +22,6 @@
 #include "bootstrap.h"
 #include "../validator/statefile.h"
 
-#define ANCHOR_DEFAULT_STATE "/var/lib/daneprobe/root.anchors"
-
 typedef struct anchor_cmd {
 	dp_global *g;
 	const char *state_path;
@@ -55,7 +53,7 @@ static void anchor_usage(FILE *f)
 		"              ICANN root CA; on any failure nothing is changed\n"
 		"\n"
 		"  --state FILE  state file (default: config anchors.state_file, else\n"
-		"                " ANCHOR_DEFAULT_STATE ")\n"
+		"                " ANCHOR_STATE_DEFAULT ")\n"
 		"  --url URL     https:// (or file://) URL of root-anchors.xml (else the\n"
 		"                config's anchors.bootstrap URL); the signature\n"
 		"                is the same URL ending in .p7s (default " BOOTSTRAP_DEFAULT_URL ")\n"
@@ -431,7 +429,7 @@ int cmd_anchor(dp_global *g, int argc, char **argv)
 	if (a.state_path == NULL && g->cfg != NULL)
 		a.state_path = g->cfg->anchors_state_file;
 	if (a.state_path == NULL)
-		a.state_path = ANCHOR_DEFAULT_STATE;
+		a.state_path = ANCHOR_STATE_DEFAULT;
 	snprintf(a.ds_path, sizeof(a.ds_path), "%s/root-anchors.ds", g->datadir);
 	snprintf(a.ca_default, sizeof(a.ca_default), "%s/icann-root-ca.pem", g->datadir);
 	a.now = dp_now();

@@ -24,7 +24,7 @@ static json_t *jstr(const char *s)
 	return s != NULL ? json_string(s) : json_null();
 }
 
-static json_t *report_json(const anchor_report *r)
+json_t *report_anchor_json(const anchor_report *r)
 {
 	const rfc5011_tp *tp = r->tp;
 	json_t *o = json_object(), *keys = json_array();
@@ -103,7 +103,7 @@ int report_anchor(FILE *f, int json, const anchor_report *r)
 		report_text(f, r);
 		return 0;
 	}
-	if ((o = report_json(r)) == NULL)
+	if ((o = report_anchor_json(r)) == NULL)
 		return -1;
 	json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', f);
