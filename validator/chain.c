@@ -803,8 +803,13 @@ static verdict unsigned_rrset(val_ctx *ctx, const ldns_rdf *owner, ldns_rr_type 
 	}
 	if (w.status == VAL_INDETERMINATE)
 		return w;
-	vset(&v, VAL_BOGUS, w.why.ede == VAL_EDE_NONE ? VAL_EDE_RRSIGS_MISSING : w.why.ede,
-	     "RRSIG missing for %s/%s; %s", NAME(owner, nb), tb, w.why.text);
+	char mine[LDNS_MAX_DOMAINLEN + 64];
+	snprintf(mine, sizeof mine, "RRSIG missing for %s/%s", NAME(owner, nb), tb);
+	if (strcmp(mine, w.why.text) == 0)
+		vset(&v, VAL_BOGUS, VAL_EDE_RRSIGS_MISSING, "%s", mine);
+	else
+		vset(&v, VAL_BOGUS, w.why.ede == VAL_EDE_NONE ? VAL_EDE_RRSIGS_MISSING : w.why.ede,
+		     "%s; %s", mine, w.why.text);
 	v.fetch_error = 0;
 	return v;
 }
@@ -1164,7 +1169,9 @@ int val_resolve(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type, val_resul
 		r->rrsigs = ldns_rr_list_new();
 	r->status = acc.status;
 	r->ede = acc.status == VAL_SECURE ? VAL_EDE_NONE : acc.why.ede;
-	if (acc.status == VAL_INSECURE)
+	/* Insecure carries no EDE, except the one RFC 9276 section 3.2 asks
+	 * for when NSEC3 iterations above the limit made it insecure. */
+	if (acc.status == VAL_INSECURE && acc.why.ede != VAL_EDE_UNSUPPORTED_NSEC3_ITERATIONS)
 		r->ede = VAL_EDE_NONE;
 	r->fetch_error = acc.fetch_error;
 	if (acc.status != VAL_SECURE)

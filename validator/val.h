@@ -43,7 +43,8 @@ void val_ctx_set_policy(val_ctx *ctx, const val_policy *pol);
 /* The result of one validated lookup. */
 typedef struct val_result {
 	val_status status;
-	val_ede ede;            /* VAL_EDE_NONE when secure/insecure */
+	val_ede ede;            /* VAL_EDE_NONE when secure/insecure (insecure
+				 * by NSEC3 iterations: 27, RFC 9276 3.2) */
 	char reason[512];       /* why bogus/indeterminate/insecure, or "" */
 	ldns_pkt_rcode rcode;   /* of the final answer */
 	int nxdomain;           /* the name does not exist (proved if secure) */

@@ -9,7 +9,8 @@
  *   tld.           NSEC
  *   good.tld.      NSEC: www A, alias CNAME www.n3.tld., alias2 CNAME
  *                  www.unsigned.tld., *.wild A, x.ent A, loop1/loop2
- *   n3.tld.        NSEC3 (0 iterations): www A
+ *   n3.tld.        NSEC3 (5 iterations): www A
+ *   good.tld. also has dn DNAME n3.tld.
  *   unsigned.tld.  not signed, no DS in tld. (insecure delegation)
  *   expired.tld.   signatures expired in 2021
  *   bad.tld.       DS in tld. of another key (DS mismatch)
@@ -158,10 +159,11 @@ static int setup(void **state)
 		"loop1.good.tld. 3600 IN CNAME loop2.good.tld.\n"
 		"loop2.good.tld. 3600 IN CNAME loop1.good.tld.\n"
 		"*.wild.good.tld. 3600 IN A 192.0.2.7\n"
-		"x.ent.good.tld. 3600 IN A 192.0.2.8\n");
+		"x.ent.good.tld. 3600 IN A 192.0.2.8\n"
+		"dn.good.tld. 3600 IN DNAME n3.tld.\n");
 	sh("cd %s && " SIGN "-f good.signed good.zone %s", tdir, good);
 	write_zone("n3.zone", SOA("n3.tld.") "www.n3.tld. 3600 IN A 192.0.2.3\n");
-	sh("cd %s && " SIGN "-n -t 0 -f n3.signed n3.zone %s", tdir, n3);
+	sh("cd %s && " SIGN "-n -t 5 -f n3.signed n3.zone %s", tdir, n3);
 	write_zone("unsigned.zone", SOA("unsigned.tld.") "www.unsigned.tld. 3600 IN A 192.0.2.4\n");
 	write_zone("exp.zone", SOA("expired.tld.") "www.expired.tld. 3600 IN A 192.0.2.5\n");
 	sh("cd %s && ldns-signzone -i 20200101 -e 20210101 -f exp.signed exp.zone %s", tdir, exp);
@@ -390,6 +392,37 @@ static void answer_into(ldns_pkt *p, const ldns_rdf *name, ldns_rr_type type, in
 			}
 		}
 		return;
+	}
+	/* RFC 6672: a DNAME above name, with the unsigned synthesised CNAME. */
+	for (ldns_rdf *anc = ldns_dname_left_chop(name); anc && ldns_dname_is_subdomain(anc, z->apex);) {
+		size_t before = ldns_rr_list_rr_count(ans);
+		if (copy_set(z, anc, LDNS_RR_TYPE_DNAME, ans, NULL) > 0) {
+			ldns_rr *dn = NULL;
+			for (size_t i = before; i < ldns_rr_list_rr_count(ans); i++)
+				if (ldns_rr_get_type(ldns_rr_list_rr(ans, i)) == LDNS_RR_TYPE_DNAME)
+					dn = ldns_rr_list_rr(ans, i);
+			size_t keep = ldns_dname_label_count(name) - ldns_dname_label_count(anc);
+			char *ns = ldns_rdf2str(name), *ts = ldns_rdf2str(ldns_rr_rdf(dn, 0));
+			char *cut = ns;
+			for (size_t k = 0; k < keep; k++)
+				cut = strchr(cut, '.') + 1;
+			char text[600];
+			snprintf(text, sizeof text, "%s 3600 IN CNAME %.*s%s", ns, (int)(cut - ns), ns, ts);
+			ldns_rr *cn = NULL;
+			assert_int_equal(ldns_rr_new_frm_str(&cn, text, 3600, NULL, NULL), LDNS_STATUS_OK);
+			ldns_rr_list_push_rr(ans, cn);
+			ldns_rdf *target = ldns_rdf_clone(ldns_rr_rdf(cn, 0));
+			free(ns);
+			free(ts);
+			ldns_rdf_deep_free(anc);
+			if (depth < 10)
+				answer_into(p, target, type, depth + 1);
+			ldns_rdf_deep_free(target);
+			return;
+		}
+		ldns_rdf *up = ldns_dname_left_chop(anc);
+		ldns_rdf_deep_free(anc);
+		anc = up;
 	}
 	negative(z, p, name, type);
 }
@@ -776,6 +809,41 @@ static void test_cname_into_insecure(void **state)
 	done(&l);
 }
 
+static void test_dname(void **state)
+{
+	lookup l;
+	char fb[64];
+	(void)state;
+	run(&l, "www.dn.good.tld.", LDNS_RR_TYPE_A);
+	expect(&l, VAL_SECURE, "");
+	assert_string_equal(val_dname_str(l.r->final_name, fb, sizeof fb), "www.n3.tld");
+	assert_int_equal(ldns_rr_list_rr_count(l.r->rrset), 1);
+	assert_int_equal(ldns_rr_get_type(ldns_rr_list_rr(l.r->chain, 0)), LDNS_RR_TYPE_DNAME);
+	assert_non_null(strstr(l.trace, "dn.good.tld/DNAME secure"));
+	done(&l);
+}
+
+static void test_nsec3_iteration_policy(void **state)
+{
+	val_ctx *ctx = NULL;
+	val_result *r = NULL;
+	val_policy pol;
+	ldns_rdf *qn = ldns_dname_new_frm_str("nope.n3.tld.");
+	(void)state;
+	val_policy_default(&pol);
+	pol.nsec3_max_iterations = 2;   /* the zone uses 5 */
+	assert_int_equal(val_ctx_new(&ctx, anchors, NOW, fake_fetch, NULL), DP_OK);
+	val_ctx_set_policy(ctx, &pol);
+	assert_int_equal(val_resolve(ctx, qn, LDNS_RR_TYPE_A, &r), DP_OK);
+	if (r->status != VAL_INSECURE || r->ede != VAL_EDE_UNSUPPORTED_NSEC3_ITERATIONS)
+		fail_msg("got %s ede %d: %s", val_status_str(r->status), (int)r->ede, r->reason);
+	assert_non_null(strstr(r->reason, "NXDOMAIN for nope.n3.tld/A"));
+	assert_true(r->nxdomain);
+	val_result_free(r);
+	val_ctx_free(ctx);
+	ldns_rdf_deep_free(qn);
+}
+
 static void test_cname_loop(void **state)
 {
 	lookup l;
@@ -885,6 +953,8 @@ int main(void)
 		cmocka_unit_test(test_cname_chain),
 		cmocka_unit_test(test_cname_into_insecure),
 		cmocka_unit_test(test_cname_loop),
+		cmocka_unit_test(test_dname),
+		cmocka_unit_test(test_nsec3_iteration_policy),
 		cmocka_unit_test(test_fetch_error),
 		cmocka_unit_test(test_servfail),
 		cmocka_unit_test(test_no_anchor),
