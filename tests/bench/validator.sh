@@ -16,7 +16,7 @@ set -eu
 BUILD=${1:-build}
 CACHE=${BENCH_CACHE:-/tmp/daneprobe-bench}
 NAMES=${BENCH_NAMES:-50000}
-RUNS=${BENCH_RUNS:-3}
+RUNS=${BENCH_RUNS:-2}
 ORIGIN=bench.example
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 
