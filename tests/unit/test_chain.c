@@ -394,7 +394,8 @@ static void answer_into(ldns_pkt *p, const ldns_rdf *name, ldns_rr_type type, in
 		return;
 	}
 	/* RFC 6672: a DNAME above name, with the unsigned synthesised CNAME. */
-	for (ldns_rdf *anc = ldns_dname_left_chop(name); anc && ldns_dname_is_subdomain(anc, z->apex);) {
+	ldns_rdf *anc = ldns_dname_left_chop(name);
+	while (anc && ldns_dname_is_subdomain(anc, z->apex)) {
 		size_t before = ldns_rr_list_rr_count(ans);
 		if (copy_set(z, anc, LDNS_RR_TYPE_DNAME, ans, NULL) > 0) {
 			ldns_rr *dn = NULL;
@@ -424,6 +425,7 @@ static void answer_into(ldns_pkt *p, const ldns_rdf *name, ldns_rr_type type, in
 		ldns_rdf_deep_free(anc);
 		anc = up;
 	}
+	ldns_rdf_deep_free(anc);
 	negative(z, p, name, type);
 }
 
