@@ -207,6 +207,11 @@ SSL_CTX *tlsa_ctx_new(void)
 	 * mismatch still shows the protocol and the cipher. */
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
 	SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+	/* Read whole socket buffers instead of one TLS record header at a
+	 * time: far fewer system calls per handshake (smtp.c hands the
+	 * socket over only after its own plaintext reads are done, and
+	 * refuses bytes sent after the STARTTLS reply). */
+	SSL_CTX_set_read_ahead(ctx, 1);
 	return ctx;
 }
 
