@@ -10,7 +10,10 @@
 #include <string.h>
 #include <stdio.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include "../../probe/policy.h"
+#include "../../probe/dane.h"
+#include "../../probe/report_verify.h"
 
 /* The tables as the SPEC prints them: MX, A, TLSA, certificate, action,
  * and a word the reason must contain. */
@@ -234,6 +237,149 @@ static void test_names(void **state)
 	assert_string_equal(policy_lookup_str(POL_NONE), "-");
 }
 
+
+/* ---- the appliance's daneverify lines (SPEC section 7), golden ---- */
+
+static char *render(const dane_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	report_verify_text(f, r);
+	fclose(f);
+	return buf;
+}
+
+static void add_ev(dane_result *r, dane_ev_kind k, int h, int a)
+{
+	r->events = realloc(r->events, (r->n_events + 1) * sizeof *r->events);
+	r->events[r->n_events].kind = k;
+	r->events[r->n_events].host = h;
+	r->events[r->n_events].addr = a;
+	r->n_events++;
+}
+
+static void test_daneverify_success_lines(void **state)
+{
+	dane_result *r = calloc(1, sizeof *r);
+	dane_addr *a;
+	char *out;
+	static const char want[] =
+		"SECURE MX record(mail.example.org) found for example.org\n"
+		"SECURE A record (192.0.2.25) found for MX(mail.example.org) in example.org\n"
+		"Connecting to 192.0.2.25 on port 25.\n"
+		"Connected to 192.0.2.25 from interface 192.0.2.10.\n"
+		"SECURE TLSA record found for MX(mail.example.org) in example.org\n"
+		"Checking TLS connection.\n"
+		"TLS connection established: protocol TLSv1.3, cipher TLS_AES_256_GCM_SHA384.\n"
+		"Certificate verification successful\n"
+		"TLS connection succeeded example.org.\n"
+		"DANE SUCCESS for example.org\n"
+		"DANE verification completed.\n"
+		"Policy DANE Opportunistic: DANE Success: ok\n"
+		"Policy DANE Mandatory: DANE Success: ok\n";
+
+	(void)state;
+	strcpy(r->domain, "example.org");
+	r->mx_status = POL_SECURE;
+	r->n_hosts = 1;
+	r->hosts = calloc(1, sizeof *r->hosts);
+	strcpy(r->hosts[0].name, "mail.example.org");
+	r->hosts[0].tlsa_status = POL_SECURE;
+	r->hosts[0].n_addrs = 1;
+	r->hosts[0].addrs = a = calloc(1, sizeof *a);
+	strcpy(a->address, "192.0.2.25");
+	a->family = 4;
+	a->status = POL_SECURE;
+	strcpy(a->local, "192.0.2.10");
+	strcpy(a->protocol, "TLSv1.3");
+	strcpy(a->cipher, "TLS_AES_256_GCM_SHA384");
+	a->action[0] = a->action[1] = POL_DANE_SUCCESS;
+	r->verdict[0] = r->verdict[1] = POL_DANE_SUCCESS;
+	strcpy(r->reason[0], "ok");
+	strcpy(r->reason[1], "ok");
+	add_ev(r, DV_MX, 0, -1);
+	add_ev(r, DV_ADDR, 0, 0);
+	add_ev(r, DV_CONNECTING, 0, 0);
+	add_ev(r, DV_CONNECTED, 0, 0);
+	add_ev(r, DV_TLSA, 0, 0);
+	add_ev(r, DV_CHECK_TLS, 0, 0);
+	add_ev(r, DV_TLS_EST, 0, 0);
+	add_ev(r, DV_CERT_OK, 0, 0);
+	add_ev(r, DV_TLS_SUCCEEDED, 0, 0);
+	add_ev(r, DV_SUCCESS, -1, -1);
+	out = render(r);
+	/* Everything up to the resolver line, which has a time in it. */
+	assert_memory_equal(out, want, strlen(want));
+	free(out);
+	dane_result_free(r);
+}
+
+static void test_daneverify_failure_lines(void **state)
+{
+	dane_result *r = calloc(1, sizeof *r);
+	char *out;
+	static const char want[] =
+		"INSECURE MX record(mx1.example.net) found for example.net\n"
+		"INSECURE MX record(mx1.example.net) found. The command will still proceed.\n"
+		"INSECURE A record (198.51.100.1) found for MX(mx1.example.net) in example.net\n"
+		"Trying next MX record in example.net\n"
+		"INSECURE MX record(mx2.example.net) found for example.net\n"
+		"INSECURE MX record(mx2.example.net) found. The command will still proceed.\n"
+		"INSECURE A record (198.51.100.2) found for MX(mx2.example.net) in example.net\n"
+		"Trying next A record (198.51.100.3)\n"
+		"INSECURE A record (198.51.100.3) found for MX(mx2.example.net) in example.net\n"
+		"DANE FAILED for example.net\n"
+		"DANE verification completed.\n";
+	size_t i;
+
+	(void)state;
+	strcpy(r->domain, "example.net");
+	r->mx_status = POL_INSECURE;
+	r->n_hosts = 2;
+	r->hosts = calloc(2, sizeof *r->hosts);
+	strcpy(r->hosts[0].name, "mx1.example.net");
+	strcpy(r->hosts[1].name, "mx2.example.net");
+	r->hosts[0].n_addrs = 1;
+	r->hosts[1].n_addrs = 2;
+	for (i = 0; i < 2; i++) {
+		size_t j;
+		r->hosts[i].addrs = calloc(r->hosts[i].n_addrs, sizeof(dane_addr));
+		for (j = 0; j < r->hosts[i].n_addrs; j++) {
+			r->hosts[i].addrs[j].family = 4;
+			r->hosts[i].addrs[j].status = POL_INSECURE;
+			sprintf(r->hosts[i].addrs[j].address, "198.51.100.%zu", i + j + 1);
+		}
+	}
+	add_ev(r, DV_MX, 0, -1);
+	add_ev(r, DV_MX_PROCEED, 0, -1);
+	add_ev(r, DV_ADDR, 0, 0);
+	add_ev(r, DV_NEXT_MX, 1, -1);
+	add_ev(r, DV_MX, 1, -1);
+	add_ev(r, DV_MX_PROCEED, 1, -1);
+	add_ev(r, DV_ADDR, 1, 0);
+	add_ev(r, DV_NEXT_A, 1, 1);
+	add_ev(r, DV_ADDR, 1, 1);
+	add_ev(r, DV_FAILED, -1, -1);
+	out = render(r);
+	assert_memory_equal(out, want, strlen(want));
+	free(out);
+	dane_result_free(r);
+
+	/* A bogus MX: the source document's two lines. */
+	r = calloc(1, sizeof *r);
+	strcpy(r->domain, "example.org");
+	r->mx_status = POL_BOGUS;
+	add_ev(r, DV_MX_BOGUS, -1, -1);
+	add_ev(r, DV_FAILED, -1, -1);
+	out = render(r);
+	assert_memory_equal(out, "BOGUS MX record found for example.org\nDANE FAILED for example.org\nDANE verification completed.\n",
+			    strlen("BOGUS MX record found for example.org\nDANE FAILED for example.org\nDANE verification completed.\n"));
+	free(out);
+	dane_result_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +389,8 @@ int main(void)
 		cmocka_unit_test(test_unreached_steps_ignored),
 		cmocka_unit_test(test_rfc7672_extras),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_daneverify_success_lines),
+		cmocka_unit_test(test_daneverify_failure_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
