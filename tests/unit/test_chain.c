@@ -30,6 +30,7 @@
 
 #include "../../validator/val.h"
 #include "../../validator/anchors.h"
+#include "../../probe/report_lookup.h"
 
 /* 2026-11-18T12:00:00Z; the zones are signed for 2025-2030. */
 #define NOW ((int64_t)1795003200)
@@ -931,6 +932,39 @@ static void test_presentation(void **state)
 	ldns_rdf_deep_free(root);
 }
 
+/* The lookup JSON contract (SPEC section 3). */
+static void test_report_json(void **state)
+{
+	lookup l;
+	(void)state;
+	run(&l, "www.good.tld.", LDNS_RR_TYPE_A);
+	json_t *o = report_lookup_json(l.r, "127.0.0.1");
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "name")), "www.good.tld");
+	assert_string_equal(json_string_value(json_object_get(o, "type")), "A");
+	assert_string_equal(json_string_value(json_object_get(o, "resolver")), "127.0.0.1");
+	assert_string_equal(json_string_value(json_object_get(o, "status")), "secure");
+	assert_string_equal(json_string_value(json_object_get(o, "reason")), "");
+	assert_true(json_is_null(json_object_get(o, "ede")));
+	assert_string_equal(json_string_value(json_object_get(o, "rcode")), "NOERROR");
+	json_t *recs = json_object_get(o, "records");
+	assert_int_equal(json_array_size(recs), 1);
+	assert_string_equal(json_string_value(json_array_get(recs, 0)),
+			    "www.good.tld. 3600 IN A 192.0.2.1");
+	json_decref(o);
+	done(&l);
+
+	hook = hook_timeout_tld_dnskey;
+	run(&l, "nope.good.tld.", LDNS_RR_TYPE_A);
+	o = report_lookup_json(l.r, "127.0.0.1");
+	assert_string_equal(json_string_value(json_object_get(o, "status")), "indeterminate");
+	assert_int_equal(json_integer_value(json_object_get(o, "ede")), 22);
+	assert_string_equal(json_string_value(json_object_get(o, "rcode")), "NXDOMAIN");
+	assert_string_equal(json_string_value(json_object_get(o, "fetch_error")), "timed out");
+	json_decref(o);
+	done(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -961,6 +995,7 @@ int main(void)
 		cmocka_unit_test(test_servfail),
 		cmocka_unit_test(test_no_anchor),
 		cmocka_unit_test(test_wrong_anchor),
+		cmocka_unit_test(test_report_json),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
