@@ -812,6 +812,14 @@ static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 			    tag, alg, signer_of(&lb), what_of(&lb));
 		return DP_EVERIFY;
 	}
+	/* RFC 5011 2.1: a revoked key signs nothing but its own DNSKEY set
+	 * (which is how the revocation itself is proved). */
+	if ((flags & VAL_DNSKEY_REVOKE) && covered != LDNS_RR_TYPE_DNSKEY) {
+		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
+			    "DNSKEY %u alg %u of %s is revoked (RFC 5011) and cannot sign %s",
+			    tag, alg, signer_of(&lb), what_of(&lb));
+		return DP_EVERIFY;
+	}
 	/* RFC 4034 3.1.3: the labels field does not count a leading "*". */
 	owner_labels = ldns_dname_label_count(owner);
 	{
@@ -1058,7 +1066,7 @@ val_status dnskey_verify(const ldns_rr_list *dnskeys, const ldns_rr_list *rrsigs
 	ldns_rr_list *trusted;
 	const ldns_rr *first_ds = NULL;
 	size_t i, j, n_ds_supported = 0, n_anchor_keys = 0;
-	int unsup_alg = -1, unsup_dt = -1;
+	int unsup_alg = -1, unsup_dt = -1, skip_sha1 = 0;
 	val_status st;
 
 	if (dnskeys == NULL || ldns_rr_list_rr_count(dnskeys) == 0) {
@@ -1070,6 +1078,18 @@ val_status dnskey_verify(const ldns_rr_list *dnskeys, const ldns_rr_list *rrsigs
 		val_why_set(why, VAL_EDE_OTHER, "out of memory validating %s/DNSKEY", zone);
 		return VAL_INDETERMINATE;
 	}
+	/* RFC 4509 section 3: with a supported stronger digest in the set,
+	 * SHA-1 DS records are ignored (no downgrade to the weakest). */
+	for (i = 0; anchors_ds != NULL && i < ldns_rr_list_rr_count(anchors_ds); i++) {
+		const ldns_rr *ds = ldns_rr_list_rr(anchors_ds, i);
+		int ok = 1;
+		uint32_t alg = val_rdf_uint(ds, 1, 1, &ok);
+		uint32_t dt = val_rdf_uint(ds, 2, 1, &ok);
+
+		if (ldns_rr_get_type(ds) == LDNS_RR_TYPE_DS && ok && dt != LDNS_SHA1 &&
+		    val_digest_supported((uint8_t)dt) && val_alg_supported((uint8_t)alg))
+			skip_sha1 = 1;
+	}
 	/* The keys a DS points at (RFC 4035 5.2). */
 	for (i = 0; anchors_ds != NULL && i < ldns_rr_list_rr_count(anchors_ds); i++) {
 		const ldns_rr *ds = ldns_rr_list_rr(anchors_ds, i);
@@ -1078,6 +1098,8 @@ val_status dnskey_verify(const ldns_rr_list *dnskeys, const ldns_rr_list *rrsigs
 		uint32_t dt = val_rdf_uint(ds, 2, 1, &ok);
 
 		if (ldns_rr_get_type(ds) != LDNS_RR_TYPE_DS || !ok)
+			continue;
+		if (skip_sha1 && dt == LDNS_SHA1)
 			continue;
 		if (!val_alg_supported((uint8_t)alg)) {
 			unsup_alg = (int)alg;

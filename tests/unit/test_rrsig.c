@@ -358,6 +358,47 @@ static void test_wildcard(void **state)
 	ldns_rr_list_deep_free(esigs);
 }
 
+/* RFC 5011 2.1: a revoked key validates only its own DNSKEY set. */
+static void test_revoked(void **state)
+{
+	fixture *f = *state;
+	val_why why = { VAL_EDE_NONE, "" };
+	ldns_rr *krr;
+	ldns_key *k = t_key(f->ac->alg, "example.org.", 257 | 0x80, T_INCEPT, T_EXPIRE, &krr);
+	ldns_rr_list *keys = ldns_rr_list_new(), *sigs, *ksigs;
+	val_status st;
+
+	ldns_rr_list_push_rr(keys, krr);
+	sigs = t_sign(f->a, k);
+	ksigs = t_sign(keys, k);
+	st = rrset_verify(f->a, sigs, keys, T_NOW, &f->pol, f->kc, NULL, &why);
+	assert_why(st, VAL_BOGUS, why, VAL_EDE_DNSSEC_BOGUS, "is revoked (RFC 5011) and cannot sign www.example.org/A");
+	st = rrset_verify(keys, ksigs, keys, T_NOW, &f->pol, f->kc, NULL, &why);
+	assert_why(st, VAL_SECURE, why, why.ede, "");
+	ldns_rr_list_deep_free(keys);
+	ldns_rr_list_deep_free(sigs);
+	ldns_rr_list_deep_free(ksigs);
+	ldns_key_deep_free(k);
+}
+
+/* RFC 4509 3: a SHA-1 DS is ignored when a SHA-256 one is there, so a
+ * forged or stale SHA-256 DS cannot be bypassed through SHA-1. */
+static void test_ds_sha1_ignored(void **state)
+{
+	fixture *f = *state;
+	val_why why = { VAL_EDE_NONE, "" };
+	ldns_rr_list *ds = ldns_rr_list_new();
+	val_status st;
+
+	ldns_rr_list_push_rr(ds, ldns_key_rr2ds(f->ksk_rr, LDNS_SHA1));
+	st = dnskey_verify(f->keys, f->keysigs, ds, NULL, T_NOW, &f->pol, f->kc, &why);
+	assert_int_equal(st, VAL_SECURE);
+	ldns_rr_list_push_rr(ds, ldns_key_rr2ds(f->other_rr, LDNS_SHA256));
+	st = dnskey_verify(f->keys, f->keysigs, ds, NULL, T_NOW, &f->pol, f->kc, &why);
+	assert_why(st, VAL_BOGUS, why, VAL_EDE_DNSKEY_MISSING, "/2 for example.org matches no DNSKEY");
+	ldns_rr_list_deep_free(ds);
+}
+
 #define ALG_TESTS(i) \
 	cmocka_unit_test_prestate_setup_teardown(test_good, setup, teardown, (void *)&algs[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_canonical, setup, teardown, (void *)&algs[i]), \
@@ -370,7 +411,9 @@ static void test_wildcard(void **state)
 	cmocka_unit_test_prestate_setup_teardown(test_ds, setup, teardown, (void *)&algs[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_ds_mismatch, setup, teardown, (void *)&algs[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_unsupported_alg, setup, teardown, (void *)&algs[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_wildcard, setup, teardown, (void *)&algs[i])
+	cmocka_unit_test_prestate_setup_teardown(test_wildcard, setup, teardown, (void *)&algs[i]), \
+	cmocka_unit_test_prestate_setup_teardown(test_revoked, setup, teardown, (void *)&algs[i]), \
+	cmocka_unit_test_prestate_setup_teardown(test_ds_sha1_ignored, setup, teardown, (void *)&algs[i])
 
 /* Serial number arithmetic across the 2106 wrap (RFC 4034 3.1.5). */
 static void test_serial_wrap(void **state)
