@@ -118,6 +118,15 @@ static int dane_resolve(dane_run *run, const char *name, ldns_rr_type type, val_
 
 /* ---- MX (RFC 7672 2.2.1) ---- */
 
+/* DNS names compare case-insensitively; print them in lowercase (a
+ * resolver's name compression may hand back the query's case). */
+static void dane_lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'Z')
+			*s = (char)(*s - 'A' + 'a');
+}
+
 static int dane_host_add(dane_run *run, const char *name, int pref)
 {
 	dane_result *r = run->res;
@@ -130,6 +139,7 @@ static int dane_host_add(dane_run *run, const char *name, int pref)
 	r->hosts = grown;
 	memset(&r->hosts[r->n_hosts], 0, sizeof r->hosts[0]);
 	dane_fmt(r->hosts[r->n_hosts].name, sizeof r->hosts[0].name, "%s", name);
+	dane_lower(r->hosts[r->n_hosts].name);
 	r->hosts[r->n_hosts].preference = pref;
 	r->n_hosts++;
 	return DP_OK;
@@ -709,6 +719,7 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 	dane_fmt(r->domain, sizeof r->domain, "%s", domain);
 	if (len > 1 && r->domain[len - 1] == '.')
 		r->domain[len - 1] = '\0';
+	dane_lower(r->domain);
 	dane_fmt(r->resolver, sizeof r->resolver, "%s", cfg->resolver ? cfg->resolver : "");
 	{
 		ldns_rdf *dn = NULL;
