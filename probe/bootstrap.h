@@ -84,10 +84,11 @@ typedef struct anchor_report {
 	const char *resolver;     /* refresh: the resolver that answered, or NULL */
 } anchor_report;
 
-/* `anchor status|refresh|bootstrap` output: JSON (the contract of SPEC
- * section 3, plus status/reason/action keys) when json, else text for
- * people.  Returns 0, or -1 when out of memory. */
-int report_anchor(FILE *f, int json, const anchor_report *r);
+/* `anchor status|refresh|bootstrap` output in format fmt (a dp_format of
+ * cli.h: 0 text for people, 1 JSON with the contract of SPEC section 3
+ * plus status/reason/action keys, 2 Prometheus text exposition).
+ * Returns 0, or -1 when out of memory. */
+int report_anchor(FILE *f, int fmt, const anchor_report *r);
 /* The same JSON object, for embedding (`check`'s "anchors"); a new
  * reference, or NULL when out of memory. */
 json_t *report_anchor_json(const anchor_report *r);

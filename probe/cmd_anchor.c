@@ -26,7 +26,7 @@ typedef struct anchor_cmd {
 	dp_global *g;
 	const char *state_path;
 	const char *url, *xml, *p7s, *ca;
-	int json;
+	int fmt;                  /* dp_format */
 	int64_t now;
 	char ds_path[4096];
 	char ca_default[4096];
@@ -41,7 +41,7 @@ static void anchor_usage(FILE *f)
 	fprintf(f,
 		"usage: daneprobe anchor status|refresh|bootstrap [--state FILE]\n"
 		"                        [--url URL | --xml FILE --p7s FILE] [--ca FILE]\n"
-		"                        [--format text|json]\n"
+		"                        [--format text|json|prometheus]\n"
 		"\n"
 		"  status      show the RFC 5011 state of the root trust anchors\n"
 		"  refresh     query the root DNSKEY set through the resolvers (DO=1 CD=1),\n"
@@ -60,7 +60,7 @@ static void anchor_usage(FILE *f)
 		"  --xml FILE    a local root-anchors.xml, with --p7s FILE its signature\n"
 		"  --ca FILE     CA certificates to verify the signature with (default the\n"
 		"                shipped ICANN root CA, icann-root-ca.pem)\n"
-		"  --format FMT  text (default) or json\n"
+		"  --format FMT  text (default), json or prometheus\n"
 		"  -h, --help    this help\n"
 		"\n"
 		"All times are taken from --now when it is given.\n"
@@ -92,7 +92,7 @@ static int anchor_print(anchor_cmd *a, const rfc5011_tp *tp, anchor_report *r)
 	r->state_file = a->state_path;
 	r->fell_back = a->fell_back;
 	r->source_note = a->load_msg;
-	if (report_anchor(stdout, a->json, r) != 0) {
+	if (report_anchor(stdout, a->fmt, r) != 0) {
 		dp_errorf("anchor: out of memory");
 		return DP_EXIT_UNKNOWN;
 	}
@@ -394,7 +394,7 @@ int cmd_anchor(dp_global *g, int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.g = g;
 	a.lock_fd = -1;
-	a.json = g->format == DP_FMT_JSON;
+	a.fmt = (int)g->format;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': anchor_usage(stdout); return DP_EXIT_OK;
@@ -404,11 +404,16 @@ int cmd_anchor(dp_global *g, int argc, char **argv)
 		case 'p': a.p7s = optarg; break;
 		case 'c': a.ca = optarg; break;
 		case 'f':
-			if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0) {
-				dp_errorf("anchor: --format must be text or json");
+			if (strcmp(optarg, "json") == 0)
+				a.fmt = DP_FMT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				a.fmt = DP_FMT_TEXT;
+			else if (strcmp(optarg, "prometheus") == 0)
+				a.fmt = DP_FMT_PROMETHEUS;
+			else {
+				dp_errorf("anchor: --format must be text, json or prometheus");
 				return DP_EXIT_UNKNOWN;
 			}
-			a.json = strcmp(optarg, "json") == 0;
 			break;
 		default: anchor_usage(stderr); return DP_EXIT_UNKNOWN;
 		}

@@ -95,11 +95,39 @@ static void report_text(FILE *f, const anchor_report *r)
 		tp->next_probe > 0 ? dp_time_fmt(tp->next_probe, b2, sizeof(b2)) : "now");
 }
 
-int report_anchor(FILE *f, int json, const anchor_report *r)
+/* Prometheus text format: one gauge per fact, keys by tag and state. */
+static void report_prometheus(FILE *f, const anchor_report *r)
+{
+	const rfc5011_tp *tp = r->tp;
+
+	fprintf(f, "# HELP daneprobe_anchor_status Root trust anchors: 0 ok, 1 warning, 2 critical.\n"
+		   "# TYPE daneprobe_anchor_status gauge\n"
+		   "daneprobe_anchor_status %d\n", (int)r->health);
+	fprintf(f, "# HELP daneprobe_anchor_builtin_fallback 1 when the built-in anchors replace an unusable state file.\n"
+		   "# TYPE daneprobe_anchor_builtin_fallback gauge\n"
+		   "daneprobe_anchor_builtin_fallback %d\n", r->fell_back ? 1 : 0);
+	fprintf(f, "# HELP daneprobe_anchor_key RFC 5011 state of each root key (1 for its current state).\n"
+		   "# TYPE daneprobe_anchor_key gauge\n");
+	for (size_t i = 0; i < tp->n_keys; i++)
+		fprintf(f, "daneprobe_anchor_key{tag=\"%u\",algorithm=\"%u\",state=\"%s\"} 1\n",
+			tp->keys[i].tag, tp->keys[i].alg, rfc5011_state_str(tp->keys[i].state));
+	fprintf(f, "# HELP daneprobe_anchor_last_success_timestamp_seconds Last accepted root DNSKEY set (0: never).\n"
+		   "# TYPE daneprobe_anchor_last_success_timestamp_seconds gauge\n"
+		   "daneprobe_anchor_last_success_timestamp_seconds %lld\n", (long long)tp->last_success);
+	fprintf(f, "# HELP daneprobe_anchor_next_probe_timestamp_seconds When RFC 5011 wants the next refresh.\n"
+		   "# TYPE daneprobe_anchor_next_probe_timestamp_seconds gauge\n"
+		   "daneprobe_anchor_next_probe_timestamp_seconds %lld\n", (long long)tp->next_probe);
+}
+
+int report_anchor(FILE *f, int fmt, const anchor_report *r)
 {
 	json_t *o;
 
-	if (!json) {
+	if (fmt == 2) {
+		report_prometheus(f, r);
+		return 0;
+	}
+	if (fmt != 1) {
 		report_text(f, r);
 		return 0;
 	}

@@ -42,6 +42,8 @@ check "status JSON contract" 1 '^ok$' bash -c "$dp --now $now --format json anch
 	([.keys[] | has(\"tag\") and has(\"algorithm\") and has(\"state\") and has(\"last_change\")] | all) and
 	([.keys[].tag] == [20326, 38696]) and ([.keys[].state] | unique) == [\"valid\"] and
 	has(\"next_probe\") and has(\"last_success\") and .builtin_fallback == true' >/dev/null && echo ok; exit 1"
+check "status as Prometheus metrics" 1 'daneprobe_anchor_key\{tag="38696",algorithm="8",state="valid"\} 1' \
+	"$dp" --now "$now" --format prometheus anchor status --state "$st"
 printf 'version 1\ntrust-point .\nkey 1 8 valid 1 2 3 4 ds 2\n' > "$st"
 check "corrupt state file: built-in anchors, reported" 1 'unusable \(line 3: .*built-in' \
 	"$dp" --now "$now" anchor status --state "$st"
