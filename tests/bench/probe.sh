@@ -1,0 +1,74 @@
+#!/bin/bash
+# probe.sh BUILD_DIR - benchmark of SPEC section 9: the full probe battery
+# against the four lab resolvers behind the 50 ms delay proxies
+# (127.53.2.1-4).  Needs the lab up (tests/lab/lab up).
+#
+# Reports, from one run:
+#   wall      wall-clock time of the concurrent probe (default -j)
+#   chain     the longest chain of dependent round trips: the deepest
+#             test's count of queries that had to wait for each other
+#             (critical_path_queries in the JSON), times the delay
+#   ratio     wall / chain (target <= 1.5: concurrent, not sequential)
+#   seq       wall-clock time with -j 1, and seq / wall
+set -u
+BUILD=${1:-build}
+DP=$BUILD/daneprobe
+[ -x "$DP" ] || { echo "probe bench: $DP not found" >&2; exit 1; }
+DP=$(cd "$(dirname "$DP")" && pwd)/$(basename "$DP")
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB=${DPLAB:-$HERE/../lab/lab}
+ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
+DELAY=${DPLAB_DELAY_MS:-50}
+TMP=$(mktemp -d /tmp/bench_probe.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+[ -r "$ANCHORS" ] || { echo "probe bench: lab anchors $ANCHORS missing (is the lab up?)" >&2; exit 1; }
+
+cat >"$TMP/names.yaml" <<'YAML'
+probe:
+  timeout_ms: 3000
+  names:
+    secure: [www.h.dplab]
+    insecure: [mx-ai.ins.dplab]
+    bogus: [bogus.h.dplab]
+    nsec: h.dplab
+    nsec3: h3.dplab
+    dane: [sss-ok.dplab]
+    algorithms: {5: alg5.dplab, 7: alg7.dplab, 8: alg8.dplab, 10: alg10.dplab, 13: alg13.dplab, 14: alg14.dplab, 15: alg15.dplab, 16: alg16.dplab}
+    nsec3_iterations: {0: it0.dplab, 50: it50.dplab, 150: it150.dplab, 500: it500.dplab}
+    large_dnskey: bigkey.dplab
+    big_answer: big.h.dplab TXT
+    unknown_type: unk.h.dplab TYPE65000
+    insecure_child: ins.dplab
+YAML
+RES="127.53.2.1 127.53.2.2 127.53.2.3 127.53.2.4"
+
+run() {   # OUT [ARGS...] -> prints wall ms
+	local out=$1 t0
+	shift
+	t0=$(date +%s%N)
+	"$LAB" exec "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" --format json probe "$@" $RES >"$out" 2>"$out.err"
+	echo $(( ($(date +%s%N) - t0) / 1000000 ))
+}
+
+# Warm the resolvers' caches, so every run measures the same work.
+run "$TMP/warm.json" >/dev/null
+wall=$(run "$TMP/par.json")
+seq=$(run "$TMP/seq.json" -j 1)
+read -r depth classes <<<"$(python3 - "$TMP/par.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["critical_path_queries"], ",".join(f'{r["address"]}={r["class"]}' for r in d["resolvers"]))
+PY
+)"
+chain=$((depth * DELAY))
+python3 - "$wall" "$seq" "$chain" "$depth" "$DELAY" "$classes" <<'PY'
+import sys
+wall, seq, chain, depth, delay = map(int, sys.argv[1:6])
+classes = sys.argv[6]
+ratio = wall / chain if chain else float("inf")
+print(f"probe: 4 resolvers behind {delay} ms delay proxies ({classes})")
+print(f"probe: longest chain of dependent queries: {depth} x {delay} ms = {chain} ms")
+print(f"probe: wall {wall} ms concurrent, ratio to the chain {ratio:.2f}x (target <= 1.5x): "
+      + ("PASS" if ratio <= 1.5 else "FAIL"))
+print(f"probe: wall {seq} ms with -j 1, sequential / concurrent = {seq / wall:.1f}x")
+PY
