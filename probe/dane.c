@@ -630,7 +630,9 @@ static void dane_judge(dane_run *run, dane_host *h, dane_addr *a)
 		else if (h->tlsa_status != POL_SECURE || h->tlsa_usable == 0)
 			dane_fmt(step + strlen(step), sizeof step - strlen(step), "; TLSA %s: %s",
 				 h->tlsa_name, h->tlsa_reason[0] ? h->tlsa_reason : dane_lookup_json(h->tlsa_status));
-		else if (a->smtp_detail[0])
+		/* A session problem is worth saying even when the table
+		 * decided on DNS alone (it makes the path undeliverable). */
+		if (a->smtp_detail[0])
 			dane_fmt(step + strlen(step), sizeof step - strlen(step), "; SMTP %s: %s",
 				 a->address, a->smtp_detail);
 		dane_fmt(a->reason[k], sizeof a->reason[k], "%s%s (resolver %s)", why, step, res);
