@@ -993,6 +993,18 @@ static val_status prove(const proof_args *a, const ldns_rr_list *nsecs,
 	return st;
 }
 
+/* prove(), with why emptied when the proof holds. */
+static val_status prove_clean(const proof_args *a, const ldns_rr_list *nsecs,
+			      const ldns_rdf *zone, const val_policy *pol,
+			      val_why *why)
+{
+	val_status st = prove(a, nsecs, zone, pol, why);
+
+	if (st == VAL_SECURE)
+		val_why_set(why, VAL_EDE_NONE, "%s", "");
+	return st;
+}
+
 val_status denial_prove_nxdomain(const ldns_rdf *qname, const ldns_rr_list *nsecs,
 				 const ldns_rdf *zone, const val_policy *pol,
 				 ldns_rdf **ce_out, val_why *why)
@@ -1004,7 +1016,7 @@ val_status denial_prove_nxdomain(const ldns_rdf *qname, const ldns_rr_list *nsec
 	if (ce_out != NULL)
 		*ce_out = NULL;
 	a.ce_out = &ce;
-	st = prove(&a, nsecs, zone, pol, why);
+	st = prove_clean(&a, nsecs, zone, pol, why);
 	if (st != VAL_BOGUS && st != VAL_INDETERMINATE && ce_out != NULL)
 		*ce_out = ce;
 	else
@@ -1018,7 +1030,7 @@ val_status denial_prove_nodata(const ldns_rdf *qname, ldns_rr_type qtype,
 {
 	proof_args a = { PROOF_NODATA, qname, qtype, NULL, NULL, NULL };
 
-	return prove(&a, nsecs, zone, pol, why);
+	return prove_clean(&a, nsecs, zone, pol, why);
 }
 
 val_status denial_prove_no_ds(const ldns_rdf *child, const ldns_rr_list *nsecs,
@@ -1027,7 +1039,7 @@ val_status denial_prove_no_ds(const ldns_rdf *child, const ldns_rr_list *nsecs,
 {
 	int insecure = 0;
 	proof_args a = { PROOF_NO_DS, child, LDNS_RR_TYPE_DS, NULL, NULL, &insecure };
-	val_status st = prove(&a, nsecs, zone, pol, why);
+	val_status st = prove_clean(&a, nsecs, zone, pol, why);
 
 	if (insecure_delegation != NULL)
 		*insecure_delegation = st == VAL_SECURE ? insecure : 0;
@@ -1041,5 +1053,5 @@ val_status denial_prove_wildcard(const ldns_rdf *qname,
 {
 	proof_args a = { PROOF_WILDCARD, qname, 0, closest_encloser, NULL, NULL };
 
-	return prove(&a, nsecs, zone, pol, why);
+	return prove_clean(&a, nsecs, zone, pol, why);
 }

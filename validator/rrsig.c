@@ -899,6 +899,8 @@ static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 				    what_of(&lb), tag, alg);
 	}
 	val_keycache_free(own);
+	if (r == DP_OK)
+		val_why_set(why, VAL_EDE_NONE, "%s", "");
 	/* Out of memory and library errors are not a verdict on the
 	 * signature, but rrsig_verify promises three outcomes: fold them into
 	 * DP_EVERIFY with the reason saying what happened. */
@@ -1003,6 +1005,7 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 			if (r == DP_OK) {
 				if (signer_out != NULL)
 					*signer_out = signer;
+				val_why_set(why, VAL_EDE_NONE, "%s", "");
 				st = VAL_SECURE;
 				goto out;
 			}
