@@ -1115,8 +1115,10 @@ static void resolve_loop(val_ctx *ctx, val_result *r, verdict *acc)
 			ldns_rdf *next = ldns_rr_list_rr_count(cn) == 1 ?
 				ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(cn, 0), 0)) : NULL;
 			ldns_rr_list_deep_free(cn);
-			if (v.status == VAL_BOGUS || v.status == VAL_INDETERMINATE)
+			if (v.status == VAL_BOGUS || v.status == VAL_INDETERMINATE) {
+				ldns_rdf_deep_free(next);
 				break;
+			}
 			if (!next) {
 				vset(&v, VAL_BOGUS, VAL_EDE_OTHER,
 				     "CNAME set at %s must hold exactly one record", NAME(cur, nb));
