@@ -212,6 +212,9 @@ SSL_CTX *tlsa_ctx_new(void)
 	 * socket over only after its own plaintext reads are done, and
 	 * refuses bytes sent after the STARTTLS reply). */
 	SSL_CTX_set_read_ahead(ctx, 1);
+	/* Sessions are never resumed (every connection is verified from
+	 * scratch against the TLSA records), so tickets are only work. */
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
 	return ctx;
 }
 
