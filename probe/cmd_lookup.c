@@ -140,6 +140,14 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 		dp_errorf("lookup: out of memory");
 		goto out;
 	}
+	/* The validator knows only the error code of a failed query; the
+	 * query engine knows what happened. */
+	if (res->fetch_error != DP_OK && fetcher.last_error[0] &&
+	    strlen(res->reason) + strlen(fetcher.last_error) + 4 < sizeof res->reason) {
+		strcat(res->reason, " (");
+		strcat(res->reason, fetcher.last_error);
+		strcat(res->reason, ")");
+	}
 	if (fmt == DP_FMT_JSON) {
 		if (report_lookup_print_json(stdout, res, srv.text) != DP_OK) {
 			dp_errorf("lookup: out of memory");

@@ -630,6 +630,7 @@ int dq_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **out)
 	val_rrtype_str(type, tbuf, sizeof tbuf);
 	if (rc != DP_OK) {
 		f->errors++;
+		snprintf(f->last_error, sizeof f->last_error, "%s", r.detail);
 		if (f->trace) {
 			if (snprintf(line, sizeof line, "query %s/%s @%s: %s (%s)", nbuf, tbuf,
 				     f->server->text, dp_strerror(rc), r.detail) < 0)

@@ -70,6 +70,8 @@ typedef struct dq_fetcher {
 	void *trace_arg;
 	/* counters, updated by dq_fetch (not thread-safe: one per thread) */
 	unsigned long queries, errors;
+	/* the detail of the last failed query ("malformed answer from ...") */
+	char last_error[160];
 } dq_fetcher;
 int dq_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **out);
 
