@@ -380,9 +380,10 @@ static void smtp_tls_reason(smtp_session *s, SSL *ssl, int ret, int e)
 	    ERR_GET_REASON(ol) == SSL_R_CERTIFICATE_VERIFY_FAILED)
 		snprintf(s->detail, sizeof s->detail, "TLS handshake with %s: certificate verification failed: %s",
 			 s->peer, X509_verify_cert_error_string(vr));
-	else if (e == SSL_ERROR_SYSCALL && ol == 0)
+	else if ((e == SSL_ERROR_SYSCALL && ol == 0) ||
+		 (ol != 0 && ERR_GET_REASON(ol) == SSL_R_UNEXPECTED_EOF_WHILE_READING))
 		snprintf(s->detail, sizeof s->detail, "TLS handshake with %s aborted: %s", s->peer,
-			 ret == 0 ? "connection closed by the server" : strerror(errno));
+			 ret == 0 || ol != 0 || errno == 0 ? "connection closed by the server" : strerror(errno));
 	else if (e == SSL_ERROR_ZERO_RETURN)
 		snprintf(s->detail, sizeof s->detail, "TLS handshake with %s: connection closed by the server",
 			 s->peer);
