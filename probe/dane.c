@@ -479,8 +479,12 @@ static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_
 			dane_tlsa_step(run, h, cname_target);
 			break;
 		}
-	if (!run->oom)
-		dane_cache_put(run->cache, h, cname_target);
+	/* A lookup that failed (timeout, SERVFAIL) may work for the next
+	 * domain: only verdicts are kept, not transient failures. */
+	if (run->oom || h->a_status == POL_LOOKUP_ERROR || h->aaaa_status == POL_LOOKUP_ERROR ||
+	    (h->tlsa_looked_up && h->tlsa_status == POL_LOOKUP_ERROR))
+		return;
+	dane_cache_put(run->cache, h, cname_target);
 }
 
 /* ---- SMTP, STARTTLS, certificate ---- */
