@@ -65,9 +65,11 @@ run "$TMP/warm.json" >/dev/null
 wall=999999
 for _ in 1 2 3; do
 	w=$(run "$TMP/par.json")
+	[ -n "$w" ] || { echo "probe bench: the concurrent run failed (is the lab still up?)" >&2; exit 1; }
 	[ "$w" -lt "$wall" ] && wall=$w
 done
 seq=$(run "$TMP/seq.json" -j 1)
+[ -n "$seq" ] || { echo "probe bench: the -j 1 run failed (is the lab still up?)" >&2; exit 1; }
 read -r depth classes <<<"$(python3 - "$TMP/par.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
