@@ -122,6 +122,27 @@ run --format json order >"$TMP/again.json" 2>/dev/null
 python3 -c 'import json,sys; sys.exit(0 if json.load(open(sys.argv[1]))["changed"] is False else 1)' "$TMP/again.json" \
 	&& ok "second run: the order is already right (changed false)" || bad "second run still wants a change"
 
+# ---- the source document's case: stripping primary, validating secondary ----
+cat >"$TMP/two.yaml" <<EOF2
+resolvers:
+  - name: primary     # site forwarder
+    address: 127.53.1.4
+    priority: 0
+  - name: secondary
+    address: 127.53.1.1
+    priority:  5   # the DNSSEC one
+$NAMES
+EOF2
+sed -e 's/^    priority: 0$/    priority: 5/' -e 's/^    priority:  5   # the DNSSEC one$/    priority:  0   # the DNSSEC one/' \
+	"$TMP/two.yaml" >"$TMP/two.expected"
+inlab "$DP" -c "$TMP/two.yaml" --anchors "$ANCHORS" order --write >"$TMP/two.txt" 2>&1
+cmp "$TMP/two.yaml" "$TMP/two.expected" >/dev/null 2>&1 \
+	&& ok "two resolvers: --write swaps exactly the two priority numbers (cmp)" \
+	|| bad "two resolvers: $(diff "$TMP/two.expected" "$TMP/two.yaml" | head -6); $(tail -3 "$TMP/two.txt")"
+[ "$(cmp -l "$TMP/two.yaml.bak" "$TMP/two.yaml" 2>/dev/null | wc -l)" = 2 ] \
+	&& ok "two resolvers: exactly two bytes differ from the original" \
+	|| bad "two resolvers: $(cmp -l "$TMP/two.yaml.bak" "$TMP/two.yaml" 2>&1 | wc -l) bytes differ, want 2"
+
 # ---- a config that cannot be written: the old file stays ----
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	mkdir "$TMP/ro" && cp "$TMP/orig.yaml" "$TMP/ro/gw.yaml" && chmod 0555 "$TMP/ro" && chmod 0644 "$TMP/ro/gw.yaml"
