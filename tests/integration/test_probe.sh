@@ -135,6 +135,20 @@ inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" probe 127.53.1.1 >"$TMP/te
 grep -q "^RESOLVER .*udp .*chain" "$TMP/text" && grep -q "^127.53.1.1 .*validating .*safe" "$TMP/text" \
 	&& ok "text output: the matrix header and a row" || bad "text output has no matrix: $(head -3 "$TMP/text")"
 
+# ---- the lab's own configuration (resolvers and names from configs/lab.yaml) ----
+LABCFG=$HERE/../../configs/lab.yaml
+if [ -r "$LABCFG" ]; then
+	inlab "$DP" -c "$LABCFG" --anchors "$ANCHORS" --format json probe >"$TMP/cfg.json" 2>"$TMP/cfg.err"
+	rc=$?
+	n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["resolvers"]))' "$TMP/cfg.json" 2>/dev/null)
+	[ "$rc" = 1 ] && [ -n "$n" ] && [ "$n" -ge 7 ] \
+		&& ok "configs/lab.yaml: $n resolvers from the config, exit 1 (safe primary, unsafe secondaries)" \
+		|| bad "configs/lab.yaml: exit $rc, ${n:-no} resolvers: $(head -3 "$TMP/cfg.err")"
+	[ "$(field "$TMP/cfg.json" 127.53.1.4 dane_safe)" = false ] && [ "$(field "$TMP/cfg.json" 127.53.1.1 dane_safe)" = true ] \
+		&& ok "configs/lab.yaml: the validating resolver is DANE-safe, the stripping one is not" \
+		|| bad "configs/lab.yaml: dane_safe of .1/.4 wrong"
+fi
+
 # ---- hostile fixtures ----
 timeout_ms=1000
 t0=$(date +%s%N)
