@@ -95,7 +95,10 @@ class UdpFront(asyncio.DatagramProtocol):
                 lambda: Upstream(fut), remote_addr=(self.args.upstream, self.args.upstream_port))
             tr.sendto(data)
             resp = await asyncio.wait_for(fut, self.args.timeout)
-            if self.args.udp_max and len(resp) > self.args.udp_max:
+            # too big, or already truncated upstream: our own TC=1 answer,
+            # whose OPT advertises the small buffer
+            if self.args.udp_max and (len(resp) > self.args.udp_max
+                                      or (len(resp) > 2 and resp[2] & 0x02)):
                 resp = truncate(resp, data, self.args.udp_max)
             self.transport.sendto(resp, addr)
         except (asyncio.TimeoutError, OSError):
