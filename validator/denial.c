@@ -25,13 +25,13 @@
 
 static int name_eq(const ldns_rdf *a, const ldns_rdf *b)
 {
-	return ldns_dname_compare(a, b) == 0;
+	return val_name_eq(a, b);
 }
 
 /* Strictly below. */
 static int name_below(const ldns_rdf *name, const ldns_rdf *anc)
 {
-	return ldns_dname_is_subdomain(name, anc);
+	return val_name_under(name, anc) && !val_name_eq(name, anc);
 }
 
 /* The ancestor of name with n labels (n <= label count), malloced. */

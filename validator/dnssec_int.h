@@ -50,4 +50,7 @@ int64_t val_serial_abs(uint32_t ts, int64_t now);
 /* 1 if name equals zone or is below it (case-insensitive). */
 int val_name_under(const ldns_rdf *name, const ldns_rdf *zone);
 
+/* 1 if the two names are equal (case-insensitive), without allocating. */
+int val_name_eq(const ldns_rdf *a, const ldns_rdf *b);
+
 #endif

@@ -69,7 +69,7 @@ int ds_match(const ldns_rr *ds, const ldns_rr *dnskey)
 	if ((evmd = ds_get_md((uint8_t)dt)) == NULL)
 		return DP_EUNSUPPORTED;
 	owner = ldns_rr_owner(dnskey);
-	if (owner == NULL || ldns_dname_compare(ldns_rr_owner(ds), owner) != 0)
+	if (owner == NULL || !val_name_eq(ldns_rr_owner(ds), owner))
 		return DP_EVERIFY;
 	if (val_dnskey_alg(dnskey) != alg || dnskey_tag(dnskey) != tag)
 		return DP_EVERIFY;

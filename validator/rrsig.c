@@ -702,7 +702,7 @@ static int rrset_consistent(const ldns_rr_list *rrset)
 		const ldns_rr *b = ldns_rr_list_rr(rrset, i);
 		if (ldns_rr_get_type(a) != ldns_rr_get_type(b) ||
 		    ldns_rr_get_class(a) != ldns_rr_get_class(b) ||
-		    ldns_dname_compare(ldns_rr_owner(a), ldns_rr_owner(b)) != 0)
+		    !val_name_eq(ldns_rr_owner(a), ldns_rr_owner(b)))
 			return 0;
 	}
 	return 1;
@@ -775,7 +775,7 @@ static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 	/* RFC 4035 5.3.1: same owner, class and type covered. */
 	if (covered != ldns_rr_get_type(first) ||
 	    ldns_rr_get_class(rrsig) != ldns_rr_get_class(first) ||
-	    ldns_dname_compare(ldns_rr_owner(rrsig), owner) != 0) {
+	    !val_name_eq(ldns_rr_owner(rrsig), owner)) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 			    "RRSIG (key %u, alg %u) does not cover %s", tag, alg, what_of(&lb));
 		return DP_EVERIFY;
@@ -797,7 +797,7 @@ static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 	/* The DNSKEY: owner is the signer, same algorithm and tag, protocol
 	 * 3, and the zone key bit (RFC 4034 2.1.1). */
 	keylen = val_dnskey_rdata(dnskey, keyrd, sizeof(keyrd));
-	if (keylen == 0 || ldns_dname_compare(ldns_rr_owner(dnskey), signer) != 0 ||
+	if (keylen == 0 || !val_name_eq(ldns_rr_owner(dnskey), signer) ||
 	    keyrd[3] != alg || keyrd[2] != 3 ||
 	    (keytag >= 0 ? (uint32_t)keytag : dnskey_tag(dnskey)) != tag) {
 		val_why_set(why, VAL_EDE_DNSKEY_MISSING,
@@ -980,7 +980,7 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG ||
 		    ldns_rr_rd_count(sig) != 9 ||
 		    val_rdf_uint(sig, 0, 2, &ok) != ldns_rr_get_type(first) || !ok ||
-		    ldns_dname_compare(ldns_rr_owner(sig), ldns_rr_owner(first)) != 0)
+		    !val_name_eq(ldns_rr_owner(sig), ldns_rr_owner(first)))
 			continue;
 		n_cover++;
 		alg = val_rdf_uint(sig, 1, 1, &ok);
@@ -998,7 +998,7 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 			int r;
 
 			if (tags[j] != (int)tag || val_dnskey_alg(k) != alg ||
-			    ldns_dname_compare(ldns_rr_owner(k), signer) != 0)
+			    !val_name_eq(ldns_rr_owner(k), signer))
 				continue;
 			found = 1;
 			r = rrsig_verify_tag(rrset, sig, k, tags[j], now, pol, kc, &tmp);
@@ -1054,7 +1054,7 @@ static int key_in_list(const ldns_rr *k, const ldns_rr_list *keys)
 		const ldns_rr *o = ldns_rr_list_rr(keys, i);
 		size_t blen = val_dnskey_rdata(o, b, sizeof(b));
 		if (blen == alen && memcmp(a, b, alen) == 0 &&
-		    ldns_dname_compare(ldns_rr_owner(k), ldns_rr_owner(o)) == 0)
+		    val_name_eq(ldns_rr_owner(k), ldns_rr_owner(o)))
 			return 1;
 	}
 	return 0;

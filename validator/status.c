@@ -152,10 +152,56 @@ int64_t val_serial_abs(uint32_t ts, int64_t now)
 	return now + (int32_t)(ts - (uint32_t)now);
 }
 
+/* Case-insensitive equality of n wire bytes.  Label length octets are at
+ * most 63, so folding 'A'..'Z' never touches them. */
+static int wire_eq_ci(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t x = a[i], y = b[i];
+		if (x != y) {
+			if (x >= 'A' && x <= 'Z')
+				x = (uint8_t)(x + 32);
+			if (y >= 'A' && y <= 'Z')
+				y = (uint8_t)(y + 32);
+			if (x != y)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+int val_name_eq(const ldns_rdf *a, const ldns_rdf *b)
+{
+	if (a == NULL || b == NULL || ldns_rdf_size(a) != ldns_rdf_size(b))
+		return 0;
+	return wire_eq_ci(ldns_rdf_data(a), ldns_rdf_data(b), ldns_rdf_size(a));
+}
+
+/* Walk the labels of name (bounds-checked: rdfs from the wire are
+ * trusted no further than their size) and compare the suffix that is as
+ * long as zone.  This is the hot path of every RRSIG check, and
+ * ldns_dname_is_subdomain allocates for each label. */
 int val_name_under(const ldns_rdf *name, const ldns_rdf *zone)
 {
+	const uint8_t *n, *z;
+	size_t nl, zl, off = 0;
+
 	if (name == NULL || zone == NULL)
 		return 0;
-	return ldns_dname_compare(name, zone) == 0 ||
-	       ldns_dname_is_subdomain(name, zone);
+	n = ldns_rdf_data(name);
+	z = ldns_rdf_data(zone);
+	nl = ldns_rdf_size(name);
+	zl = ldns_rdf_size(zone);
+	if (zl > nl || zl == 0)
+		return 0;
+	while (off < nl) {
+		if (nl - off == zl)
+			return wire_eq_ci(n + off, z, zl);
+		if (n[off] == 0 || n[off] > 63)
+			return 0;
+		off += (size_t)n[off] + 1;
+	}
+	return 0;
 }

@@ -6,6 +6,7 @@
  * long ago (or are far in the future), so each row carries its own "now".
  */
 #include "val_test.h"
+#include "../../validator/dnssec_int.h"
 
 typedef struct kat {
 	const char *what;
@@ -173,11 +174,44 @@ static void test_keytag_edges(void **state)
 	ldns_rr_free(bad);
 }
 
+/* The allocation-free name helpers behind every check. */
+static void test_name_helpers(void **state)
+{
+	static const struct {
+		const char *name, *zone;
+		int under, eq;
+	} rows[] = {
+		{ "www.example.org.", "example.org.", 1, 0 },
+		{ "WWW.Example.ORG.", "example.org.", 1, 0 },
+		{ "example.org.", "EXAMPLE.org.", 1, 1 },
+		{ "example.org.", "www.example.org.", 0, 0 },
+		{ "wwwexample.org.", "example.org.", 0, 0 },
+		{ "a.b.c.", ".", 1, 0 },
+		{ ".", ".", 1, 1 },
+		{ "org.", "org.example.", 0, 0 },
+		{ "xample.org.", "example.org.", 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		ldns_rdf *n = t_name(rows[i].name), *z = t_name(rows[i].zone);
+		if (val_name_under(n, z) != rows[i].under || val_name_eq(n, z) != rows[i].eq)
+			fail_msg("%s under %s: got under %d eq %d", rows[i].name, rows[i].zone,
+				 val_name_under(n, z), val_name_eq(n, z));
+		ldns_rdf_deep_free(n);
+		ldns_rdf_deep_free(z);
+	}
+	assert_int_equal(val_name_under(NULL, NULL), 0);
+	assert_int_equal(val_name_eq(NULL, NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kats),
 		cmocka_unit_test(test_keytag_edges),
+		cmocka_unit_test(test_name_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
