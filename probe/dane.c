@@ -767,7 +767,13 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 						dane_smtp_step(&run, (int)hi, (int)ai);
 				}
 				dane_judge(&run, h, a);
-				if (a->cert == DANE_CERT_SUCCESS)
+				/* The appliance's "DANE SUCCESS" is the tables'
+				 * DANE Success: the whole chain secure and the
+				 * certificate matched.  With an insecure MX a match
+				 * is reported but the walk goes on, as daneverify's
+				 * does (RFC 7672 2.2.1 would allow DANE there; the
+				 * tables do not). */
+				if (a->cert == DANE_CERT_SUCCESS && r->mx_status == POL_SECURE)
 					r->dane_success = 1;
 			}
 		}
