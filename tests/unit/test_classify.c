@@ -3,9 +3,12 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <ldns/ldns.h>
+#include "../../probe/battery.h"
 #include "../../probe/classify.h"
 #include "../../validator/dp_err.h"
 
@@ -154,12 +157,124 @@ static void test_names(void **state)
 	assert_string_equal(dp_tags_format(DP_TAG_NO_TCP | DP_TAG_SMALL_EDNS, b, 12), "no-tcp");
 }
 
+/* ---- ground truth (dp_probe_judge) ---- */
+
+static void result_init(dp_resolver_result *r, const char *addr)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->address, sizeof(r->address), "%s", addr);
+	r->parse_ok = 1;
+	for (int i = 0; i < DP_T_COUNT; i++) {
+		r->tests[i].result = DP_RES_PASS;
+		r->tests[i].rcode = 0;
+		r->tests[i].rtt_ms = 3;
+	}
+	r->tests[DP_T_BOGUS].result = DP_RES_SKIP;
+	r->tests[DP_T_BOGUS].flags = DP_TF_SERVFAIL;
+}
+
+static void obs(dp_resolver_result *r, const char *name, ldns_rr_type type, val_status st,
+		int has_expect, val_status expect, int diag_data, int diag_rrsig)
+{
+	dp_obs *o;
+
+	r->obs = realloc(r->obs, (r->n_obs + 1) * sizeof(*r->obs));
+	o = &r->obs[r->n_obs++];
+	memset(o, 0, sizeof(*o));
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	o->type = type;
+	o->status = st;
+	o->has_expect = has_expect;
+	o->expect = expect;
+	snprintf(o->reason, sizeof(o->reason), "validator says so");
+	if (st != VAL_SECURE && st != VAL_INSECURE) {
+		o->diag_done = 1;
+		o->diag_rcode = 0;
+		o->diag_data = diag_data;
+		o->diag_rrsig = diag_rrsig;
+	}
+}
+
+static void test_judge_ground_truth(void **state)
+{
+	dp_resolver_result r[3];
+
+	(void)state;
+	result_init(&r[0], "192.0.2.1");   /* validating */
+	result_init(&r[1], "192.0.2.2");   /* strips RRSIGs */
+	result_init(&r[2], "192.0.2.3");   /* fine, but cannot reach the TLSA */
+	/* The MX host's A has no config expectation: the truth comes from
+	 * the resolver that proves it SECURE. */
+	obs(&r[0], "dane.example", LDNS_RR_TYPE_MX, VAL_SECURE, 1, VAL_SECURE, 0, 0);
+	obs(&r[0], "mx.dane.example", LDNS_RR_TYPE_A, VAL_SECURE, 0, VAL_SECURE, 0, 0);
+	obs(&r[0], "_25._tcp.mx.dane.example", LDNS_RR_TYPE_TLSA, VAL_SECURE, 0, VAL_SECURE, 0, 0);
+	obs(&r[0], "www.unsigned.example", LDNS_RR_TYPE_A, VAL_INSECURE, 1, VAL_INSECURE, 0, 0);
+	obs(&r[1], "dane.example", LDNS_RR_TYPE_MX, VAL_BOGUS, 1, VAL_SECURE, 1, 0);
+	obs(&r[1], "mx.dane.example", LDNS_RR_TYPE_A, VAL_BOGUS, 0, VAL_SECURE, 1, 0);
+	obs(&r[1], "www.unsigned.example", LDNS_RR_TYPE_A, VAL_INSECURE, 1, VAL_INSECURE, 0, 0);
+	obs(&r[2], "dane.example", LDNS_RR_TYPE_MX, VAL_SECURE, 1, VAL_SECURE, 0, 0);
+	obs(&r[2], "mx.dane.example", LDNS_RR_TYPE_A, VAL_SECURE, 0, VAL_SECURE, 0, 0);
+	obs(&r[2], "_25._tcp.mx.dane.example", LDNS_RR_TYPE_TLSA, VAL_BOGUS, 0, VAL_SECURE, 0, 0);
+	r[1].tests[DP_T_DO].result = DP_RES_FAIL;
+	r[1].tests[DP_T_DO].flags = DP_TF_STRIPPED;
+	r[2].tests[DP_T_AD].result = DP_RES_FAIL;
+
+	dp_probe_judge(r, 3);
+
+	assert_true(r[0].dane_safe);
+	assert_int_equal(r[0].cls, DP_CLASS_VALIDATING);
+	assert_int_equal(r[0].tests[DP_T_CHAIN].result, DP_RES_PASS);
+	assert_int_equal(r[0].n_reasons, 0);
+
+	assert_false(r[1].dane_safe);
+	assert_int_equal(r[1].cls, DP_CLASS_NON_DNSSEC);
+	assert_true(r[1].n_reasons >= 2);
+	assert_string_equal(r[1].reasons[0],
+		"BOGUS MX record for dane.example (expected secure): RRSIG missing for dane.example/MX: resolver strips DNSSEC records");
+	assert_non_null(strstr(r[1].reasons[1], "BOGUS A record for mx.dane.example"));
+	assert_int_equal(r[1].tests[DP_T_CHAIN].result, DP_RES_FAIL);
+
+	assert_false(r[2].dane_safe);
+	assert_int_equal(r[2].cls, DP_CLASS_PARTIAL);
+	assert_non_null(strstr(r[2].reasons[0], "TLSA _25._tcp.mx.dane.example answered empty: resolver filters type 52"));
+
+	for (int i = 0; i < 3; i++) {
+		for (size_t k = 0; k < r[i].n_reasons; k++)
+			free(r[i].reasons[k]);
+		free(r[i].reasons);
+		free(r[i].obs);
+	}
+}
+
+static void test_judge_without_truth(void **state)
+{
+	dp_resolver_result r;
+
+	(void)state;
+	/* A single stripping resolver: no path proves the MX, so the config's
+	 * expectation (DANE domains are signed) is the ground truth. */
+	result_init(&r, "192.0.2.9");
+	obs(&r, "dane.example", LDNS_RR_TYPE_MX, VAL_BOGUS, 1, VAL_SECURE, 1, 0);
+	obs(&r, "mx.dane.example", LDNS_RR_TYPE_A, VAL_BOGUS, 0, VAL_SECURE, 1, 0);
+	dp_probe_judge(&r, 1);
+	assert_false(r.dane_safe);
+	assert_non_null(strstr(r.reasons[0], "BOGUS MX record for dane.example"));
+	/* The A record has no expectation and no truth: it is not judged. */
+	assert_non_null(strstr(r.tests[DP_T_CHAIN].detail, "1 of 1 records differ"));
+	for (size_t k = 0; k < r.n_reasons; k++)
+		free(r.reasons[k]);
+	free(r.reasons);
+	free(r.obs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_bogus_finalize),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_judge_ground_truth),
+		cmocka_unit_test(test_judge_without_truth),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
