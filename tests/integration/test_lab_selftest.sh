@@ -106,6 +106,8 @@ count() { dig +tries=1 +time=2 "$@" 2>&1 | grep -vc '^;\|^$'; }
 resolver_checks() {
 echo "# resolvers"
 [[ " $(flags +dnssec @127.53.1.1 www.h.dplab A) " == *" ad "* ]] && ok "127.53.1.1 validates (AD)" || fail "127.53.1.1 no AD"
+[[ " $(flags +dnssec @fd53::53:1 www.h.dplab A) " == *" ad "* ]] && ok "[fd53::53:1] validates (AD)" || fail "[fd53::53:1] no AD"
+[[ " $(flags +dnssec www.h.dplab A) " == *" ad "* ]] && ok "resolv.conf in the namespace names the validating resolver" || fail "resolv.conf"
 [ "$(dig +short +tries=1 +time=2 @127.53.1.1 bogus.h.dplab A)" = "" ] && ok "127.53.1.1 SERVFAIL on bogus" || fail "127.53.1.1 answers bogus data"
 [[ " $(flags +dnssec @127.53.1.2 www.h.dplab A) " != *" ad "* ]] && [ "$(dig +short +dnssec @127.53.1.2 www.h.dplab A | grep -c RRSIG\\\|^A)" -ge 1 ] \
     && ok "127.53.1.2 non-validating, passes RRSIG" || fail "127.53.1.2"
