@@ -492,99 +492,100 @@ static void zone_dnskey_step(val_ctx *ctx, zone_entry *e, const ldns_rr_list *ds
 	ldns_rr_list_deep_free(sigs);
 }
 
-/* Classify the answer to a DS query at name (see ds_kind). */
-static void ds_classify(val_ctx *ctx, ds_entry *d)
+/*
+ * Who signed the answer to the DS query at d->name: d->parent gets the
+ * signer of the DS RRSIGs, or of the NSEC/NSEC3 RRSIGs when there is no
+ * DS.  0 when found; -1 with d->kind/d->v set when the answer proves
+ * nothing (unsigned) or is signed by the wrong zone.
+ */
+static int ds_find_parent(ds_entry *d, const ldns_pkt *p, const ldns_rr_list *ds,
+			  const ldns_rr_list *sigs)
 {
-	const ldns_pkt *p = NULL;
-	nbuf nb, pb;
-	ldns_rr_list *ds = NULL, *sigs = NULL, *nsecs = NULL;
-	zone_entry *pz;
+	nbuf nb;
 
-	d->kind = DS_FAIL;
-	if (fetch(ctx, d->name, LDNS_RR_TYPE_DS, &p, &d->v) != DP_OK)
-		return;
-	ds = pick(p, LDNS_SECTION_ANSWER, d->name, LDNS_RR_TYPE_DS, 0);
 	if (ldns_rr_list_rr_count(ds) > 0) {
-		sigs = pick(p, LDNS_SECTION_ANSWER, d->name, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DS);
 		const ldns_rdf *signer = pick_signer(sigs, d->name);
 		if (ldns_rr_list_rr_count(sigs) == 0) {
 			d->kind = DS_UNSIGNED;
 			vset(&d->v, VAL_BOGUS, VAL_EDE_RRSIGS_MISSING, "RRSIG missing for %s/DS",
 			     NAME(d->name, nb));
-			goto out;
+			return -1;
 		}
-		if (!signer || same_name(signer, d->name)) {
-			vset(&d->v, VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS,
-			     "DS for %s is not signed by a parent zone", NAME(d->name, nb));
-			goto out;
+		if (signer && !same_name(signer, d->name)) {
+			d->parent = ldns_rdf_clone(signer);
+			return 0;
 		}
-		d->parent = ldns_rdf_clone(signer);
-	} else {
-		if (!has_denial(p)) {
-			d->kind = DS_UNSIGNED;
-			vset(&d->v, VAL_BOGUS, VAL_EDE_NSEC_MISSING,
-			     "no DS and no NSEC/NSEC3 for %s/DS", NAME(d->name, nb));
-			goto out;
-		}
-		d->parent = denial_signer(p, d->name);
-		if (!d->parent) {
-			d->kind = DS_UNSIGNED;
-			vset(&d->v, VAL_BOGUS, VAL_EDE_RRSIGS_MISSING,
-			     "RRSIG missing for the NSEC/NSEC3 denying %s/DS", NAME(d->name, nb));
-			goto out;
-		}
-		if (same_name(d->parent, d->name)) {
-			vset(&d->v, VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS,
-			     "denial of %s/DS comes from %s itself, not from its parent",
-			     NAME(d->name, nb), NAME(d->name, pb));
-			goto out;
-		}
+		vset(&d->v, VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS,
+		     "DS for %s is not signed by a parent zone", NAME(d->name, nb));
+		return -1;
 	}
+	if (!has_denial(p)) {
+		d->kind = DS_UNSIGNED;
+		vset(&d->v, VAL_BOGUS, VAL_EDE_NSEC_MISSING,
+		     "no DS and no NSEC/NSEC3 for %s/DS", NAME(d->name, nb));
+		return -1;
+	}
+	d->parent = denial_signer(p, d->name);
+	if (!d->parent) {
+		d->kind = DS_UNSIGNED;
+		vset(&d->v, VAL_BOGUS, VAL_EDE_RRSIGS_MISSING,
+		     "RRSIG missing for the NSEC/NSEC3 denying %s/DS", NAME(d->name, nb));
+		return -1;
+	}
+	if (same_name(d->parent, d->name)) {
+		/* RFC 4035 3.1.4.1: the DS (and its absence) lives in the
+		 * parent; a child's own NSEC cannot deny it. */
+		vset(&d->v, VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS,
+		     "denial of %s/DS comes from %s itself, not from its parent",
+		     NAME(d->name, nb), NAME(d->name, nb));
+		return -1;
+	}
+	return 0;
+}
 
-	pz = zone_keys(ctx, d->parent);
-	if (pz->v.status == VAL_INSECURE) {
+/* A DS set signed by d->parent, whose keys are pk: verify it. */
+static void ds_positive(val_ctx *ctx, ds_entry *d, ldns_rr_list **ds,
+			const ldns_rr_list *sigs, const ldns_rr_list *pk)
+{
+	val_why why = { VAL_EDE_NONE, "" };
+	val_status st = verify_set(ctx, *ds, sigs, pk, &why);
+	nbuf nb, pb;
+
+	if (st == VAL_SECURE) {
+		d->kind = DS_SIGNED;
+		d->ds = *ds;
+		*ds = NULL;
+		vsecure(&d->v);
+		ctx_trace(ctx, "DS %s secure (signed by %s)", NAME(d->name, nb),
+			  NAME(d->parent, pb));
+	} else if (st == VAL_INSECURE) {
 		d->kind = DS_INSECURE;
-		vset(&d->v, VAL_INSECURE, VAL_EDE_NONE, "%s is insecure (%s)",
-		     NAME(d->parent, pb), pz->v.why.text);
-		goto out;
+		vset(&d->v, VAL_INSECURE, VAL_EDE_NONE, "DS set of %s: %s",
+		     NAME(d->name, nb), why.text);
+	} else {
+		vset(&d->v, VAL_BOGUS, why.ede, "DS set of %s: %s", NAME(d->name, nb), why.text);
 	}
-	if (pz->v.status != VAL_SECURE) {
-		d->v = pz->v;
-		goto out;
-	}
-	if (ldns_rr_list_rr_count(ds) > 0) {
-		val_why why = { VAL_EDE_NONE, "" };
-		val_status st = verify_set(ctx, ds, sigs, pz->keys, &why);
-		if (st == VAL_SECURE) {
-			d->kind = DS_SIGNED;
-			d->ds = ds;
-			ds = NULL;
-			vsecure(&d->v);
-			ctx_trace(ctx, "DS %s secure (signed by %s)", NAME(d->name, nb),
-				  NAME(d->parent, pb));
-		} else if (st == VAL_INSECURE) {
-			d->kind = DS_INSECURE;
-			vset(&d->v, VAL_INSECURE, VAL_EDE_NONE, "DS set of %s: %s",
-			     NAME(d->name, nb), why.text);
-		} else {
-			vset(&d->v, VAL_BOGUS, why.ede, "DS set of %s: %s", NAME(d->name, nb),
-			     why.text);
-		}
-		goto out;
-	}
+}
 
-	/* No DS: the signed NSEC/NSEC3 records must say why. */
-	if (verified_denial(ctx, p, pz->keys, &nsecs, &d->v) != VAL_SECURE)
-		goto out;
+/* No DS: the NSEC/NSEC3 records signed by d->parent must say why
+ * (RFC 4035 5.2, RFC 5155 8.6 and 8.4 for a name that does not exist). */
+static void ds_negative(val_ctx *ctx, ds_entry *d, const ldns_pkt *p, const ldns_rr_list *pk)
+{
+	ldns_rr_list *nsecs = NULL;
 	val_why why = { VAL_EDE_NONE, "" };
 	val_status st;
 	int deleg = 0;
+	nbuf nb, pb;
+
+	if (verified_denial(ctx, p, pk, &nsecs, &d->v) != VAL_SECURE)
+		return;
 	if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN) {
 		st = denial_prove_nxdomain(d->name, nsecs, d->parent, &ctx->pol, NULL, &why);
 		deleg = st == VAL_INSECURE;
 	} else {
 		st = denial_prove_no_ds(d->name, nsecs, d->parent, &ctx->pol, &deleg, &why);
 	}
+	ldns_rr_list_deep_free(nsecs);
 	if (st == VAL_SECURE && deleg) {
 		d->kind = DS_INSECURE;
 		vset(&d->v, VAL_INSECURE, VAL_EDE_NONE,
@@ -595,11 +596,39 @@ static void ds_classify(val_ctx *ctx, ds_entry *d)
 		vsecure(&d->v);
 	} else if (st == VAL_INSECURE) {
 		d->kind = DS_INSECURE;
-		vset(&d->v, VAL_INSECURE, why.ede == VAL_EDE_NONE ? VAL_EDE_NONE : why.ede,
-		     "no DS for %s: %s", NAME(d->name, nb), why.text);
+		vset(&d->v, VAL_INSECURE, why.ede, "no DS for %s: %s", NAME(d->name, nb), why.text);
 	} else {
 		vset(&d->v, VAL_BOGUS, why.ede, "no-DS proof for %s: %s", NAME(d->name, nb),
 		     why.text);
+	}
+}
+
+/* Classify the answer to a DS query at d->name (see ds_kind). */
+static void ds_classify(val_ctx *ctx, ds_entry *d)
+{
+	const ldns_pkt *p = NULL;
+	ldns_rr_list *ds = NULL, *sigs = NULL;
+	zone_entry *pz;
+	nbuf nb, pb;
+
+	d->kind = DS_FAIL;
+	if (fetch(ctx, d->name, LDNS_RR_TYPE_DS, &p, &d->v) != DP_OK)
+		goto out;
+	ds = pick(p, LDNS_SECTION_ANSWER, d->name, LDNS_RR_TYPE_DS, 0);
+	sigs = pick(p, LDNS_SECTION_ANSWER, d->name, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DS);
+	if (ds_find_parent(d, p, ds, sigs) < 0)
+		goto out;
+	pz = zone_keys(ctx, d->parent);
+	if (pz->v.status == VAL_INSECURE) {
+		d->kind = DS_INSECURE;
+		vset(&d->v, VAL_INSECURE, VAL_EDE_NONE, "%s is insecure (%s)",
+		     NAME(d->parent, pb), pz->v.why.text);
+	} else if (pz->v.status != VAL_SECURE) {
+		d->v = pz->v;
+	} else if (ldns_rr_list_rr_count(ds) > 0) {
+		ds_positive(ctx, d, &ds, sigs, pz->keys);
+	} else {
+		ds_negative(ctx, d, p, pz->keys);
 	}
 out:
 	if (d->kind == DS_INSECURE || d->kind == DS_FAIL)
@@ -608,7 +637,6 @@ out:
 			  d->v.why.text);
 	ldns_rr_list_deep_free(ds);
 	ldns_rr_list_deep_free(sigs);
-	ldns_rr_list_deep_free(nsecs);
 }
 
 static ds_entry *ds_lookup(val_ctx *ctx, const ldns_rdf *name)
@@ -1045,34 +1073,94 @@ static void weaken(verdict *acc, const verdict *v)
 		*acc = *v;
 }
 
+/*
+ * Follow a DNAME above cur or a CNAME at cur in p (RFC 6672, RFC 1034
+ * 3.6.2), validating the redirection.  1 with *next (malloced) to go on,
+ * 0 when p holds no redirection for cur, -1 when the link failed (acc
+ * says why).
+ */
+static int follow_link(val_ctx *ctx, val_result *r, const ldns_pkt *p, const ldns_rdf *cur,
+		       verdict *acc, ldns_rdf **next)
+{
+	ldns_rr *dn = r->qtype != LDNS_RR_TYPE_DNAME ? find_dname(p, cur) : NULL;
+	verdict v;
+	nbuf nb;
+
+	*next = NULL;
+	if (dn) {
+		/* The synthesised CNAME is unsigned by design; the DNAME is
+		 * what must validate. */
+		const ldns_rdf *downer = ldns_rr_owner(dn);
+		v = answer_rrset(ctx, p, downer, LDNS_RR_TYPE_DNAME, NULL);
+		weaken(acc, &v);
+		keep_link(r, p, downer, LDNS_RR_TYPE_DNAME);
+		if (v.status == VAL_BOGUS || v.status == VAL_INDETERMINATE)
+			return -1;
+		*next = dname_subst(cur, dn);
+		if (!*next) {
+			vset(&v, VAL_BOGUS, VAL_EDE_OTHER,
+			     "DNAME substitution for %s is too long", NAME(cur, nb));
+			weaken(acc, &v);
+			return -1;
+		}
+		return 1;
+	}
+	if (r->qtype == LDNS_RR_TYPE_CNAME || !answer_has(p, cur, LDNS_RR_TYPE_CNAME))
+		return 0;
+	v = answer_rrset(ctx, p, cur, LDNS_RR_TYPE_CNAME, NULL);
+	weaken(acc, &v);
+	keep_link(r, p, cur, LDNS_RR_TYPE_CNAME);
+	if (v.status == VAL_BOGUS || v.status == VAL_INDETERMINATE)
+		return -1;
+	ldns_rr_list *cn = pick(p, LDNS_SECTION_ANSWER, cur, LDNS_RR_TYPE_CNAME, 0);
+	if (ldns_rr_list_rr_count(cn) == 1)
+		*next = ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(cn, 0), 0));
+	ldns_rr_list_deep_free(cn);
+	if (!*next) {
+		vset(&v, VAL_BOGUS, VAL_EDE_OTHER,
+		     "CNAME set at %s must hold exactly one record", NAME(cur, nb));
+		weaken(acc, &v);
+		return -1;
+	}
+	return 1;
+}
+
+/* The message that answers (cur, qtype): p itself when it holds cur's
+ * data or redirection (the resolver followed the chain), else a new
+ * fetch, so that cur's own denial comes with it.  NULL on failure. */
+static const ldns_pkt *answer_for(val_ctx *ctx, val_result *r, const ldns_pkt *p,
+				  const ldns_rdf *cur, verdict *acc)
+{
+	const ldns_pkt *np = NULL;
+	verdict v;
+
+	if (p && (same_name(cur, r->qname) || answer_has(p, cur, r->qtype) ||
+		  answer_has(p, cur, LDNS_RR_TYPE_CNAME) || find_dname(p, cur)))
+		np = p;
+	else if (fetch(ctx, cur, r->qtype, &np, &v) != DP_OK) {
+		weaken(acc, &v);
+		if (np) {
+			r->rcode = ldns_pkt_get_rcode(np);
+			r->answered = 1;
+		}
+		return NULL;
+	}
+	r->rcode = ldns_pkt_get_rcode(np);
+	r->answered = 1;
+	return np;
+}
+
 static void resolve_loop(val_ctx *ctx, val_result *r, verdict *acc)
 {
-	ldns_rdf *cur = ldns_rdf_clone(r->qname);
+	ldns_rdf *cur = ldns_rdf_clone(r->qname), *next = NULL, *zone = NULL;
 	const ldns_pkt *p = NULL;
 	verdict v;
 	nbuf nb;
 
 	for (int link = 0; cur; link++) {
-		if (!p || (!same_name(cur, r->qname) && !answer_has(p, cur, r->qtype) &&
-			   !answer_has(p, cur, LDNS_RR_TYPE_CNAME) && !find_dname(p, cur))) {
-			/* A target whose data the first answer does not hold:
-			 * ask for it, so that its own denial comes with it. */
-			const ldns_pkt *np = NULL;
-			int ferr = fetch(ctx, cur, r->qtype, &np, &v);
-			if (np) {
-				r->rcode = ldns_pkt_get_rcode(np);
-				r->answered = 1;
-			}
-			if (ferr != DP_OK) {
-				weaken(acc, &v);
-				break;
-			}
-			p = np;
-		}
-		r->rcode = ldns_pkt_get_rcode(p);
-		r->answered = 1;
+		if (!(p = answer_for(ctx, r, p, cur, acc)))
+			break;
 		if (answer_has(p, cur, r->qtype)) {
-			ldns_rdf *zone = NULL;
 			v = answer_rrset(ctx, p, cur, r->qtype, &zone);
 			weaken(acc, &v);
 			r->rrset = pick(p, LDNS_SECTION_ANSWER, cur, r->qtype, 0);
@@ -1088,50 +1176,16 @@ static void resolve_loop(val_ctx *ctx, val_result *r, verdict *acc)
 			weaken(acc, &v);
 			break;
 		}
-		ldns_rr *dn = r->qtype != LDNS_RR_TYPE_DNAME ? find_dname(p, cur) : NULL;
-		if (dn) {
-			const ldns_rdf *downer = ldns_rr_owner(dn);
-			v = answer_rrset(ctx, p, downer, LDNS_RR_TYPE_DNAME, NULL);
-			weaken(acc, &v);
-			keep_link(r, p, downer, LDNS_RR_TYPE_DNAME);
-			if (v.status == VAL_BOGUS || v.status == VAL_INDETERMINATE)
-				break;
-			ldns_rdf *next = dname_subst(cur, dn);
-			if (!next) {
-				vset(&v, VAL_BOGUS, VAL_EDE_OTHER,
-				     "DNAME substitution for %s is too long", NAME(cur, nb));
-				weaken(acc, &v);
-				break;
-			}
-			ldns_rdf_deep_free(cur);
-			cur = next;
-			continue;
-		}
-		if (r->qtype != LDNS_RR_TYPE_CNAME && answer_has(p, cur, LDNS_RR_TYPE_CNAME)) {
-			ldns_rr_list *cn = pick(p, LDNS_SECTION_ANSWER, cur, LDNS_RR_TYPE_CNAME, 0);
-			v = answer_rrset(ctx, p, cur, LDNS_RR_TYPE_CNAME, NULL);
-			weaken(acc, &v);
-			keep_link(r, p, cur, LDNS_RR_TYPE_CNAME);
-			ldns_rdf *next = ldns_rr_list_rr_count(cn) == 1 ?
-				ldns_rdf_clone(ldns_rr_rdf(ldns_rr_list_rr(cn, 0), 0)) : NULL;
-			ldns_rr_list_deep_free(cn);
-			if (v.status == VAL_BOGUS || v.status == VAL_INDETERMINATE) {
-				ldns_rdf_deep_free(next);
-				break;
-			}
-			if (!next) {
-				vset(&v, VAL_BOGUS, VAL_EDE_OTHER,
-				     "CNAME set at %s must hold exactly one record", NAME(cur, nb));
-				weaken(acc, &v);
-				break;
-			}
+		int f = follow_link(ctx, r, p, cur, acc, &next);
+		if (f < 0)
+			break;
+		if (f > 0) {
 			ldns_rdf_deep_free(cur);
 			cur = next;
 			continue;
 		}
 		/* Neither the data nor a redirection: a denial. */
 		int nx = ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN;
-		ldns_rdf *zone = NULL;
 		v = answer_negative(ctx, p, cur, r->qtype, nx, &zone);
 		weaken(acc, &v);
 		r->nxdomain = nx;
