@@ -449,7 +449,20 @@ int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 {
 	struct stat st;
 	mode_t mode = 0644;
+	char *real = NULL;
 	int rc;
+
+	/* /etc/resolv.conf is often a symlink (systemd-resolved, resolvconf):
+	 * renaming over it would replace the link with a file.  Write the
+	 * file it points to instead. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		real = realpath(path, NULL);
+		if (real == NULL) {
+			errf(err, errlen, "cannot resolve the symlink %s: %s", path, strerror(errno));
+			return DP_EIO;
+		}
+		path = real;
+	}
 
 	if (stat(path, &st) == 0)
 		mode = st.st_mode & 07777;
@@ -460,19 +473,26 @@ int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 		size_t oldlen;
 
 		rc = dp_read_file(path, &old, &oldlen, err, errlen);
-		if (rc != DP_OK)
+		if (rc != DP_OK) {
+			free(real);
 			return rc;
+		}
 		if (asprintf(&bak, "%s.bak", path) < 0) {
 			free(old);
+			free(real);
 			return DP_ENOMEM;
 		}
 		rc = atomic_replace(bak, old, oldlen, mode, err, errlen);
 		free(old);
 		free(bak);
-		if (rc != DP_OK)
+		if (rc != DP_OK) {
+			free(real);
 			return rc;
+		}
 	}
-	return atomic_replace(path, data, len, mode, err, errlen);
+	rc = atomic_replace(path, data, len, mode, err, errlen);
+	free(real);
+	return rc;
 }
 
 /* ---- unified diff ---- */

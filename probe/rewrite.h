@@ -46,7 +46,8 @@ void dp_strings_free(char **v, size_t n);
 /* Write data to path atomically: a temporary file in the same directory,
  * fsync, the old file's mode, rename over path, fsync of the directory.
  * With backup, the old contents are first saved (atomically too) as
- * "<path>.bak".  On any failure path is untouched, the temporary file
+ * "<path>.bak".  A symlink is followed: the file it names is replaced
+ * and the link stays.  On any failure path is untouched, the temporary file
  * removed, and err says what failed ("cannot create temporary file in
  * /etc/daneprobe: Permission denied").  DP_OK or DP_EIO. */
 int dp_atomic_write(const char *path, const void *data, size_t len, int backup,

@@ -218,6 +218,17 @@ static void test_atomic_write_and_backup(void **state)
 	free(text);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0640);   /* the mode is kept */
+
+	/* A symlink (resolv.conf often is one) stays a symlink. */
+	char link[600];
+	snprintf(link, sizeof(link), "%s/resolv.conf", tmpdir);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(dp_atomic_write(link, "via link\n", 9, 0, err, sizeof(err)), DP_OK);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	assert_int_equal(dp_read_file(path, &text, &len, err, sizeof(err)), DP_OK);
+	assert_string_equal(text, "via link\n");
+	free(text);
 }
 
 /* EACCES on the directory: the temporary file cannot be created, and
