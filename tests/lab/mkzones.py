@@ -177,6 +177,17 @@ zone("bigkey.dplab.", "dplab.", S(alg=8, bits=2048, extra_keys=5),
      ["www A 127.25.0.1"])
 
 
+# Many DANE domains for the "verify 1,000 lab domains" benchmark (SPEC 9):
+# dNNNN.bulk.dplab MX 10 mx.dNNNN.bulk.dplab, its A 127.25.0.1 and TLSA (ee1).
+# Each domain has its own MX host and TLSA name, so nothing is shared in caches.
+BULK = int(os.environ.get("DPLAB_BULK", "1000"))
+zone("bulk.dplab.", "dplab.", S(), [
+    r for i in range(1, BULK + 1) for r in (
+        f"d{i:04d} MX 10 mx.d{i:04d}.bulk.dplab.",
+        f"mx.d{i:04d} A 127.25.0.1",
+        f"_25._tcp.mx.d{i:04d} TLSA {EE1}")])
+
+
 # ---------------------------------------------------------------------------
 def run(*cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True,
@@ -285,10 +296,14 @@ def main():
     os.makedirs(KEYS, exist_ok=True)
     os.makedirs(ZDIR, exist_ok=True)
     levels = sorted({depth(z) for z in ZONES.values()}, reverse=True)
-    with cf.ThreadPoolExecutor(max_workers=4) as ex:
+    # the slow zones (many RSA keys, 3000 RRsets) start first, the small
+    # ones fill the other workers meanwhile
+    slow = ("bigkey.dplab.", "bulk.dplab.")
+    with cf.ThreadPoolExecutor(max_workers=6) as ex:
         for lv in levels:               # leaves first: parents need child DS
-            for f in [ex.submit(build, z) for z in ZONES.values()
-                      if depth(z) == lv]:
+            zs = sorted((z for z in ZONES.values() if depth(z) == lv),
+                        key=lambda z: z["name"] not in slow)
+            for f in [ex.submit(build, z) for z in zs]:
                 f.result()
     root = ZONES["."]
     # Trust anchors: unbound / daneprobe format (DS + DNSKEY, zone-file style).
@@ -310,6 +325,8 @@ def main():
     with open(os.path.join(OUT, "nsd.zones.conf"), "w") as f:
         for z in ZONES.values():
             f.write(f'zone:\n\tname: "{z["name"]}"\n\tzonefile: "{z["file"]}"\n')
+    with open(os.path.join(OUT, "bulk-domains.txt"), "w") as f:
+        f.writelines(f"d{i:04d}.bulk.dplab\n" for i in range(1, BULK + 1))
     print(len(ZONES))
 
 
