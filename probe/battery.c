@@ -1,5 +1,7 @@
 /*
- * battery.c - the probe battery: tasks, tests, ground truth.
+ * battery.c - the probe battery: the task pool, local validation through
+ * each resolver, the ground truth and the verdicts (the direct-query
+ * tests are in battery_tests.c).
  *
  * Each test is a small function that asks the resolver directly (RD=1)
  * and writes a pass/fail/skip with one line of detail.  The tests that
@@ -19,659 +21,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
-#include "battery.h"
+#include "battery_int.h"
 #include "clock.h"
-
-#define MAX_HOSTS 3
-#define CLOCK_SKEW 300
-/* Workers run small tests; a 1 MiB stack is plenty (also under ASan).
- * With the default 8 MiB stacks, creating a hundred threads while the
- * first ones already run took a quarter of a second, which showed up
- * directly in the probe's wall time. */
-#define WORKER_STACK (1024 * 1024)
-
-typedef struct sub_result {
-	int done;
-	val_status local;
-	char local_reason[200];
-	int ad, rcode, err;
-	int depth, queries;
-} sub_result;
-
-typedef struct rstate {
-	dq_server srv;
-	dp_resolver_result *res;
-	atomic_int dead;
-	pthread_mutex_t mu;
-	int basic_done;           /* udp and tcp tests finished (bit mask) */
-	sub_result algs[DP_NAMES_MAX_MAP], iters[DP_NAMES_MAX_MAP];
-	dp_obs **cobs;            /* per chain sub-task */
-	size_t *ncobs;
-	int *cdepth, *cqueries;
-} rstate;
-
-typedef struct task {
-	size_t r;
-	int test;
-	int sub;
-} task;
-
-typedef struct run {
-	const dp_probe_names *names;
-	const dp_probe_opts *o;
-	rstate *rs;
-	size_t n;
-	task *tasks;
-	size_t ntasks, next;
-	size_t n_chain;
-	pthread_mutex_t mu;
-} run;
-
-/* ---- small helpers ---- */
-
-static void detail(dp_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void detail(dp_test *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->detail, sizeof(t->detail), fmt, ap);
-	va_end(ap);
-}
-
-static void verdict(dp_test *t, dp_result r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void verdict(dp_test *t, dp_result r, const char *fmt, ...)
-{
-	va_list ap;
-
-	t->result = r;
-	va_start(ap, fmt);
-	vsnprintf(t->detail, sizeof(t->detail), fmt, ap);
-	va_end(ap);
-}
-
-static const char *rcode_name(int rcode)
-{
-	const ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
-	return lt ? lt->name : "RCODE?";
-}
-
-static const char *type_name(ldns_rr_type t, char *buf, size_t len)
-{
-	char *s = ldns_rr_type2str(t);
-
-	snprintf(buf, len, "%s", s ? s : "TYPE?");
-	free(s);
-	return buf;
-}
-
-/* A name as people write it: no trailing dot, except for the root. */
-static void rdf_text(const ldns_rdf *r, char *buf, size_t len)
-{
-	char *s = r ? ldns_rdf2str(r) : NULL;
-	size_t n;
-
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	n = strlen(buf);
-	if (n > 1 && buf[n - 1] == '.')
-		buf[n - 1] = '\0';
-}
-
-/* "NAME [TYPE]" -> name, type (default def). */
-static int name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type)
-{
-	const char *sp = strchr(spec, ' ');
-
-	*type = def;
-	if (sp == NULL) {
-		snprintf(name, len, "%s", spec);
-		return 0;
-	}
-	snprintf(name, len, "%.*s", (int)(sp - spec), spec);
-	while (*sp == ' ')
-		sp++;
-	if (*sp) {
-		ldns_rr_type t = ldns_get_rr_type_by_name(sp);
-		if (t == 0)
-			return -1;
-		*type = t;
-	}
-	return 0;
-}
-
-static void random_name(const char *zone, char *buf, size_t len)
-{
-	unsigned char r[6];
-
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		memset(r, 0x5a, sizeof(r));
-	snprintf(buf, len, "dp-%02x%02x%02x%02x%02x%02x.%s", r[0], r[1], r[2], r[3], r[4], r[5],
-		 strcmp(zone, ".") == 0 ? "" : zone);
-}
-
-static size_t count_type(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type t)
-{
-	ldns_rr_list *l = s == LDNS_SECTION_ANSWER ? ldns_pkt_answer(p) : ldns_pkt_authority(p);
-	size_t n = 0;
-
-	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++)
-		if (ldns_rr_get_type(ldns_rr_list_rr(l, i)) == t)
-			n++;
-	return n;
-}
-
-/* RRSIGs in section covering type (0: any type). */
-static size_t count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type covered)
-{
-	ldns_rr_list *l = s == LDNS_SECTION_ANSWER ? ldns_pkt_answer(p) : ldns_pkt_authority(p);
-	size_t n = 0;
-
-	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(l, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG)
-			continue;
-		if (covered == 0 || ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == covered)
-			n++;
-	}
-	return n;
-}
-
-/* One direct query.  Updates the test's counters, rtt, rcode, err. */
-static int ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type type,
-	       unsigned flags, uint16_t edns, dq_response *resp)
-{
-	ldns_rdf *qn;
-	dq_opts o;
-	int rc;
-
-	memset(resp, 0, sizeof(*resp));
-	/* After a timeout, the rest of this test would only wait again. */
-	if (t->err == DP_ETIMEOUT && t->queries > 0) {
-		snprintf(resp->detail, sizeof(resp->detail), "not asked: an earlier query of this test timed out");
-		return DP_ETIMEOUT;
-	}
-	if (atomic_load(&S->dead)) {
-		snprintf(resp->detail, sizeof(resp->detail),
-			 "not asked: the resolver answered neither UDP nor TCP");
-		t->err = DP_ETIMEOUT;
-		return DP_ETIMEOUT;
-	}
-	qn = ldns_dname_new_frm_str(name);
-	if (qn == NULL) {
-		snprintf(resp->detail, sizeof(resp->detail), "'%s' is not a domain name", name);
-		t->err = DP_EINVAL;
-		return DP_EINVAL;
-	}
-	memset(&o, 0, sizeof(o));
-	o.flags = flags | DQ_RD;
-	o.edns_size = edns;
-	o.timeout_ms = R->o->timeout_ms;
-	rc = dq_query(&S->srv, qn, type, &o, resp);
-	ldns_rdf_deep_free(qn);
-	t->queries++;
-	t->depth++;
-	t->err = rc;
-	if (rc == DP_OK && resp->pkt != NULL) {
-		t->rtt_ms = resp->rtt_ms;
-		t->rcode = (int)ldns_pkt_get_rcode(resp->pkt);
-	} else {
-		if (rc == DP_OK)
-			rc = t->err = DP_EPARSE;
-		if (resp->udp_truncated)
-			t->flags |= DP_TF_SIZE;
-		if (resp->detail[0] == '\0')
-			snprintf(resp->detail, sizeof(resp->detail), "%s", dp_strerror(rc));
-	}
-	return rc;
-}
-
-static const char *first_secure(const run *R)
-{
-	return R->names->n_secure ? R->names->secure[0] : NULL;
-}
-
-/* ---- the tests ---- */
-
-static void test_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *how)
-{
-	const char *name = first_secure(R);
-	dq_response r;
-
-	if (name == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
-		return;
-	}
-	if (ask(S, R, t, name, LDNS_RR_TYPE_A, flags, 0, &r) != DP_OK)
-		verdict(t, DP_RES_FAIL, "%s A over %s: %s", name, how, r.detail);
-	else if (ldns_pkt_get_rcode(r.pkt) != LDNS_RCODE_NOERROR)
-		verdict(t, DP_RES_FAIL, "%s A over %s: %s", name, how, rcode_name(t->rcode));
-	else
-		verdict(t, DP_RES_PASS, "%s A: NOERROR, %zu answer records", name,
-			ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)));
-	dq_response_clear(&r);
-}
-
-static void test_edns0(rstate *S, const run *R, dp_test *t)
-{
-	const char *name = first_secure(R);
-	dq_response r;
-
-	if (name == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
-		return;
-	}
-	if (ask(S, R, t, name, LDNS_RR_TYPE_A, 0, 0, &r) != DP_OK)
-		verdict(t, DP_RES_FAIL, "query with OPT: %s", r.detail);
-	else if (t->rcode == LDNS_RCODE_FORMERR)
-		verdict(t, DP_RES_FAIL, "FORMERR to a query with OPT: no EDNS0");
-	else if (!ldns_pkt_edns(r.pkt))
-		verdict(t, DP_RES_FAIL, "no OPT record in the answer: EDNS0 stripped");
-	else if (ldns_pkt_edns_version(r.pkt) != 0)
-		verdict(t, DP_RES_FAIL, "OPT version %u back", ldns_pkt_edns_version(r.pkt));
-	else
-		verdict(t, DP_RES_PASS, "OPT version 0, UDP size %u", ldns_pkt_edns_udp_size(r.pkt));
-	dq_response_clear(&r);
-}
-
-static void test_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
-{
-	const char *name = first_secure(R);
-	dq_response r;
-
-	if (name == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
-		return;
-	}
-	if (ask(S, R, t, name, LDNS_RR_TYPE_A, DQ_DO, 0, &r) != DP_OK) {
-		verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, r.detail);
-	} else if (t->rcode != LDNS_RCODE_NOERROR) {
-		verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, rcode_name(t->rcode));
-	} else if (want_ad) {
-		if (ldns_pkt_ad(r.pkt))
-			verdict(t, DP_RES_PASS, "AD=1 for %s A", name);
-		else
-			verdict(t, DP_RES_FAIL, "AD=0 for the signed %s A: resolver does not validate (or clears AD)", name);
-	} else if (count_rrsig(r.pkt, LDNS_SECTION_ANSWER, 0) + count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, 0) == 0) {
-		t->flags |= DP_TF_STRIPPED;
-		verdict(t, DP_RES_FAIL, "RRSIG missing for %s/A with DO=1: resolver strips DNSSEC records", name);
-	} else {
-		verdict(t, DP_RES_PASS, "%zu RRSIG with %s A", count_rrsig(r.pkt, LDNS_SECTION_ANSWER, 0), name);
-	}
-	dq_response_clear(&r);
-}
-
-static void test_cd(rstate *S, const run *R, dp_test *t)
-{
-	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
-	dq_response r;
-
-	if (name == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
-		return;
-	}
-	if (ask(S, R, t, name, LDNS_RR_TYPE_A, DQ_DO | DQ_CD, 0, &r) != DP_OK)
-		verdict(t, DP_RES_FAIL, "bogus %s A with CD=1: %s", name, r.detail);
-	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) > 0)
-		verdict(t, DP_RES_PASS, "bogus %s A comes back with CD=1", name);
-	else
-		verdict(t, DP_RES_FAIL, "bogus %s A with CD=1: %s, no data: resolver ignores CD", name,
-			rcode_name(t->rcode));
-	dq_response_clear(&r);
-}
-
-/* The zone a name is in: the name if it has a DNSKEY set, else the owner
- * of the SOA in the authority section.  zone gets "" when unknown. */
-static void zone_of(rstate *S, const run *R, dp_test *t, const char *name, char *zone, size_t len)
-{
-	dq_response r;
-	ldns_rr_list *auth;
-
-	zone[0] = '\0';
-	if (ask(S, R, t, name, LDNS_RR_TYPE_DNSKEY, DQ_DO | DQ_CD, 0, &r) != DP_OK)
-		return;
-	if (count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) > 0) {
-		snprintf(zone, len, "%s", name);
-	} else if ((auth = ldns_pkt_authority(r.pkt)) != NULL) {
-		for (size_t i = 0; i < ldns_rr_list_rr_count(auth); i++)
-			if (ldns_rr_get_type(ldns_rr_list_rr(auth, i)) == LDNS_RR_TYPE_SOA) {
-				rdf_text(ldns_rr_owner(ldns_rr_list_rr(auth, i)), zone, len);
-				break;
-			}
-	}
-	dq_response_clear(&r);
-}
-
-/* One DNSKEY set with its RRSIG; 0 on success, else detail written. */
-static int dnskey_ok(rstate *S, const run *R, dp_test *t, const char *zone, const char *what,
-		     char *note, size_t notelen)
-{
-	dq_response r;
-	int ok = -1;
-
-	if (ask(S, R, t, zone, LDNS_RR_TYPE_DNSKEY, DQ_DO | DQ_CD, 0, &r) != DP_OK)
-		verdict(t, DP_RES_FAIL, "%s DNSKEY %s: %s%s", what, zone, r.detail,
-			r.udp_truncated ? " (TC over UDP and TCP failed)" : "");
-	else if (count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) == 0)
-		verdict(t, DP_RES_FAIL, "%s DNSKEY %s: %s, no DNSKEY records", what, zone, rcode_name(t->rcode));
-	else if (count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) == 0) {
-		t->flags |= DP_TF_STRIPPED;
-		verdict(t, DP_RES_FAIL, "RRSIG missing for %s/DNSKEY: resolver strips DNSSEC records", zone);
-	} else {
-		snprintf(note, notelen, "%s %zu keys%s", what,
-			 count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY),
-			 r.via_tcp ? (r.udp_truncated ? " (TCP after TC)" : " (TCP)") : "");
-		ok = 0;
-	}
-	dq_response_clear(&r);
-	return ok;
-}
-
-static void test_dnskey(rstate *S, const run *R, dp_test *t)
-{
-	char zone[256], n1[96] = "", n2[96] = "", n3[96] = "";
-	const char *name = first_secure(R);
-
-	if (dnskey_ok(S, R, t, ".", "root", n1, sizeof(n1)) < 0)
-		return;
-	if (name != NULL) {
-		zone_of(S, R, t, name, zone, sizeof(zone));
-		if (zone[0] && strcmp(zone, ".") != 0 && dnskey_ok(S, R, t, zone, "zone", n2, sizeof(n2)) < 0)
-			return;
-	}
-	if (R->names->large_dnskey != NULL) {
-		int before = t->flags;
-		if (dnskey_ok(S, R, t, R->names->large_dnskey, "large", n3, sizeof(n3)) < 0) {
-			/* A large set lost to size alone is small-edns, not stripping. */
-			if ((t->flags & DP_TF_SIZE) || t->err == DP_ETIMEOUT || t->err == DP_ETRUNC)
-				t->flags = (unsigned)before | DP_TF_SIZE;
-			return;
-		}
-	}
-	verdict(t, DP_RES_PASS, "%s%s%s%s%s", n1, n2[0] ? ", " : "", n2, n3[0] ? ", " : "", n3);
-}
-
-static void test_ds(rstate *S, const run *R, dp_test *t)
-{
-	const char *name = first_secure(R), *child = R->names->insecure_child;
-	char zone[256], part[600] = "";
-	dq_response r;
-
-	if (name != NULL) {
-		zone_of(S, R, t, name, zone, sizeof(zone));
-		if (zone[0] && strcmp(zone, ".") != 0) {
-			if (ask(S, R, t, zone, LDNS_RR_TYPE_DS, DQ_DO | DQ_CD, 0, &r) != DP_OK) {
-				verdict(t, DP_RES_FAIL, "DS %s: %s", zone, r.detail);
-				return;
-			}
-			size_t ds = count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
-			size_t sig = count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
-			dq_response_clear(&r);
-			if (ds == 0) {
-				verdict(t, DP_RES_FAIL, "DS %s: %s, no DS records", zone, rcode_name(t->rcode));
-				return;
-			}
-			if (sig == 0) {
-				t->flags |= DP_TF_STRIPPED;
-				verdict(t, DP_RES_FAIL, "RRSIG missing for %s/DS: resolver strips DNSSEC records", zone);
-				return;
-			}
-			snprintf(part, sizeof(part), "DS %s with RRSIG", zone);
-		}
-	}
-	if (child != NULL) {
-		if (ask(S, R, t, child, LDNS_RR_TYPE_DS, DQ_DO | DQ_CD, 0, &r) != DP_OK) {
-			verdict(t, DP_RES_FAIL, "DS %s (no-DS proof): %s", child, r.detail);
-			return;
-		}
-		size_t denial = count_type(r.pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC)
-				+ count_type(r.pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC3);
-		size_t sig = count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, 0);
-		size_t ds = count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
-		dq_response_clear(&r);
-		if (ds > 0) {
-			verdict(t, DP_RES_FAIL, "%s has a DS record: probe.names.insecure_child must be an unsigned delegation", child);
-			return;
-		}
-		if (denial == 0 || sig == 0) {
-			t->flags |= DP_TF_STRIPPED;
-			verdict(t, DP_RES_FAIL, "no-DS proof for %s without %s: resolver strips DNSSEC records",
-				child, denial == 0 ? "NSEC/NSEC3" : "RRSIG");
-			return;
-		}
-		snprintf(part + strlen(part), sizeof(part) - strlen(part), "%sno-DS proof for %s",
-			 part[0] ? ", " : "", child);
-	}
-	if (part[0] == '\0')
-		verdict(t, DP_RES_SKIP, "no signed child or probe.names.insecure_child configured");
-	else
-		verdict(t, DP_RES_PASS, "%s", part);
-}
-
-static void test_denial(rstate *S, const run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
-{
-	char qname[300], tn[16];
-	dq_response r;
-
-	if (zone == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.%s configured", dtype == LDNS_RR_TYPE_NSEC ? "nsec" : "nsec3");
-		return;
-	}
-	type_name(dtype, tn, sizeof(tn));
-	random_name(zone, qname, sizeof(qname));
-	if (ask(S, R, t, qname, LDNS_RR_TYPE_A, DQ_DO | DQ_CD, 0, &r) != DP_OK) {
-		verdict(t, DP_RES_FAIL, "%s A: %s", qname, r.detail);
-		return;
-	}
-	size_t denial = count_type(r.pkt, LDNS_SECTION_AUTHORITY, dtype);
-	size_t sig = count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, dtype);
-	if (t->rcode != LDNS_RCODE_NXDOMAIN)
-		verdict(t, DP_RES_FAIL, "%s A: %s, expected NXDOMAIN", qname, rcode_name(t->rcode));
-	else if (denial == 0)
-		verdict(t, DP_RES_FAIL, "NXDOMAIN for %s without %s records: resolver strips denial proofs", qname, tn);
-	else if (sig == 0) {
-		t->flags |= DP_TF_STRIPPED;
-		verdict(t, DP_RES_FAIL, "RRSIG missing for the %s records of %s: resolver strips DNSSEC records", tn, zone);
-	} else
-		verdict(t, DP_RES_PASS, "NXDOMAIN with %zu %s + RRSIG", denial, tn);
-	dq_response_clear(&r);
-}
-
-/* The lowest-preference MX host of domain, or "" */
-static void first_mx(const ldns_pkt *p, char *host, size_t len)
-{
-	ldns_rr_list *a = ldns_pkt_answer(p);
-	long best = 70000;
-
-	host[0] = '\0';
-	for (size_t i = 0; a && i < ldns_rr_list_rr_count(a); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(a, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_MX || ldns_rr_rd_count(rr) < 2)
-			continue;
-		long pref = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
-		if (pref < best) {
-			best = pref;
-			rdf_text(ldns_rr_rdf(rr, 1), host, len);
-		}
-	}
-}
-
-static void test_tlsa(rstate *S, const run *R, dp_test *t)
-{
-	const char *dom = R->names->n_dane ? R->names->dane[0] : NULL;
-	char host[256], qname[300];
-	dq_response r;
-
-	if (dom == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.dane configured");
-		return;
-	}
-	if (ask(S, R, t, dom, LDNS_RR_TYPE_MX, DQ_DO | DQ_CD, 0, &r) != DP_OK) {
-		verdict(t, DP_RES_FAIL, "MX %s (to find the TLSA name): %s", dom, r.detail);
-		return;
-	}
-	first_mx(r.pkt, host, sizeof(host));
-	dq_response_clear(&r);
-	if (host[0] == '\0') {
-		verdict(t, DP_RES_FAIL, "no MX for %s (%s): cannot ask its TLSA", dom, rcode_name(t->rcode));
-		return;
-	}
-	snprintf(qname, sizeof(qname), "_25._tcp.%s", host);
-	if (ask(S, R, t, qname, LDNS_RR_TYPE_TLSA, DQ_DO | DQ_CD, 0, &r) != DP_OK) {
-		t->flags |= DP_TF_FILTERED;
-		verdict(t, DP_RES_FAIL, "TLSA %s refused/dropped (%s): resolver filters type 52", qname, r.detail);
-		return;
-	}
-	size_t n = count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TLSA);
-	size_t sig = count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TLSA);
-	if (t->rcode == LDNS_RCODE_REFUSED || t->rcode == LDNS_RCODE_NOTIMPL || t->rcode == LDNS_RCODE_FORMERR) {
-		t->flags |= DP_TF_FILTERED;
-		verdict(t, DP_RES_FAIL, "TLSA %s refused (%s): resolver filters type 52", qname, rcode_name(t->rcode));
-	} else if (n == 0) {
-		t->flags |= DP_TF_FILTERED;
-		verdict(t, DP_RES_FAIL, "TLSA %s: %s with no TLSA record: resolver filters type 52 (or %s has none)",
-			qname, rcode_name(t->rcode), host);
-	} else if (sig == 0) {
-		t->flags |= DP_TF_STRIPPED;
-		verdict(t, DP_RES_FAIL, "RRSIG missing for %s/TLSA: resolver strips DNSSEC records", qname);
-	} else {
-		verdict(t, DP_RES_PASS, "%zu TLSA + RRSIG at %s", n, qname);
-	}
-	dq_response_clear(&r);
-}
-
-static void test_unknown(rstate *S, const run *R, dp_test *t)
-{
-	const char *spec = R->names->unknown_type ? R->names->unknown_type : first_secure(R);
-	char name[256], tn[24];
-	ldns_rr_type type;
-	dq_response r;
-
-	if (spec == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.unknown_type configured");
-		return;
-	}
-	if (name_type(spec, name, sizeof(name), (ldns_rr_type)65000, &type) < 0) {
-		verdict(t, DP_RES_SKIP, "probe.names.unknown_type '%s': unknown type", spec);
-		return;
-	}
-	type_name(type, tn, sizeof(tn));
-	if (ask(S, R, t, name, type, DQ_DO, 0, &r) != DP_OK)
-		verdict(t, DP_RES_FAIL, "%s %s: %s", name, tn, r.detail);
-	else if (t->rcode == LDNS_RCODE_NOERROR || t->rcode == LDNS_RCODE_NXDOMAIN)
-		verdict(t, DP_RES_PASS, "%s %s: %s", name, tn, rcode_name(t->rcode));
-	else
-		verdict(t, DP_RES_FAIL, "%s %s: %s (unknown types not passed through)", name, tn,
-			rcode_name(t->rcode));
-	dq_response_clear(&r);
-}
-
-static void test_bogus(rstate *S, const run *R, dp_test *t)
-{
-	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
-	dq_response r;
-
-	if (name == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
-		return;
-	}
-	if (ask(S, R, t, name, LDNS_RR_TYPE_A, DQ_DO, 0, &r) != DP_OK) {
-		verdict(t, DP_RES_FAIL, "bogus %s A: %s", name, r.detail);
-		return;
-	}
-	/* The verdict waits for the ad test (dp_bogus_finalize). */
-	t->result = DP_RES_SKIP;
-	if (t->rcode == LDNS_RCODE_SERVFAIL)
-		t->flags |= DP_TF_SERVFAIL;
-	else if (ldns_pkt_ad(r.pkt))
-		t->flags |= DP_TF_AD;
-	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) > 0)
-		t->flags |= DP_TF_DATA;
-	detail(t, "%s A with CD=0: %s%s", name, rcode_name(t->rcode), ldns_pkt_ad(r.pkt) ? ", AD=1" : "");
-	dq_response_clear(&r);
-}
-
-static void test_edns_size(rstate *S, const run *R, dp_test *t)
-{
-	const char *spec = R->names->big_answer;
-	char name[256], tn[24];
-	ldns_rr_type type;
-	dq_response r, r2;
-
-	if (spec == NULL && R->names->large_dnskey != NULL) {
-		snprintf(name, sizeof(name), "%s", R->names->large_dnskey);
-		type = LDNS_RR_TYPE_DNSKEY;
-	} else if (spec == NULL || name_type(spec, name, sizeof(name), LDNS_RR_TYPE_TXT, &type) < 0) {
-		verdict(t, DP_RES_SKIP, "no probe.names.big_answer configured");
-		return;
-	}
-	type_name(type, tn, sizeof(tn));
-	int rc = ask(S, R, t, name, type, DQ_DO | DQ_CD | DQ_NO_TCP_FALLBACK, 4096, &r);
-	if (rc == DP_OK && !ldns_pkt_tc(r.pkt) && !r.udp_truncated) {
-		if (r.wire_len > 1232)
-			verdict(t, DP_RES_PASS, "%s %s: %zu bytes over UDP", name, tn, r.wire_len);
-		else
-			verdict(t, DP_RES_SKIP, "%s %s is only %zu bytes: probe.names.big_answer must exceed 1232",
-				name, tn, r.wire_len);
-		dq_response_clear(&r);
-		return;
-	}
-	int tc = rc == DP_OK;
-	dq_response_clear(&r);
-	t->err = DP_OK;     /* a lost large UDP answer is what TCP is for */
-	if (ask(S, R, t, name, type, DQ_DO | DQ_CD | DQ_TCP, 0, &r2) == DP_OK && r2.wire_len > 0) {
-		verdict(t, DP_RES_PASS, "%s %s: %s, then %zu bytes over TCP", name, tn,
-			tc ? "TC over UDP" : "lost over UDP", r2.wire_len);
-	} else {
-		t->flags |= DP_TF_SIZE;
-		verdict(t, DP_RES_FAIL, "%s %s: %s, and TCP failed (%s)", name, tn,
-			tc ? "TC over UDP" : "a large answer never arrived over UDP", r2.detail);
-	}
-	dq_response_clear(&r2);
-}
-
-static void test_clock(rstate *S, const run *R, dp_test *t)
-{
-	const char *name = first_secure(R);
-	int64_t now = R->o->now;
-	char a[32], b[32];
-	dq_response r;
-
-	if (name == NULL) {
-		verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
-		return;
-	}
-	if (ask(S, R, t, name, LDNS_RR_TYPE_A, DQ_DO | DQ_CD, 0, &r) != DP_OK) {
-		verdict(t, DP_RES_FAIL, "%s A: %s", name, r.detail);
-		return;
-	}
-	ldns_rr_list *l = ldns_pkt_answer(r.pkt);
-	int seen = 0;
-	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(l, i);
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) < 9)
-			continue;
-		/* RFC 4034 3.1.5: serial-number arithmetic around now. */
-		uint32_t inc = ldns_rdf2native_int32(ldns_rr_rrsig_inception(rr));
-		uint32_t exp = ldns_rdf2native_int32(ldns_rr_rrsig_expiration(rr));
-		int64_t inc_t = now + (int32_t)(inc - (uint32_t)now);
-		int64_t exp_t = now + (int32_t)(exp - (uint32_t)now);
-		seen = 1;
-		dp_time_fmt(inc_t, a, sizeof(a));
-		dp_time_fmt(exp_t, b, sizeof(b));
-		if (inc_t > now + CLOCK_SKEW || exp_t < now - CLOCK_SKEW) {
-			verdict(t, DP_RES_FAIL, "RRSIG of %s valid %s..%s, local clock outside (check the clock or the resolver's cache)",
-				name, a, b);
-			dq_response_clear(&r);
-			return;
-		}
-	}
-	if (seen)
-		verdict(t, DP_RES_PASS, "RRSIG of %s valid %s..%s, local clock inside", name, a, b);
-	else
-		verdict(t, DP_RES_SKIP, "no RRSIG with %s A to compare the clock with", name);
-	dq_response_clear(&r);
-}
 
 /* ---- local validation through the resolver ---- */
 
@@ -736,7 +87,7 @@ static void sub_validate(rstate *S, const run *R, const char *qname, ldns_rr_typ
 	}
 	if (s->local == VAL_INDETERMINATE && strstr(s->local_reason, "timed out") != NULL)
 		scratch.err = DP_ETIMEOUT, scratch.queries = 1;
-	s->err = ask(S, R, &scratch, qname, type, DQ_DO, 0, &r);
+	s->err = bat_ask(S, R, &scratch, qname, type, DQ_DO, 0, &r);
 	if (scratch.queries == 1 && s->err == DP_ETIMEOUT)
 		scratch.queries = 0;
 	if (s->err == DP_OK) {
@@ -758,7 +109,7 @@ static void task_iter(rstate *S, const run *R, int k)
 {
 	char qname[300];
 
-	random_name(R->names->iters[k].name, qname, sizeof(qname));
+	bat_random_name(R->names->iters[k].name, qname, sizeof(qname));
 	sub_validate(S, R, qname, LDNS_RR_TYPE_A, &S->iters[k]);
 }
 
@@ -797,11 +148,11 @@ static val_result *observe(rstate *S, const run *R, val_ctx *ctx, size_t k, cons
 		memset(&scratch, 0, sizeof(scratch));
 		o->diag_done = 1;
 		o->diag_rcode = -1;
-		o->diag_err = ask(S, R, &scratch, name, type, DQ_DO | DQ_CD, 0, &r);
+		o->diag_err = bat_ask(S, R, &scratch, name, type, DQ_DO | DQ_CD, 0, &r);
 		if (o->diag_err == DP_OK) {
 			o->diag_rcode = scratch.rcode;
-			o->diag_data = count_type(r.pkt, LDNS_SECTION_ANSWER, type) > 0;
-			o->diag_rrsig = count_rrsig(r.pkt, LDNS_SECTION_ANSWER, type) > 0;
+			o->diag_data = bat_count_type(r.pkt, LDNS_SECTION_ANSWER, type) > 0;
+			o->diag_rrsig = bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, type) > 0;
 		}
 		dq_response_clear(&r);
 		S->cdepth[k]++;
@@ -827,7 +178,7 @@ static void task_chain(rstate *S, const run *R, size_t k)
 			char host[256], tl[300];
 			if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_MX || ldns_rr_rd_count(rr) < 2)
 				continue;
-			rdf_text(ldns_rr_rdf(rr, 1), host, sizeof(host));
+			bat_rdf_text(ldns_rr_rdf(rr, 1), host, sizeof(host));
 			if (strcmp(host, ".") == 0)
 				continue;
 			hosts++;
@@ -870,24 +221,24 @@ static void run_task(run *R, const task *tk)
 	if (!S->res->parse_ok)
 		return;
 	switch (tk->test) {
-	case DP_T_UDP: test_plain(S, R, t, DQ_NOEDNS | DQ_NO_TCP_FALLBACK, "UDP"); basic_done(S, 1); break;
-	case DP_T_TCP: test_plain(S, R, t, DQ_NOEDNS | DQ_TCP, "TCP"); basic_done(S, 2); break;
-	case DP_T_EDNS0: test_edns0(S, R, t); break;
-	case DP_T_DO: test_do_ad(S, R, t, 0); break;
-	case DP_T_AD: test_do_ad(S, R, t, 1); break;
-	case DP_T_CD: test_cd(S, R, t); break;
-	case DP_T_DNSKEY: test_dnskey(S, R, t); break;
-	case DP_T_DS: test_ds(S, R, t); break;
-	case DP_T_NSEC: test_denial(S, R, t, R->names->nsec, LDNS_RR_TYPE_NSEC); break;
-	case DP_T_NSEC3: test_denial(S, R, t, R->names->nsec3, LDNS_RR_TYPE_NSEC3); break;
-	case DP_T_TLSA: test_tlsa(S, R, t); break;
-	case DP_T_UNKNOWN_TYPE: test_unknown(S, R, t); break;
-	case DP_T_BOGUS: test_bogus(S, R, t); break;
-	case DP_T_EDNS_SIZE: test_edns_size(S, R, t); break;
+	case DP_T_UDP: bat_plain(S, R, t, DQ_NOEDNS | DQ_NO_TCP_FALLBACK, "UDP"); basic_done(S, 1); break;
+	case DP_T_TCP: bat_plain(S, R, t, DQ_NOEDNS | DQ_TCP, "TCP"); basic_done(S, 2); break;
+	case DP_T_EDNS0: bat_edns0(S, R, t); break;
+	case DP_T_DO: bat_do_ad(S, R, t, 0); break;
+	case DP_T_AD: bat_do_ad(S, R, t, 1); break;
+	case DP_T_CD: bat_cd(S, R, t); break;
+	case DP_T_DNSKEY: bat_dnskey(S, R, t); break;
+	case DP_T_DS: bat_ds(S, R, t); break;
+	case DP_T_NSEC: bat_denial(S, R, t, R->names->nsec, LDNS_RR_TYPE_NSEC); break;
+	case DP_T_NSEC3: bat_denial(S, R, t, R->names->nsec3, LDNS_RR_TYPE_NSEC3); break;
+	case DP_T_TLSA: bat_tlsa(S, R, t); break;
+	case DP_T_UNKNOWN_TYPE: bat_unknown(S, R, t); break;
+	case DP_T_BOGUS: bat_bogus(S, R, t); break;
+	case DP_T_EDNS_SIZE: bat_edns_size(S, R, t); break;
 	case DP_T_ALGORITHMS: task_alg(S, R, tk->sub); break;
 	case DP_T_NSEC3_ITER: task_iter(S, R, tk->sub); break;
 	case DP_T_CHAIN: task_chain(S, R, (size_t)tk->sub); break;
-	case DP_T_CLOCK: test_clock(S, R, t); break;
+	case DP_T_CLOCK: bat_clock(S, R, t); break;
 	default: break;
 	}
 }
@@ -994,7 +345,7 @@ static void merge_subs(rstate *S, const run *R, int is_alg)
 	char line[256] = "";
 
 	if (n == 0) {
-		verdict(t, DP_RES_SKIP, "no probe.names.%s configured", is_alg ? "algorithms" : "nsec3_iterations");
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.%s configured", is_alg ? "algorithms" : "nsec3_iterations");
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
@@ -1039,9 +390,9 @@ static void merge_subs(rstate *S, const run *R, int is_alg)
 				   is_alg ? "algorithm" : "NSEC3 with iterations", key, zone, val_status_str(s->local));
 	}
 	if (!any)
-		verdict(t, DP_RES_SKIP, "not run");
+		bat_verdict(t, DP_RES_SKIP, "not run");
 	else
-		verdict(t, bad ? DP_RES_FAIL : DP_RES_PASS, "%s%s", line,
+		bat_verdict(t, bad ? DP_RES_FAIL : DP_RES_PASS, "%s%s", line,
 			is_alg ? " (local status/resolver AD; 5,7,10 informational)" : " (local status/resolver AD)");
 }
 
@@ -1105,7 +456,7 @@ static void cause_of(const dp_obs *o, char *buf, size_t len)
 	char tn[24];
 	int filt = o->type == LDNS_RR_TYPE_TLSA;
 
-	type_name(o->type, tn, sizeof(tn));
+	bat_type_name(o->type, tn, sizeof(tn));
 	if (o->fetch_error != DP_OK)
 		snprintf(buf, len, "%s %s refused/dropped (%s)%s", tn, o->name, dp_strerror(o->fetch_error),
 			 filt ? ": resolver filters type 52" : "");
@@ -1115,7 +466,7 @@ static void cause_of(const dp_obs *o, char *buf, size_t len)
 	else if (o->diag_done && (o->diag_rcode == LDNS_RCODE_REFUSED || o->diag_rcode == LDNS_RCODE_NOTIMPL
 				  || o->diag_rcode == LDNS_RCODE_FORMERR))
 		snprintf(buf, len, "%s %s refused (%s): resolver filters type %u", tn, o->name,
-			 rcode_name(o->diag_rcode), (unsigned)o->type);
+			 bat_rcode_name(o->diag_rcode), (unsigned)o->type);
 	else if (o->diag_done && o->diag_data && !o->diag_rrsig)
 		snprintf(buf, len, "RRSIG missing for %s/%s: resolver strips DNSSEC records", o->name, tn);
 	else if (o->diag_done && !o->diag_data && o->diag_rcode == LDNS_RCODE_NOERROR && filt)
@@ -1146,7 +497,7 @@ static void judge_one(dp_resolver_result *all, size_t n, dp_resolver_result *res
 			insecure += want == VAL_INSECURE;
 			continue;
 		}
-		type_name(o->type, tn, sizeof(tn));
+		bat_type_name(o->type, tn, sizeof(tn));
 		upper(val_status_str(o->status), st, sizeof(st));
 		cause_of(o, cause, sizeof(cause));
 		if (mism == 0)
@@ -1159,14 +510,14 @@ static void judge_one(dp_resolver_result *all, size_t n, dp_resolver_result *res
 	}
 	res->dane_safe = compared > 0 && mism == 0;
 	if (compared == 0 && res->tests[DP_T_CHAIN].queries == 0 && res->n_obs == 0)
-		verdict(chain, DP_RES_SKIP, "no probe.names.dane/secure/insecure configured");
+		bat_verdict(chain, DP_RES_SKIP, "no probe.names.dane/secure/insecure configured");
 	else if (compared == 0)
-		verdict(chain, DP_RES_FAIL, "nothing to compare: no ground truth for the DANE probe names");
+		bat_verdict(chain, DP_RES_FAIL, "nothing to compare: no ground truth for the DANE probe names");
 	else if (mism == 0)
-		verdict(chain, DP_RES_PASS, "%zu records as the ground truth says (%zu secure, %zu insecure)",
+		bat_verdict(chain, DP_RES_PASS, "%zu records as the ground truth says (%zu secure, %zu insecure)",
 			compared, secure, insecure);
 	else
-		verdict(chain, DP_RES_FAIL, "%zu of %zu records differ; %s", mism, compared, first);
+		bat_verdict(chain, DP_RES_FAIL, "%zu of %zu records differ; %s", mism, compared, first);
 	if (!res->dane_safe && res->n_reasons == 0)
 		add_reason(res, 0, "local validation of the DANE probe names through this resolver could not be compared with a ground truth");
 }
