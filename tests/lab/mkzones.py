@@ -178,11 +178,12 @@ zone("bigkey.dplab.", "dplab.", S(alg=8, bits=2048, extra_keys=5),
 
 
 # Many DANE domains for the "verify 1,000 lab domains" benchmark (SPEC 9):
-# dNNNN.bulk.dplab MX 10 mx.dNNNN.bulk.dplab, its A 127.25.0.1 and TLSA (ee1).
+# d0000.bulk.dplab .. d0999.bulk.dplab: MX 10 mx.dNNNN.bulk.dplab, its A
+# 127.25.0.1 and TLSA (ee1).
 # Each domain has its own MX host and TLSA name, so nothing is shared in caches.
 BULK = int(os.environ.get("DPLAB_BULK", "1000"))
 zone("bulk.dplab.", "dplab.", S(), [
-    r for i in range(1, BULK + 1) for r in (
+    r for i in range(BULK) for r in (
         f"d{i:04d} MX 10 mx.d{i:04d}.bulk.dplab.",
         f"mx.d{i:04d} A 127.25.0.1",
         f"_25._tcp.mx.d{i:04d} TLSA {EE1}")])
@@ -326,7 +327,7 @@ def main():
         for z in ZONES.values():
             f.write(f'zone:\n\tname: "{z["name"]}"\n\tzonefile: "{z["file"]}"\n')
     with open(os.path.join(OUT, "bulk-domains.txt"), "w") as f:
-        f.writelines(f"d{i:04d}.bulk.dplab\n" for i in range(1, BULK + 1))
+        f.writelines(f"d{i:04d}.bulk.dplab\n" for i in range(BULK))
     print(len(ZONES))
 
 
