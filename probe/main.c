@@ -8,6 +8,7 @@
  * out of argv first; what remains goes to the subcommand's own getopt_long.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +250,9 @@ int main(int argc, char **argv)
 	int nrest = 0, help = 0, version = 0, rc = DP_EXIT_UNKNOWN;
 	const dp_command *cmd = NULL;
 
+	/* A peer that closes a TLS or HTTP connection must give an error
+	 * return, not kill the process. */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&g, 0, sizeof(g));
 	g.datadir = getenv("DANEPROBE_DATADIR") ? getenv("DANEPROBE_DATADIR") : DP_DATADIR;
 	if (rest == NULL)
