@@ -74,7 +74,7 @@ check_name() { # name type status rcode
     check "$exp" "$(delv_status "$1" "$2")" "delv $1 $2"
 }
 spawn echo "# names: $MAN/names.tsv"
-while IFS=$'\t' read -r name type status rcode note; do
+while IFS=$'\t' read -r name type status rcode _; do
     case "$name" in '#'*|'') continue ;; esac
     spawn check_name "$name" "$type" "$status" "$rcode"
 done <"$MAN/names.tsv"
@@ -93,9 +93,29 @@ posttls_class() {
     esac
 }
 check_dane() { check "$2" "$(posttls_class "$1")" "posttls-finger $1"; }
+
+# The outcome columns must follow SPEC section 7's tables for the
+# (mx, a, tlsa, cert) of the row; "?" = no table row (an RFC 7672 extra case
+# such as no STARTTLS or an unusable TLSA set: the note explains).
+policy() { # mx a tlsa cert -> "opportunistic mandatory"
+    case "$1/$2/$3/$4" in
+        bogus/*|*/bogus/*/*) echo "dane-fail dane-fail" ;;
+        secure/secure/secure/success) echo "dane-success dane-success" ;;
+        secure/secure/secure/failed) echo "dane-fail dane-fail" ;;
+        */secure/bogus/*) echo "dane-fail dane-fail" ;;
+        secure/secure/insecure/-|secure/secure/nxdomain/-) echo "fallback-tls dane-fail" ;;
+        secure/insecure/*|insecure/insecure/*) echo "fallback-tls dane-fail" ;;
+        insecure/secure/secure/*|insecure/secure/insecure/-|insecure/secure/nxdomain/-) echo "fallback-tls dane-fail" ;;
+        *) echo "?" ;;
+    esac
+}
 spawn echo "# dane: $MAN/dane.tsv"
-while IFS=$'\t' read -r domain mx a tlsa cert opp mand pt note; do
+while IFS=$'\t' read -r domain mx a tlsa cert opp mand pt _; do
     case "$domain" in '#'*|'') continue ;; esac
+    want=$(policy "$mx" "$a" "$tlsa" "$cert")
+    if [ "$want" != "?" ]; then
+        spawn check "$want" "$opp $mand" "section 7 tables $domain ($mx $a $tlsa $cert)"
+    fi
     spawn check_dane "$domain" "$pt"
 done <"$MAN/dane.tsv"
 wait
