@@ -324,7 +324,7 @@ static void test_ok(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_OK, DQ_RD | DQ_DO | DQ_CD, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_OK, DQ_RD | DQ_DO | DQ_CD, 3000, &r), DP_OK);
 	assert_answer(&r);
 	assert_false(r.via_tcp);
 	assert_true(srv4.saw_do);
@@ -339,7 +339,7 @@ static void test_edns_size_and_noedns(void **state)
 	dq_response r;
 	dq_server ds;
 	char addr[64];
-	dq_opts o = { .flags = DQ_DO, .edns_size = 4096, .timeout_ms = 1000 };
+	dq_opts o = { .flags = DQ_DO, .edns_size = 4096, .timeout_ms = 3000 };
 	ldns_rdf *name = ldns_dname_new_frm_str("www.example.test.");
 	(void)state;
 	srv4.mode = M_OK;
@@ -362,7 +362,7 @@ static void test_wrong_id_dropped(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_WRONG_ID_FIRST, DQ_RD, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_WRONG_ID_FIRST, DQ_RD, 3000, &r), DP_OK);
 	assert_answer(&r);
 	dq_response_clear(&r);
 }
@@ -371,7 +371,7 @@ static void test_wrong_question_dropped(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_WRONG_QUESTION_FIRST, DQ_RD, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_WRONG_QUESTION_FIRST, DQ_RD, 3000, &r), DP_OK);
 	assert_answer(&r);
 	char *owner = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_answer(r.pkt), 0)));
 	assert_string_equal(owner, "www.example.test.");
@@ -383,7 +383,7 @@ static void test_question_case_insensitive(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_UPPERCASE, DQ_RD, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_UPPERCASE, DQ_RD, 3000, &r), DP_OK);
 	assert_answer(&r);
 	dq_response_clear(&r);
 }
@@ -412,7 +412,7 @@ static void test_malformed(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_MALFORMED, DQ_RD, 1000, &r), DP_EPARSE);
+	assert_int_equal(ask(&srv4, M_MALFORMED, DQ_RD, 3000, &r), DP_EPARSE);
 	assert_null(r.pkt);
 	assert_non_null(strstr(r.detail, "malformed answer from 127.0.0.1"));
 	dq_response_clear(&r);
@@ -422,7 +422,7 @@ static void test_tc_then_tcp(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_TC, DQ_RD | DQ_DO, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_TC, DQ_RD | DQ_DO, 3000, &r), DP_OK);
 	assert_answer(&r);
 	assert_true(r.via_tcp);
 	assert_true(r.udp_truncated);
@@ -434,7 +434,7 @@ static void test_tc_no_fallback(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_TC, DQ_RD | DQ_NO_TCP_FALLBACK, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_TC, DQ_RD | DQ_NO_TCP_FALLBACK, 3000, &r), DP_OK);
 	assert_true(ldns_pkt_tc(r.pkt));
 	assert_false(r.via_tcp);
 	assert_true(r.udp_truncated);
@@ -446,7 +446,7 @@ static void test_tc_over_tcp(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_TC_OVER_TCP, DQ_RD, 1000, &r), DP_EPROTO);
+	assert_int_equal(ask(&srv4, M_TC_OVER_TCP, DQ_RD, 3000, &r), DP_EPROTO);
 	assert_non_null(strstr(r.detail, "TC=1 on a TCP answer"));
 	dq_response_clear(&r);
 }
@@ -455,7 +455,7 @@ static void test_tcp_only(void **state)
 {
 	dq_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_OK, DQ_TCP, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_OK, DQ_TCP, 3000, &r), DP_OK);
 	assert_answer(&r);
 	assert_true(r.via_tcp);
 	assert_int_equal(srv4.udp_queries, 0);
@@ -469,7 +469,7 @@ static void test_silence_times_out(void **state)
 	int64_t t0 = dp_mono_ms();
 	assert_int_equal(ask(&srv4, M_SILENT, DQ_RD, 300, &r), DP_ETIMEOUT);
 	int64_t took = dp_mono_ms() - t0;
-	assert_true(took >= 290 && took < 600);
+	assert_true(took >= 290 && took < 1500);   /* generous: loaded CI hosts */
 	assert_non_null(strstr(r.detail, "timeout after"));
 	dq_response_clear(&r);
 }
@@ -480,7 +480,7 @@ static void test_tcp_read_deadline(void **state)
 	(void)state;
 	int64_t t0 = dp_mono_ms();
 	assert_int_equal(ask(&srv4, M_TCP_SILENT, DQ_RD, 400, &r), DP_ETIMEOUT);
-	assert_true(dp_mono_ms() - t0 < 800);
+	assert_true(dp_mono_ms() - t0 < 2000);
 	assert_non_null(strstr(r.detail, "over TCP"));
 	dq_response_clear(&r);
 }
@@ -510,10 +510,10 @@ static void test_ipv6(void **state)
 	(void)state;
 	if (!have_v6)
 		skip();
-	assert_int_equal(ask(&srv6, M_OK, DQ_RD, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv6, M_OK, DQ_RD, 3000, &r), DP_OK);
 	assert_answer(&r);
 	dq_response_clear(&r);
-	assert_int_equal(ask(&srv6, M_TC, DQ_RD, 1000, &r), DP_OK);
+	assert_int_equal(ask(&srv6, M_TC, DQ_RD, 3000, &r), DP_OK);
 	assert_true(r.via_tcp);
 	dq_response_clear(&r);
 }
@@ -587,7 +587,7 @@ static void test_fetch_adapter(void **state)
 	(void)state;
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", srv4.port);
 	assert_int_equal(dq_server_parse(addr, &ds), DP_OK);
-	dq_fetcher f = { .server = &ds, .opts = { .timeout_ms = 1000, .flags = DQ_NOEDNS },
+	dq_fetcher f = { .server = &ds, .opts = { .timeout_ms = 3000, .flags = DQ_NOEDNS },
 			 .trace = trace_cb };
 	srv4.mode = M_OK;
 	assert_int_equal(dq_fetch(&f, name, LDNS_RR_TYPE_A, &p), DP_OK);
