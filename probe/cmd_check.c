@@ -18,6 +18,13 @@
 #include "advise.h"
 #include "alert.h"
 #include "battery.h"
+#include "bootstrap.h"
+#include "dane.h"
+#include "query.h"
+#include "report_verify.h"
+#include "tlsa.h"
+#include "../validator/rfc5011.h"
+#include "../validator/statefile.h"
 #include "cli.h"
 #include "clock.h"
 #include "report_probe.h"
@@ -36,22 +43,18 @@ static int worse(int a, int b)
 	return a > b ? a : b;
 }
 
-/* ---- hooks the lead wires when the modules land ---- */
+/* ---- anchors ---- */
 
-/*
- * HOOK: anchor status.  Until probe/cmd_anchor.c exposes the RFC 5011
- * state (validator/rfc5011 + statefile), report the anchors this run
- * uses (dp_anchors_for_run).  Returns a Nagios code for the anchors and
- * sets *out to {"status","source","trust_points":[...]}.
- */
-static int check_anchor_status(dp_global *g, json_t **out)
+/* Fixed anchors (--anchors, anchors.file): report the trust points this
+ * run validates from.  {"status","source","trust_points":[...]} */
+static int check_fixed_anchors(dp_global *g, const char *path, json_t **out)
 {
 	val_anchors *a = NULL;
 	char err[512] = "";
 	json_t *o = json_object(), *tps = json_array();
 	int rc = dp_anchors_for_run(g, &a, err, sizeof(err));
 
-	json_object_set_new(o, "source", json_string(g->anchors_path ? g->anchors_path : "configured/built-in"));
+	json_object_set_new(o, "source", json_string(path));
 	if (rc != DP_OK) {
 		json_object_set_new(o, "status", json_string("critical"));
 		json_object_set_new(o, "reason", json_string(err));
@@ -86,25 +89,116 @@ static int check_anchor_status(dp_global *g, json_t **out)
 }
 
 /*
- * HOOK: verify of dane.destinations.  The verify engine (probe/dane.c)
- * is wired here by the lead; until then every destination is reported
- * as "not available" and does not change the status.  Returns a Nagios
- * code and sets *out to a JSON array (one object per destination, the
- * `verify` JSON contract when available).
+ * The anchors of this run and how they stand.  With fixed anchors, those;
+ * otherwise the RFC 5011 state file (`anchor status`'s JSON object):
+ * critical when no key is trusted, warning when a key is pending or
+ * missing or when the state file could not be used and the built-in
+ * anchors stand in (they are not kept current then).
+ */
+static int check_anchor_status(dp_global *g, json_t **out)
+{
+	const char *fixed = g->anchors_path;
+	const char *state;
+	char ds_path[4096], note[512] = "", why[512] = "";
+	rfc5011_tp *tp = NULL;
+	anchor_report r;
+	int fell_back = 0, rc;
+
+	if (fixed == NULL && g->cfg != NULL)
+		fixed = dp_config_str(g->cfg, "anchors.file", NULL);
+	if (fixed != NULL)
+		return check_fixed_anchors(g, fixed, out);
+	state = g->cfg && g->cfg->anchors_state_file ? g->cfg->anchors_state_file : ANCHOR_STATE_DEFAULT;
+	snprintf(ds_path, sizeof(ds_path), "%s/root-anchors.ds", g->datadir);
+	if (statefile_load(state, ds_path, dp_now(), &tp, &fell_back, note, sizeof(note)) != DP_OK) {
+		json_t *o = json_object();
+		json_object_set_new(o, "status", json_string("critical"));
+		json_object_set_new(o, "reason", json_string(note[0] ? note : "no usable trust anchors"));
+		*out = o;
+		return DP_EXIT_CRITICAL;
+	}
+	memset(&r, 0, sizeof(r));
+	r.tp = tp;
+	r.now = dp_now();
+	r.health = rfc5011_tp_health(tp, why, sizeof(why));
+	r.why = why;
+	r.state_file = state;
+	r.fell_back = fell_back;
+	r.source_note = note;
+	r.action = "status";
+	*out = report_anchor_json(&r);
+	rc = r.health == RFC5011_HEALTH_CRITICAL ? DP_EXIT_CRITICAL
+	     : r.health == RFC5011_HEALTH_WARNING || fell_back ? DP_EXIT_WARNING : DP_EXIT_OK;
+	rfc5011_tp_free(tp);
+	return *out != NULL ? rc : DP_EXIT_UNKNOWN;
+}
+
+/* ---- verify of dane.destinations ---- */
+
+/*
+ * The DANE path of each configured destination through the first
+ * resolver, as `verify` runs it.  The destinations are canaries that are
+ * known to publish DANE (the source document uses ietf.org), so the
+ * Opportunistic verdict decides: DANE fail is critical, a fall back to
+ * plain TLS a warning.  Sets *out to an array of `verify` JSON objects.
  */
 static int check_verify_destinations(dp_global *g, json_t **out)
 {
+	const char **rlist = NULL;
+	val_anchors *anchors = NULL;
+	val_ctx *vctx = NULL;
+	dq_server srv;
+	dq_fetcher fetcher;
+	dane_cfg dcfg;
 	json_t *arr = json_array();
+	char err[512];
+	int worst = DP_EXIT_OK;
 
-	for (size_t i = 0; g->cfg && i < g->cfg->n_destinations; i++) {
-		json_t *o = json_object();
-		json_object_set_new(o, "domain", json_string(g->cfg->destinations[i]));
-		json_object_set_new(o, "status", json_string("not available"));
-		json_object_set_new(o, "reason", json_string("the verify engine is not wired into check yet"));
-		json_array_append_new(arr, o);
-	}
 	*out = arr;
-	return DP_EXIT_OK;
+	if (g->cfg == NULL || g->cfg->n_destinations == 0)
+		return DP_EXIT_OK;
+	memset(&dcfg, 0, sizeof(dcfg));
+	if (dp_resolvers_effective(g, &rlist) == 0 || dq_server_parse(rlist[0], &srv) != DP_OK
+	    || dp_anchors_for_run(g, &anchors, err, sizeof(err)) != DP_OK
+	    || (dcfg.ssl_ctx = tlsa_ctx_new()) == NULL) {
+		worst = DP_EXIT_UNKNOWN;
+		goto out;
+	}
+	memset(&fetcher, 0, sizeof(fetcher));
+	fetcher.server = &srv;
+	fetcher.opts.timeout_ms = g->timeout_ms;
+	if (val_ctx_new(&vctx, anchors, dp_now(), dq_fetch, &fetcher) != DP_OK) {
+		worst = DP_EXIT_UNKNOWN;
+		goto out;
+	}
+	dcfg.resolver = srv.text;
+	for (size_t i = 0; i < g->cfg->n_destinations; i++) {
+		dane_result *r = NULL;
+		json_t *o;
+		int e;
+
+		if (dane_verify(vctx, &dcfg, g->cfg->destinations[i], &r) != DP_OK) {
+			o = json_object();
+			json_object_set_new(o, "domain", json_string(g->cfg->destinations[i]));
+			json_object_set_new(o, "reason", json_string("not a domain name, or out of memory"));
+			json_array_append_new(arr, o);
+			worst = worst == DP_EXIT_CRITICAL ? worst : DP_EXIT_UNKNOWN;
+			continue;
+		}
+		e = r->verdict[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS ? DP_EXIT_OK
+		    : r->verdict[POL_OPPORTUNISTIC] == POL_FALLBACK_TLS ? DP_EXIT_WARNING : DP_EXIT_CRITICAL;
+		worst = worse(worst, e);
+		if ((o = report_verify_json(r)) != NULL)
+			json_array_append_new(arr, o);
+		dane_result_free(r);
+	}
+out:
+	val_ctx_free(vctx);
+	if (dcfg.ssl_ctx != NULL)
+		SSL_CTX_free(dcfg.ssl_ctx);
+	val_anchors_free(anchors);
+	free(rlist);
+	return worst;
 }
 
 /* ---- Prometheus ---- */
@@ -236,9 +330,17 @@ static void print_text(int status, json_t *anchors, const dp_resolver_result *r,
 	printf("\nverify:\n");
 	if (json_array_size(verify) == 0)
 		printf("  no dane.destinations configured\n");
-	json_array_foreach(verify, i, v)
-		printf("  %s: %s\n", json_string_value(json_object_get(v, "domain")),
-		       json_string_value(json_object_get(v, "status")));
+	json_array_foreach(verify, i, v) {
+		json_t *verdict = json_object_get(v, "verdict");
+		const char *reason = json_string_value(json_object_get(v, "reason"));
+
+		printf("  %s: opportunistic %s, mandatory %s\n",
+		       json_string_value(json_object_get(v, "domain")),
+		       verdict ? json_string_value(json_object_get(verdict, "opportunistic")) : "unknown",
+		       verdict ? json_string_value(json_object_get(verdict, "mandatory")) : "unknown");
+		if (reason != NULL && reason[0] != '\0')
+			printf("    %s\n", reason);
+	}
 }
 
 static void check_usage(FILE *out)
