@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "clock.h"
+#include "../validator/civil.h"
 
 static int dp_clock_fixed;
 static int64_t dp_clock_value;
@@ -34,19 +35,6 @@ int64_t dp_mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar,
- * so that parsing does not depend on the TZ environment (timegm is not
- * standard C). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const unsigned yoe = (unsigned)(y - era * 400);
-	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
 }
 
 static int valid_fields(int y, int mo, int d, int h, int mi, int s)
@@ -88,7 +76,7 @@ int dp_time_parse(const char *s, int64_t *out)
 	}
 	if (!valid_fields(y, mo, d, h, mi, sec))
 		return -1;
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+	*out = dp_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
 }
 

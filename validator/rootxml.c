@@ -20,6 +20,7 @@
 #include <time.h>
 #include <expat.h>
 #include "rootxml.h"
+#include "civil.h"
 
 #define RX_MAX_DEPTH 16
 #define RX_MAX_TEXT 4096
@@ -76,16 +77,6 @@ static void rx_fail(rx *x, int rc, const char *fmt, ...)
 
 /* ---- xsd:dateTime ---- */
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	const int64_t era = (y >= 0 ? y : y - 399) / 400;
-	const unsigned yoe = (unsigned)(y - era * 400);
-	const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
 static int digits(const char *s, int n, int *out)
 {
 	int v = 0;
@@ -135,7 +126,7 @@ int rootxml_time_parse(const char *s, int64_t *out)
 	}
 	if (*p != '\0')
 		return -1;
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec
+	*out = dp_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec
 	       - sign * (oh * 3600 + om * 60);
 	return 0;
 }
