@@ -210,30 +210,7 @@ static void prom_metrics(dp_prom *p, int status, const dp_resolver_result *r, si
 	dp_prom_sample(p, "daneprobe_status", NULL, 0, status);
 	dp_prom_family(p, "daneprobe_anchors_ok", "1 when the trust anchors are usable");
 	dp_prom_sample(p, "daneprobe_anchors_ok", NULL, 0, anchors_rc == DP_EXIT_OK);
-	dp_prom_family(p, "daneprobe_resolver_dane_safe",
-		       "1 when local validation of the DANE probe names through the resolver matches the ground truth");
-	for (size_t i = 0; i < n; i++) {
-		const char *l[] = { "resolver", r[i].address, "name", r[i].name };
-		dp_prom_sample(p, "daneprobe_resolver_dane_safe", l, 2, r[i].dane_safe);
-	}
-	dp_prom_family(p, "daneprobe_resolver_class", "The resolver's class (label class), value 1");
-	for (size_t i = 0; i < n; i++) {
-		const char *l[] = { "resolver", r[i].address, "class", dp_class_name(r[i].cls) };
-		dp_prom_sample(p, "daneprobe_resolver_class", l, 2, 1);
-	}
-	dp_prom_family(p, "daneprobe_resolver_rtt_ms", "Round-trip time of a plain query, milliseconds (-1 unknown)");
-	for (size_t i = 0; i < n; i++) {
-		const char *l[] = { "resolver", r[i].address };
-		dp_prom_sample(p, "daneprobe_resolver_rtt_ms", l, 1, r[i].rtt_ms);
-	}
-	dp_prom_family(p, "daneprobe_test_result", "Probe test result: 1 pass, 0 fail, -1 skip");
-	for (size_t i = 0; i < n; i++)
-		for (int t = 0; t < DP_T_COUNT; t++) {
-			const char *l[] = { "resolver", r[i].address, "test", dp_test_name((dp_test_id)t) };
-			dp_result res = r[i].tests[t].result;
-			dp_prom_sample(p, "daneprobe_test_result", l, 2,
-				       res == DP_RES_PASS ? 1 : res == DP_RES_FAIL ? 0 : -1);
-		}
+	dp_probe_prom(p, r, n);
 	dp_prom_family(p, "daneprobe_order_changed", "1 when a different resolver order is recommended");
 	dp_prom_sample(p, "daneprobe_order_changed", NULL, 0, adv ? adv->changed : 0);
 	dp_prom_family(p, "daneprobe_last_run_timestamp_seconds", "When the check ran");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "battery.h"
+#include "alert.h"
 #include "cli.h"
 #include "clock.h"
 #include "report_probe.h"
@@ -17,14 +18,14 @@
 static void probe_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: daneprobe probe [RESOLVER...] [-j N] [--format text|json]\n"
+		"usage: daneprobe probe [RESOLVER...] [-j N] [--format text|json|prometheus]\n"
 		"\n"
 		"Probe each resolver (the arguments, else --resolver, the config or\n"
 		"/etc/resolv.conf) with the DNSSEC battery, validate the DANE probe names\n"
 		"locally through it, and print its class and whether it is DANE-safe.\n"
 		"\n"
 		"  -j, --jobs N     run at most N tests at once (default: all; 1 = sequential)\n"
-		"      --format F   text (default) or json\n"
+		"      --format F   text (default), json or prometheus\n"
 		"  -h, --help       this help\n"
 		"\n"
 		"Exit: 0 all DANE-safe, 1 a secondary is not, 2 the primary is not,\n"
@@ -170,6 +171,20 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 		json_t *j = dp_probe_json(res, nres);
 		dp_json_print(stdout, j);
 		json_decref(j);
+	} else if (g->format == DP_FMT_PROMETHEUS) {
+		dp_prom *p = NULL;
+		size_t len = 0;
+		const char *text;
+
+		if (dp_prom_new(&p) != DP_OK) {
+			dp_probe_results_free(res, nres);
+			return DP_EXIT_UNKNOWN;
+		}
+		dp_probe_prom(p, res, nres);
+		text = dp_prom_text(p, &len);
+		if (text != NULL)
+			fwrite(text, 1, len, stdout);
+		dp_prom_free(p);
 	} else {
 		dp_probe_print_text(stdout, res, nres, g->verbose);
 	}

@@ -23,4 +23,8 @@ void dp_order_print_text(FILE *out, const dp_advice *a, const dp_rank_in *in);
 /* Print a JSON document (indented) followed by a newline. */
 void dp_json_print(FILE *out, const json_t *j);
 
+/* Per-resolver Prometheus metrics (dane_safe, class, rtt, test results). */
+struct dp_prom;
+void dp_probe_prom(struct dp_prom *p, const dp_resolver_result *r, size_t n);
+
 #endif

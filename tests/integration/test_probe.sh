@@ -169,4 +169,16 @@ for i in 1 2 3 4 5 6; do
 	*) bad "127.53.9.$i: class $c, want broken or unreachable";;
 	esac
 done
+# ---- Prometheus text: the same verdicts as metrics ----
+inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" --format prometheus probe 127.53.1.1 127.53.1.4 \
+	>"$TMP/prom.txt" 2>"$TMP/prom.err"
+rc=$?
+if grep -qxE 'daneprobe_resolver_dane_safe\{resolver="127.53.1.1"(,name="[^"]*")?\} 1' "$TMP/prom.txt" &&
+   grep -qxE 'daneprobe_resolver_dane_safe\{resolver="127.53.1.4"(,name="[^"]*")?\} 0' "$TMP/prom.txt" &&
+   grep -qx 'daneprobe_resolver_class{resolver="127.53.1.4",class="non-dnssec"} 1' "$TMP/prom.txt" &&
+   grep -q '^# TYPE daneprobe_test_result gauge$' "$TMP/prom.txt" && [ "$rc" -eq 1 ]; then
+	ok "probe --format prometheus: dane_safe 1/0, class non-dnssec, exit 1 (secondary not DANE-safe)"
+else
+	bad "probe --format prometheus (rc $rc): $(head -c 400 "$TMP/prom.txt")"
+fi
 finish
