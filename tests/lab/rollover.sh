@@ -99,6 +99,13 @@ state_of() { jq -r --arg t "$1" '.keys[] | select(.tag == ($t | tonumber)) | .st
 check() { # $1 = label, $2 = got, $3 = want
 	if [ "$2" = "$3" ]; then echo "ok   $1: $2"; else echo "FAIL $1: got '$2', want '$3'"; FAIL=1; fi
 }
+# Validation from the state file's anchors (what every other command uses
+# when no --anchors is given) must stay secure through the whole rollover.
+printf 'anchors:\n  state_file: %s\n' "$ST" >"$W/dp.yaml"
+secure_at() { # $1 = time, $2 = label
+	check "$2: lookup . SOA from the state's anchors" \
+		"$(dp "$1" -c "$W/dp.yaml" lookup . SOA --format json 2>>"$W/err.log" | jq -r .status)" secure
+}
 refresh() { # $1 = time; sets RC, out.json
 	dp "$1" anchor refresh --state "$ST" --format json >"$W/out.json" 2>>"$W/err.log"
 	RC=$?
@@ -132,6 +139,7 @@ check "bootstrap K1" "$(state_of "$T1")" valid
 # ---- the rollover ----
 stage "$T0" "" "$Z" "$K1"
 refresh "$T0";            check "T0 exit" "$RC" 0; check "T0 K1" "$(state_of "$T1")" valid
+secure_at "$T0" "T0"
 # A dead first resolver: the next one in priority order answers.
 "$DP" --now "@$T0" --resolver 127.0.0.1:9 --resolver "127.0.0.1:$PORT" --timeout 1000 \
 	anchor refresh --state "$ST" --format json >"$W/out.json" 2>>"$W/err.log"
@@ -139,6 +147,7 @@ check "dead first resolver: answered by" "$(jq -r .resolver out.json)/$(jq -r .r
 	"127.0.0.1:$PORT/accepted"
 stage "$((T0 + DAY))" "$K2" "$Z" "$K1"
 refresh "$((T0 + DAY))";  check "publish K2 exit" "$RC" 1; check "publish K2" "$(state_of "$T2")" addpend
+secure_at "$((T0 + DAY))" "publish K2"
 stage "$((T0 + 30 * DAY))" "$K2" "$Z" "$K1"
 refresh "$((T0 + 31 * DAY - 1))"; check "K2 one second early" "$(state_of "$T2")" addpend
 check "K2 one second early: accepted" "$(jq -r .result out.json)" accepted
@@ -147,17 +156,21 @@ refresh "$((T0 + 31 * DAY - 1))"; check "signed by pending K2 only" "$(jq -r .re
 check "K2 still pending" "$(state_of "$T2")" addpend
 stage "$((T0 + 31 * DAY))" "$K2" "$Z" "$K1"
 refresh "$((T0 + 31 * DAY))"; check "hold-down over exit" "$RC" 0; check "K2 valid" "$(state_of "$T2")" valid
+secure_at "$((T0 + 31 * DAY))" "hold-down over"
 stage "$((T0 + 40 * DAY))" "" "$Z" "$K2"
 refresh "$((T0 + 40 * DAY))"; check "switch: K2 signs" "$(jq -r .result out.json)" accepted
 check "switch: K1 missing" "$(state_of "$T1")" missing; check "switch exit" "$RC" 1
+secure_at "$((T0 + 40 * DAY))" "switch"
 stage "$((T0 + 50 * DAY))" "" "$Z" "$K2" K1r
 refresh "$((T0 + 50 * DAY))"; check "revoke: K1" "$(state_of "$T1R")" revoked; check "revoke exit" "$RC" 0
+secure_at "$((T0 + 50 * DAY))" "revoke"
 stage "$((T0 + 60 * DAY))" "" "$Z" "$K2"
 refresh "$((T0 + 60 * DAY))"; check "K1 still revoked (remove hold-down)" "$(state_of "$T1R")" revoked
 # The clock jumps back: nothing may advance.
 refresh "$((T0 + 45 * DAY))"; check "clock back: K1" "$(state_of "$T1R")" revoked
 stage "$((T0 + 81 * DAY))" "" "$Z" "$K2"
 refresh "$((T0 + 81 * DAY))"; check "remove: K1" "$(state_of "$T1R")" removed
+secure_at "$((T0 + 81 * DAY))" "remove"
 dp "$((T0 + 81 * DAY))" anchor status --state "$ST" --format json >out.json 2>>err.log
 check "final exit" "$?" 0
 check "final: valid keys" "$(jq -r '[.keys[] | select(.state == "valid") | .tag] | join(",")' out.json)" "$T2"
