@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+#include "clock.h"
 #include "tlsa.h"
 
 void tlsa_set_free(tlsa_set *set)
@@ -234,6 +235,9 @@ int tlsa_ssl_new(SSL_CTX *ctx, const char *base_domain, const char *mx_host,
 	/* RFC 7672 3.2.2: the MX host name (before CNAME expansion) is also
 	 * accepted for DANE-TA(2); no partial wildcards ("f*.example"). */
 	SSL_set_hostflags(ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+	/* Certificate validity (DANE-TA chains) is judged at --now like
+	 * everything else, not at OpenSSL's own reading of the clock. */
+	X509_VERIFY_PARAM_set_time(SSL_get0_param(ssl), (time_t)dp_now());
 	if (mx_host != NULL && strcasecmp(mx_host, base_domain) != 0 &&
 	    SSL_add1_host(ssl, mx_host) != 1)
 		goto fail;
