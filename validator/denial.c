@@ -253,41 +253,47 @@ static val_status nsec_nxdomain(const nsec_view *v, const ldns_rdf *qname,
 	return VAL_SECURE;
 }
 
-/* An NSEC at name whose bitmap shows no qtype (and no CNAME) proves
- * NODATA, unless it is the parent side of a delegation and the type is
- * not DS (RFC 4035 5.4, RFC 6840 4.4), or the child side (SOA bit) and
- * the type is DS. */
-static int nsec_bitmap_nodata(const ldns_rr *rr, ldns_rr_type qtype,
-			      const ldns_rdf *name, val_why *why)
+/* A matching NSEC or NSEC3 (kind says which, for the reason) at name
+ * whose type bitmap bm shows no qtype (and no CNAME) proves NODATA,
+ * unless it is the parent side of a delegation and the type is not DS
+ * (RFC 4035 5.4, RFC 6840 4.4, RFC 5155 8.5), or the child side (SOA
+ * bit) and the type is DS. */
+static int bitmap_proves_nodata(const ldns_rdf *bm, const char *kind, ldns_rr_type qtype,
+				const ldns_rdf *name, val_why *why)
 {
-	const ldns_rdf *bm = nsec_bitmap(rr);
 	char n[300], t[32];
 
 	val_name_str(name, n, sizeof(n));
 	val_type_str(qtype, t, sizeof(t));
 	if (bitmap_has(bm, qtype)) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "NSEC for %s shows that type %s exists (NODATA claimed)", n, t);
+			    "%s for %s shows that type %s exists (NODATA claimed)", kind, n, t);
 		return 0;
 	}
 	if (bitmap_has(bm, LDNS_RR_TYPE_CNAME)) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "NSEC for %s shows a CNAME (NODATA for %s claimed)", n, t);
+			    "%s for %s shows a CNAME (NODATA for %s claimed)", kind, n, t);
 		return 0;
 	}
 	if (qtype != LDNS_RR_TYPE_DS && bitmap_has(bm, LDNS_RR_TYPE_NS) &&
 	    !bitmap_has(bm, LDNS_RR_TYPE_SOA)) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "NSEC for %s is from the parent side of a delegation and cannot deny %s",
-			    n, t);
+			    "%s for %s is from the parent side of a delegation and cannot deny %s",
+			    kind, n, t);
 		return 0;
 	}
 	if (qtype == LDNS_RR_TYPE_DS && bitmap_has(bm, LDNS_RR_TYPE_SOA)) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "NSEC for %s is from the child zone (SOA bit) and cannot deny DS", n);
+			    "%s for %s is from the child zone (SOA bit) and cannot deny DS", kind, n);
 		return 0;
 	}
 	return 1;
+}
+
+static int nsec_bitmap_nodata(const ldns_rr *rr, ldns_rr_type qtype,
+			      const ldns_rdf *name, val_why *why)
+{
+	return bitmap_proves_nodata(nsec_bitmap(rr), "NSEC", qtype, name, why);
 }
 
 static val_status nsec_nodata(const nsec_view *v, const ldns_rdf *qname,
@@ -603,38 +609,10 @@ static int n3_collect(const ldns_rr_list *l, const ldns_rdf *zone, n3_view *v,
 	return v->n > 0;
 }
 
-/* Like nsec_bitmap_nodata, for an NSEC3 matching name. */
 static int n3_bitmap_nodata(const n3_rec *m, ldns_rr_type qtype,
 			    const ldns_rdf *name, val_why *why)
 {
-	const ldns_rdf *bm = n3_bitmap(m->rr);
-	char n[300], t[32];
-
-	val_name_str(name, n, sizeof(n));
-	val_type_str(qtype, t, sizeof(t));
-	if (bitmap_has(bm, qtype)) {
-		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "NSEC3 for %s shows that type %s exists (NODATA claimed)", n, t);
-		return 0;
-	}
-	if (bitmap_has(bm, LDNS_RR_TYPE_CNAME)) {
-		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "NSEC3 for %s shows a CNAME (NODATA for %s claimed)", n, t);
-		return 0;
-	}
-	if (qtype != LDNS_RR_TYPE_DS && bitmap_has(bm, LDNS_RR_TYPE_NS) &&
-	    !bitmap_has(bm, LDNS_RR_TYPE_SOA)) {
-		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "NSEC3 for %s is from the parent side of a delegation and cannot deny %s",
-			    n, t);
-		return 0;
-	}
-	if (qtype == LDNS_RR_TYPE_DS && bitmap_has(bm, LDNS_RR_TYPE_SOA)) {
-		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "NSEC3 for %s is from the child zone (SOA bit) and cannot deny DS", n);
-		return 0;
-	}
-	return 1;
+	return bitmap_proves_nodata(n3_bitmap(m->rr), "NSEC3", qtype, name, why);
 }
 
 /*
