@@ -17,6 +17,7 @@
 #include <curl/curl.h>
 #include "alert.h"
 #include "rewrite.h"
+#include "strbuf.h"
 
 static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void errf(char *err, size_t errlen, const char *fmt, ...)
@@ -185,9 +186,7 @@ int dp_alert_run(const char *state_path, const char *status, const char *url,
 /* ---- Prometheus ---- */
 
 struct dp_prom {
-	char *p;
-	size_t len, cap;
-	int failed;
+	dp_sbuf b;
 };
 
 int dp_prom_new(dp_prom **out)
@@ -204,29 +203,13 @@ void dp_prom_free(dp_prom *p)
 {
 	if (p == NULL)
 		return;
-	free(p->p);
+	dp_sbuf_clear(&p->b);
 	free(p);
 }
 
 static void prom_add(dp_prom *p, const char *s, size_t n)
 {
-	if (p->failed)
-		return;
-	if (p->len + n + 1 > p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 1024;
-		while (cap < p->len + n + 1)
-			cap *= 2;
-		char *np = realloc(p->p, cap);
-		if (np == NULL) {
-			p->failed = 1;
-			return;
-		}
-		p->p = np;
-		p->cap = cap;
-	}
-	memcpy(p->p + p->len, s, n);
-	p->len += n;
-	p->p[p->len] = '\0';
+	dp_sbuf_add(&p->b, s, n);
 }
 
 static void prom_str(dp_prom *p, const char *s)
@@ -288,11 +271,11 @@ void dp_prom_sample(dp_prom *p, const char *name, const char *const *labels,
 
 const char *dp_prom_text(const dp_prom *p, size_t *len)
 {
-	if (p->failed)
+	if (p->b.failed)
 		return NULL;
 	if (len != NULL)
-		*len = p->len;
-	return p->p ? p->p : "";
+		*len = p->b.len;
+	return p->b.p ? p->b.p : "";
 }
 
 int dp_prom_write(const dp_prom *p, const char *path, char *err, size_t errlen)

@@ -19,66 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "rewrite.h"
+#include "strbuf.h"
 
 /* ---- a growing buffer ---- */
-
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-	int failed;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *np = realloc(b->p, cap);
-		if (np == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = 1;
-		return;
-	}
-	sb_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
-}
-
-static int sb_finish(sbuf *b, char **out, size_t *outlen)
-{
-	if (!b->failed && b->p == NULL)
-		sb_add(b, "", 0);
-	if (b->failed) {
-		free(b->p);
-		return DP_ENOMEM;
-	}
-	*out = b->p;
-	if (outlen != NULL)
-		*outlen = b->len;
-	return DP_OK;
-}
 
 /* ---- priority edits ---- */
 
@@ -117,7 +60,7 @@ int dp_rewrite_priorities(const char *text, size_t len, const dp_prio_edit *edit
 			  size_t n, char **out, size_t *outlen)
 {
 	dp_prio_edit *sorted;
-	sbuf b = { 0 };
+	dp_sbuf b = { 0 };
 	size_t pos = 0;
 
 	if (text == NULL || (n > 0 && edits == NULL))
@@ -138,14 +81,14 @@ int dp_rewrite_priorities(const char *text, size_t len, const dp_prio_edit *edit
 			free(b.p);
 			return DP_EINVAL;
 		}
-		sb_add(&b, text + pos, ns - pos);
+		dp_sbuf_add(&b, text + pos, ns - pos);
 		snprintf(num, sizeof(num), "%d", sorted[i].value);
-		sb_add(&b, num, strlen(num));
+		dp_sbuf_add(&b, num, strlen(num));
 		pos = ne;
 	}
-	sb_add(&b, text + pos, len - pos);
+	dp_sbuf_add(&b, text + pos, len - pos);
 	free(sorted);
-	return sb_finish(&b, out, outlen);
+	return dp_sbuf_finish(&b, out, outlen);
 }
 
 /* ---- resolv.conf ---- */
@@ -225,7 +168,7 @@ int dp_rewrite_resolv_conf(const char *text, size_t len, const char *const *orde
 	line *lines = NULL;
 	size_t nl, nns = 0, *slots = NULL, *srcs = NULL, nsrc = 0;
 	char *used = NULL;
-	sbuf b = { 0 };
+	dp_sbuf b = { 0 };
 	int rc = DP_ENOMEM;
 
 	nl = split_lines(text, len, &lines);
@@ -263,19 +206,19 @@ int dp_rewrite_resolv_conf(const char *text, size_t len, const char *const *orde
 		const line *l = &lines[i];
 		if (s < nns && slots[s] == i) {
 			l = &lines[srcs[s++]];
-			sb_add(&b, l->p, l->len);
+			dp_sbuf_add(&b, l->p, l->len);
 			/* A moved last line without a newline must not glue
 			 * itself to the next one. */
 			if (l->len && l->p[l->len - 1] != '\n' && i + 1 < nl)
-				sb_add(&b, "\n", 1);
+				dp_sbuf_add(&b, "\n", 1);
 			else if (i + 1 == nl && l->len && l->p[l->len - 1] == '\n'
 				 && lines[i].p[lines[i].len - 1] != '\n')
 				b.len--, b.p[b.len] = '\0';
 		} else {
-			sb_add(&b, l->p, l->len);
+			dp_sbuf_add(&b, l->p, l->len);
 		}
 	}
-	rc = sb_finish(&b, out, outlen);
+	rc = dp_sbuf_finish(&b, out, outlen);
 	b.p = NULL;
 out:
 	free(b.p);
@@ -347,7 +290,7 @@ static void errf(char *err, size_t errlen, const char *fmt, ...)
 int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	sbuf b = { 0 };
+	dp_sbuf b = { 0 };
 	char buf[8192];
 	size_t n;
 
@@ -356,7 +299,7 @@ int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t
 		return DP_EIO;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sb_add(&b, buf, n);
+		dp_sbuf_add(&b, buf, n);
 	if (ferror(f)) {
 		errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		fclose(f);
@@ -364,7 +307,7 @@ int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t
 		return DP_EIO;
 	}
 	fclose(f);
-	if (sb_finish(&b, out, outlen) != DP_OK) {
+	if (dp_sbuf_finish(&b, out, outlen) != DP_OK) {
 		errf(err, errlen, "out of memory reading %s", path);
 		return DP_ENOMEM;
 	}
@@ -562,21 +505,21 @@ static dop *diff_script(const line *a, size_t na, const line *b, size_t nb, size
 	return ops;
 }
 
-static void emit_line(sbuf *b, char op, const line *l)
+static void emit_line(dp_sbuf *b, char op, const line *l)
 {
-	sb_add(b, &op, 1);
-	sb_add(b, l->p, l->len);
+	dp_sbuf_add(b, &op, 1);
+	dp_sbuf_add(b, l->p, l->len);
 	if (l->len == 0 || l->p[l->len - 1] != '\n')
-		sb_add(b, "\n\\ No newline at end of file\n", 29);
+		dp_sbuf_add(b, "\n\\ No newline at end of file\n", 29);
 }
 
-static void hunk_range(sbuf *b, char sign, size_t start, size_t count)
+static void hunk_range(dp_sbuf *b, char sign, size_t start, size_t count)
 {
 	/* GNU diff: an empty range names the line before it. */
 	if (count == 1)
-		sb_printf(b, "%c%zu", sign, start + 1);
+		dp_sbuf_printf(b, "%c%zu", sign, start + 1);
 	else
-		sb_printf(b, "%c%zu,%zu", sign, count ? start + 1 : start, count);
+		dp_sbuf_printf(b, "%c%zu,%zu", sign, count ? start + 1 : start, count);
 }
 
 int dp_unified_diff(const char *a_label, const char *a, size_t alen,
@@ -585,7 +528,7 @@ int dp_unified_diff(const char *a_label, const char *a, size_t alen,
 	line *la = NULL, *lb = NULL;
 	size_t na, nb, nops = 0;
 	dop *ops = NULL;
-	sbuf b = { 0 };
+	dp_sbuf b = { 0 };
 	const size_t ctx = 3;
 
 	na = split_lines(a, alen, &la);
@@ -595,7 +538,7 @@ int dp_unified_diff(const char *a_label, const char *a, size_t alen,
 	ops = diff_script(la, na, lb, nb, &nops);
 	if (ops == NULL)
 		goto oom;
-	sb_add(&b, "", 0);
+	dp_sbuf_add(&b, "", 0);
 	for (size_t i = 0; i < nops;) {
 		size_t first, last, end;
 
@@ -614,7 +557,7 @@ int dp_unified_diff(const char *a_label, const char *a, size_t alen,
 		}
 		end = last + ctx + 1 < nops ? last + ctx + 1 : nops;
 		if (b.len == 0)
-			sb_printf(&b, "--- %s\n+++ %s\n", a_label, b_label);
+			dp_sbuf_printf(&b, "--- %s\n+++ %s\n", a_label, b_label);
 		size_t as = ops[first].ai, bs = ops[first].bi, ac = 0, bc = 0;
 		for (size_t j = first; j < end; j++) {
 			if (ops[j].op != '+')
@@ -622,11 +565,11 @@ int dp_unified_diff(const char *a_label, const char *a, size_t alen,
 			if (ops[j].op != '-')
 				bc++;
 		}
-		sb_add(&b, "@@ ", 3);
+		dp_sbuf_add(&b, "@@ ", 3);
 		hunk_range(&b, '-', as, ac);
-		sb_add(&b, " ", 1);
+		dp_sbuf_add(&b, " ", 1);
 		hunk_range(&b, '+', bs, bc);
-		sb_add(&b, " @@\n", 4);
+		dp_sbuf_add(&b, " @@\n", 4);
 		for (size_t j = first; j < end; j++)
 			emit_line(&b, ops[j].op, ops[j].op == '+' ? &lb[ops[j].bi] : &la[ops[j].ai]);
 		i = end;
@@ -634,7 +577,7 @@ int dp_unified_diff(const char *a_label, const char *a, size_t alen,
 	free(la);
 	free(lb);
 	free(ops);
-	return sb_finish(&b, out, NULL);
+	return dp_sbuf_finish(&b, out, NULL);
 oom:
 	if (na != (size_t)-1)
 		free(la);
