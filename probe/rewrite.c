@@ -211,7 +211,7 @@ int dp_rewrite_resolv_conf(const char *text, size_t len, const char *const *orde
 			 * itself to the next one. */
 			if (l->len && l->p[l->len - 1] != '\n' && i + 1 < nl)
 				dp_sbuf_add(&b, "\n", 1);
-			else if (i + 1 == nl && l->len && l->p[l->len - 1] == '\n'
+			else if (!b.failed && i + 1 == nl && l->len && l->p[l->len - 1] == '\n'
 				 && lines[i].p[lines[i].len - 1] != '\n')
 				b.len--, b.p[b.len] = '\0';
 		} else {
