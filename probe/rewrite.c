@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 #include "rewrite.h"
 #include "strbuf.h"
+#include "../validator/atomicfile.h"
 
 /* ---- a growing buffer ---- */
 
@@ -314,82 +314,10 @@ int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t
 	return DP_OK;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static int atomic_replace(const char *path, const void *data, size_t len, mode_t mode,
-			  char *err, size_t errlen)
-{
-	char *dup = strdup(path), *tmp = NULL;
-	const char *dir;
-	int fd = -1, dfd = -1, rc = DP_EIO;
-
-	if (dup == NULL)
-		return DP_ENOMEM;
-	dir = dirname(dup);
-	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
-		tmp = NULL;
-		rc = DP_ENOMEM;
-		goto out;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		errf(err, errlen, "cannot create a temporary file in %s: %s", dir, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if (fchmod(fd, mode) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		errf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		errf(err, errlen, "cannot write %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		errf(err, errlen, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	/* The rename is durable only once the directory is on disk. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY);
-	if (dfd < 0 || fsync(dfd) < 0) {
-		errf(err, errlen, "cannot sync directory %s: %s", dir, strerror(errno));
-		goto out;
-	}
-	rc = DP_OK;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(dup);
-	return rc;
-}
-
 int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 		    char *err, size_t errlen)
 {
+	dp_replace_opts o = { NULL, 0644, "file", NULL, NULL };
 	struct stat st;
 	mode_t mode = 0644;
 	char *real = NULL;
@@ -414,6 +342,7 @@ int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 	if (backup) {
 		char *old = NULL, *bak = NULL;
 		size_t oldlen;
+		dp_replace_opts bo = { NULL, mode, "backup", NULL, NULL };
 
 		rc = dp_read_file(path, &old, &oldlen, err, errlen);
 		if (rc != DP_OK) {
@@ -425,7 +354,7 @@ int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 			free(real);
 			return DP_ENOMEM;
 		}
-		rc = atomic_replace(bak, old, oldlen, mode, err, errlen);
+		rc = dp_file_replace(bak, old, oldlen, &bo, err, errlen);
 		free(old);
 		free(bak);
 		if (rc != DP_OK) {
@@ -433,7 +362,8 @@ int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 			return rc;
 		}
 	}
-	rc = atomic_replace(path, data, len, mode, err, errlen);
+	o.mode = mode;
+	rc = dp_file_replace(path, data, len, &o, err, errlen);
 	free(real);
 	return rc;
 }

@@ -30,6 +30,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include "statefile.h"
+#include "atomicfile.h"
 
 #define SF_MAX_LINE 8192
 #define SF_MAX_TIME ((int64_t)1 << 40)
@@ -468,112 +469,30 @@ int statefile_parse(const char *text, size_t len, rfc5011_tp **out, char *err, s
 
 /* ---- writing ---- */
 
-static int ioerr(char *err, size_t errlen, const char *step, const char *path, int e)
-{
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "cannot %s %s: %s (the old state file is kept)", step, path,
-			 strerror(e));
-	return DP_EIO;
-}
-
-static int write_all(const statefile_io *io, int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = io != NULL && io->write != NULL ? io->write(io->arg, fd, p, n)
-							   : write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* fsync the directory that holds path, so the rename itself is durable. */
-static int sync_dir(const char *path)
-{
-	char *dir = strdup(path);
-	char *slash;
-	int fd, rc;
-
-	if (dir == NULL)
-		return -1;
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd < 0)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
 		   const statefile_io *io, char *err, size_t errlen)
 {
+	dp_replace_opts o = { NULL, 0644, "state file", NULL, NULL };
 	char *text = NULL, *tmp = NULL;
 	size_t len = 0;
-	int fd = -1, rc, e;
+	int rc;
 
 	if (path == NULL || tp == NULL)
 		return DP_EINVAL;
 	if ((rc = statefile_format(tp, now, &text, &len)) != DP_OK)
 		return rc;
+	/* A fixed temporary name: the caller holds the lock, and a crash
+	 * leaves at most "<path>.tmp", overwritten by the next save. */
 	if (asprintf(&tmp, "%s.tmp", path) < 0) {
 		free(text);
 		return DP_ENOMEM;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = ioerr(err, errlen, "create", tmp, errno);
-		goto out;
+	o.tmp_path = tmp;
+	if (io != NULL) {
+		o.write = io->write;
+		o.write_arg = io->arg;
 	}
-	if (write_all(io, fd, text, len) != 0) {
-		rc = ioerr(err, errlen, "write", tmp, errno);
-		goto fail;
-	}
-	if (fsync(fd) != 0) {
-		rc = ioerr(err, errlen, "fsync", tmp, errno);
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = ioerr(err, errlen, "close", tmp, errno);
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		rc = ioerr(err, errlen, "rename to", path, errno);
-		goto fail;
-	}
-	/* The new file is in place; a failed directory fsync only means the
-	 * rename might not survive a power loss, which the old file covers. */
-	if (sync_dir(path) != 0) {
-		e = errno;
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "state file %s written, but the directory fsync failed: %s",
-				 path, strerror(e));
-	}
-	rc = DP_OK;
-	goto out;
-fail:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	errno = e;
-out:
+	rc = dp_file_replace(path, text, len, &o, err, errlen);
 	free(text);
 	free(tmp);
 	return rc;
