@@ -78,17 +78,38 @@ why_unbound() { # name type
     grep -F "<$1 $2 IN>" "$D/log/unbound-1.log" 2>/dev/null | tail -3 | sed 's/^/     unbound log: /'
 }
 why_delv() { # name type
-    delv -a "$D/delv.anchors" +root=. @127.53.1.2 "$1" "$2" 2>&1 | grep -v '^$' | head -4 | sed 's/^/     delv: /'
+    delv -a "$D/delv.anchors" +root=. @127.53.1.2 "$1" "$2" 2>&1 | grep '^;' | head -4 | sed 's/^/     delv: /'
+}
+# A wrong status is asked again once, after the resolvers have forgotten
+# the name's zone: a status is a fact of the signed zone, and a fetch that
+# failed once on a loaded machine (seen once in CI, never here) is not.  The
+# first answer and its reasons stay in the log either way; a zone that is
+# really wrong fails twice.
+flush_zone() { # name: forget it and its zone in unbound 1 and 2
+    local i z=${1#*.}
+    for i in 1 2; do
+        unbound-control -c "$D/unbound-$i.conf" flush_zone "$z" >/dev/null 2>&1
+        unbound-control -c "$D/unbound-$i.conf" flush_bogus >/dev/null 2>&1
+        unbound-control -c "$D/unbound-$i.conf" flush_infra all >/dev/null 2>&1
+    done
+}
+check_twice() { # expected what-function name type description why-function
+    local got
+    got=$($2 "$3" "$4")
+    if [ "$got" != "$1" ]; then
+        echo "note $5: got $got at first"
+        $6 "$3" "$4"
+        flush_zone "$3"; sleep 1
+        got=$($2 "$3" "$4")
+        [ "$got" = "$1" ] || $6 "$3" "$4"
+    fi
+    check "$1" "$got" "$5"
 }
 check_name() { # name type status rcode
-    local got exp="$3 $4"
-    got=$(dig_status "$1" "$2")
-    check "$exp" "$got" "unbound $1 $2"
-    [ "$got" = "$exp" ] || why_unbound "$1" "$2"
+    local exp="$3 $4"
+    check_twice "$exp" dig_status "$1" "$2" "unbound $1 $2" why_unbound
     [ "$3" = bogus ] && exp="bogus -"
-    got=$(delv_status "$1" "$2")
-    check "$exp" "$got" "delv $1 $2"
-    [ "$got" = "$exp" ] || why_delv "$1" "$2"
+    check_twice "$exp" delv_status "$1" "$2" "delv $1 $2" why_delv
 }
 spawn echo "# names: $MAN/names.tsv"
 while IFS=$'\t' read -r name type status rcode _; do
