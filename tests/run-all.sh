@@ -34,9 +34,11 @@ else
 	for t in tests/integration/test_*.sh; do
 		[ -e "$t" ] || continue
 		echo "== $(basename "$t")"
+		t0=$SECONDS
 		timeout 900 bash "$t" "$dp" > "$log/$(basename "$t").txt" 2>&1
 		rc=$?
 		cat "$log/$(basename "$t").txt"
+		echo "== $(basename "$t"): exit $rc after $((SECONDS - t0)) s"
 		count "$log/$(basename "$t").txt"
 		if [ $rc -ne 0 ] && ! grep -qE '[0-9]+ passed, [1-9][0-9]* failed' "$log/$(basename "$t").txt"; then
 			echo "$(basename "$t"): exited $rc"
