@@ -19,18 +19,6 @@
 #include "rewrite.h"
 #include "strbuf.h"
 
-static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- state ---- */
 
 void dp_alert_state_read(const char *state_path, char *buf, size_t len)
@@ -107,7 +95,7 @@ int dp_webhook_post(const char *url, const char *body, const dp_webhook_opts *o,
 	if (url == NULL || body == NULL)
 		return DP_EINVAL;
 	if (strncasecmp(url, "http://", 7) != 0 && strncasecmp(url, "https://", 8) != 0) {
-		errf(err, errlen, "webhook %s: only http:// and https:// URLs are allowed", url);
+		dp_errf(err, errlen, "webhook %s: only http:// and https:// URLs are allowed", url);
 		return DP_EINVAL;
 	}
 	pthread_once(&curl_once, curl_init_once);
@@ -144,11 +132,11 @@ int dp_webhook_post(const char *url, const char *body, const dp_webhook_opts *o,
 		}
 		if (cc != CURLE_OK) {
 			rc = cc == CURLE_OPERATION_TIMEDOUT ? DP_ETIMEOUT : DP_ENET;
-			errf(err, errlen, "webhook %s: %s (attempt %d of %d)", url,
+			dp_errf(err, errlen, "webhook %s: %s (attempt %d of %d)", url,
 			     curl_easy_strerror(cc), attempt + 1, retries + 1);
 		} else {
 			rc = DP_EPROTO;
-			errf(err, errlen, "webhook %s: HTTP status %ld (attempt %d of %d)", url,
+			dp_errf(err, errlen, "webhook %s: HTTP status %ld (attempt %d of %d)", url,
 			     status, attempt + 1, retries + 1);
 			/* A 4xx will not get better by asking again. */
 			if (status < 500)

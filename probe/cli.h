@@ -55,4 +55,18 @@ int dp_anchors_for_run(const dp_global *g, val_anchors **out, char *err, size_t 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The formats a subcommand offers, as a mask for dp_parse_format. */
+#define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))
+#define DP_FMTS_ALL (DP_FMTS_TEXT_JSON | (1u << DP_FMT_PROMETHEUS))
+
+/* Parse a --format value for subcommand cmd (NULL: the global option).
+ * 0 and *out set when arg names one of the allowed formats; otherwise
+ * -1 after "daneprobe: CMD: --format must be text or json, not 'ARG'". */
+int dp_parse_format(const char *cmd, const char *arg, unsigned allowed, dp_format *out);
+
+/* 0 when subcommand cmd writes format f (allowed: its mask); otherwise
+ * -1 after "daneprobe: lookup: --format prometheus is not offered here;
+ * lookup writes text or json". */
+int dp_format_offered(const char *cmd, dp_format f, unsigned allowed);
+
 #endif

@@ -20,6 +20,53 @@ void dp_errorf(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static const char *const format_names[] = { "text", "json", "prometheus" };
+#define N_FORMATS (sizeof(format_names) / sizeof(format_names[0]))
+
+/* "text or json", "text, json or prometheus" */
+static void format_list(unsigned allowed, char *buf, size_t len)
+{
+	size_t i, n = 0, k = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < N_FORMATS; i++)
+		n += (allowed >> i) & 1u;
+	for (i = 0; i < N_FORMATS; i++) {
+		if (!((allowed >> i) & 1u))
+			continue;
+		k++;
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+			 k == 1 ? "" : k == n ? " or " : ", ", format_names[i]);
+	}
+}
+
+int dp_parse_format(const char *cmd, const char *arg, unsigned allowed, dp_format *out)
+{
+	char list[64];
+
+	for (size_t i = 0; i < N_FORMATS; i++) {
+		if (((allowed >> i) & 1u) && strcmp(arg, format_names[i]) == 0) {
+			*out = (dp_format)i;
+			return 0;
+		}
+	}
+	format_list(allowed, list, sizeof(list));
+	dp_errorf("%s%s--format must be %s, not '%s'", cmd ? cmd : "", cmd ? ": " : "", list, arg);
+	return -1;
+}
+
+int dp_format_offered(const char *cmd, dp_format f, unsigned allowed)
+{
+	char list[64];
+
+	if ((allowed >> f) & 1u)
+		return 0;
+	format_list(allowed, list, sizeof(list));
+	dp_errorf("%s: --format %s is not offered here; %s writes %s", cmd,
+		  (size_t)f < N_FORMATS ? format_names[f] : "?", cmd, list);
+	return -1;
+}
+
 /* "nameserver ADDR" lines of resolv.conf, in file order (= priority).
  * The strings are malloced and kept for the life of the process. */
 static size_t resolv_conf_servers(const char *path, const char ***out)

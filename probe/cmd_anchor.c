@@ -26,7 +26,7 @@ typedef struct anchor_cmd {
 	dp_global *g;
 	const char *state_path;
 	const char *url, *xml, *p7s, *ca;
-	int fmt;                  /* dp_format */
+	dp_format fmt;
 	int64_t now;
 	char ds_path[4096];
 	char ca_default[4096];
@@ -384,7 +384,6 @@ int cmd_anchor(dp_global *g, int argc, char **argv)
 		{ "xml", required_argument, NULL, 'x' },
 		{ "p7s", required_argument, NULL, 'p' },
 		{ "ca", required_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
 	anchor_cmd a;
@@ -394,7 +393,7 @@ int cmd_anchor(dp_global *g, int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	a.g = g;
 	a.lock_fd = -1;
-	a.fmt = (int)g->format;
+	a.fmt = g->format;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h': anchor_usage(stdout); return DP_EXIT_OK;
@@ -403,18 +402,6 @@ int cmd_anchor(dp_global *g, int argc, char **argv)
 		case 'x': a.xml = optarg; break;
 		case 'p': a.p7s = optarg; break;
 		case 'c': a.ca = optarg; break;
-		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				a.fmt = DP_FMT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				a.fmt = DP_FMT_TEXT;
-			else if (strcmp(optarg, "prometheus") == 0)
-				a.fmt = DP_FMT_PROMETHEUS;
-			else {
-				dp_errorf("anchor: --format must be text, json or prometheus");
-				return DP_EXIT_UNKNOWN;
-			}
-			break;
 		default: anchor_usage(stderr); return DP_EXIT_UNKNOWN;
 		}
 	}

@@ -344,7 +344,6 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "jobs", required_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -362,10 +361,6 @@ int cmd_check(dp_global *g, int argc, char **argv)
 		switch (c) {
 		case 's': state_opt = optarg; break;
 		case 'j': jobs = atoi(optarg) > 0 ? atoi(optarg) : 0; break;
-		case 'F':
-			g->format = strcmp(optarg, "json") == 0 ? DP_FMT_JSON
-				  : strcmp(optarg, "prometheus") == 0 ? DP_FMT_PROMETHEUS : DP_FMT_TEXT;
-			break;
 		case 'h':
 			check_usage(stdout);
 			return DP_EXIT_OK;

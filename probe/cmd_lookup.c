@@ -56,7 +56,6 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "resolver", required_argument, NULL, 'r' },
 		{ "trace", no_argument, NULL, 'T' },
-		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *resolver = NULL, **list = NULL;
@@ -80,16 +79,6 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 			break;
 		case 'T':
 			trace = 1;
-			break;
-		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				fmt = DP_FMT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				fmt = DP_FMT_TEXT;
-			else {
-				dp_errorf("lookup: --format must be text or json");
-				return DP_EXIT_UNKNOWN;
-			}
 			break;
 		default:
 			lookup_usage(stderr);

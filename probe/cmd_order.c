@@ -226,7 +226,6 @@ int cmd_order(dp_global *g, int argc, char **argv)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "resolv-conf", required_argument, NULL, 'r' },
 		{ "jobs", required_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -249,9 +248,6 @@ int cmd_order(dp_global *g, int argc, char **argv)
 				dp_errorf("order: -j needs a number of at least 1");
 				return DP_EXIT_UNKNOWN;
 			}
-			break;
-		case 'F':
-			g->format = strcmp(optarg, "json") == 0 ? DP_FMT_JSON : DP_FMT_TEXT;
 			break;
 		case 'h':
 			order_usage(stdout);

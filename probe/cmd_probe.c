@@ -122,7 +122,6 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "jobs", required_argument, NULL, 'j' },
-		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -138,18 +137,6 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 			jobs = atoi(optarg);
 			if (jobs < 1) {
 				dp_errorf("probe: -j needs a number of at least 1");
-				return DP_EXIT_UNKNOWN;
-			}
-			break;
-		case 'F':
-			if (strcmp(optarg, "json") == 0)
-				g->format = DP_FMT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				g->format = DP_FMT_TEXT;
-			else if (strcmp(optarg, "prometheus") == 0)
-				g->format = DP_FMT_PROMETHEUS;
-			else {
-				dp_errorf("probe: unknown format '%s'", optarg);
 				return DP_EXIT_UNKNOWN;
 			}
 			break;

@@ -267,7 +267,6 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		{ "tlsa-file", required_argument, NULL, 't' },
 		{ "port", required_argument, NULL, 'p' },
 		{ "resolver", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cert = NULL, *tfile = NULL, *resolver = NULL, **rlist = NULL;
@@ -304,16 +303,6 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 			break;
 		case 'r':
 			resolver = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				run.fmt = DP_FMT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				run.fmt = DP_FMT_TEXT;
-			else {
-				dp_errorf("tlsa-check: --format must be text or json");
-				return DP_EXIT_UNKNOWN;
-			}
 			break;
 		default:
 			tc_usage(stderr);

@@ -286,7 +286,6 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		{ "smtp-port", required_argument, NULL, 'p' },
 		{ "helo", required_argument, NULL, 'H' },
 		{ "resolver", required_argument, NULL, 'r' },
-		{ "format", required_argument, NULL, 'f' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -349,16 +348,6 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 			break;
 		case 'r':
 			resolver = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				pool.fmt = DP_FMT_JSON;
-			else if (strcmp(optarg, "text") == 0)
-				pool.fmt = DP_FMT_TEXT;
-			else {
-				dp_errorf("verify: --format must be text or json");
-				goto out;
-			}
 			break;
 		case 'T':
 			pool.trace = 1;

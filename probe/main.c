@@ -25,16 +25,17 @@ typedef struct dp_command {
 	const char *name;
 	int (*run)(dp_global *g, int argc, char **argv);
 	const char *summary;
+	unsigned formats;      /* what --format may ask of it (DP_FMTS_*) */
 } dp_command;
 
 static const dp_command commands[] = {
-	{ "probe", cmd_probe, "probe resolvers: capability matrix, class, DANE safety" },
-	{ "order", cmd_order, "recommend resolver priorities; --write rewrites the config" },
-	{ "verify", cmd_verify, "run the DANE path (MX, A/AAAA, TLSA, STARTTLS, certificate)" },
-	{ "lookup", cmd_lookup, "resolve one RRset through one resolver and validate it locally" },
-	{ "anchor", cmd_anchor, "show and maintain the root trust anchors (RFC 5011, RFC 9718)" },
-	{ "tlsa-check", cmd_tlsa_check, "offline: would this certificate chain match the TLSA records" },
-	{ "check", cmd_check, "pre-flight/monitoring: anchors + probe + order + verify, Nagios exit codes" },
+	{ "probe", cmd_probe, "probe resolvers: capability matrix, class, DANE safety", DP_FMTS_ALL },
+	{ "order", cmd_order, "recommend resolver priorities; --write rewrites the config", DP_FMTS_TEXT_JSON },
+	{ "verify", cmd_verify, "run the DANE path (MX, A/AAAA, TLSA, STARTTLS, certificate)", DP_FMTS_TEXT_JSON },
+	{ "lookup", cmd_lookup, "resolve one RRset through one resolver and validate it locally", DP_FMTS_TEXT_JSON },
+	{ "anchor", cmd_anchor, "show and maintain the root trust anchors (RFC 5011, RFC 9718)", DP_FMTS_ALL },
+	{ "tlsa-check", cmd_tlsa_check, "offline: would this certificate chain match the TLSA records", DP_FMTS_TEXT_JSON },
+	{ "check", cmd_check, "pre-flight/monitoring: anchors + probe + order + verify, Nagios exit codes", DP_FMTS_ALL },
 };
 
 static void usage(FILE *out)
@@ -132,16 +133,8 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		break;
 	}
 	case GOPT_FORMAT:
-		if (strcmp(val, "text") == 0)
-			g->format = DP_FMT_TEXT;
-		else if (strcmp(val, "json") == 0)
-			g->format = DP_FMT_JSON;
-		else if (strcmp(val, "prometheus") == 0)
-			g->format = DP_FMT_PROMETHEUS;
-		else {
-			dp_errorf("--format must be text, json or prometheus, not '%s'", val);
+		if (dp_parse_format(NULL, val, DP_FMTS_ALL, &g->format) < 0)
 			return -1;
-		}
 		break;
 	case GOPT_TIMEOUT:
 		v = strtol(val, &end, 10);
@@ -286,6 +279,8 @@ int main(int argc, char **argv)
 		dp_errorf("unknown command '%s' (see daneprobe --help)", rest[0]);
 		goto out;
 	}
+	if (dp_format_offered(cmd->name, g.format, cmd->formats) < 0)
+		goto out;
 	if (load_config(&g) < 0)
 		goto out;
 	if (g.timeout_ms == 0)

@@ -275,18 +275,6 @@ void dp_strings_free(char **v, size_t n)
 
 /* ---- files ---- */
 
-static void errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
@@ -295,20 +283,20 @@ int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t
 	size_t n;
 
 	if (f == NULL) {
-		errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		dp_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
 		return DP_EIO;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		dp_sbuf_add(&b, buf, n);
 	if (ferror(f)) {
-		errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+		dp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		fclose(f);
 		free(b.p);
 		return DP_EIO;
 	}
 	fclose(f);
 	if (dp_sbuf_finish(&b, out, outlen) != DP_OK) {
-		errf(err, errlen, "out of memory reading %s", path);
+		dp_errf(err, errlen, "out of memory reading %s", path);
 		return DP_ENOMEM;
 	}
 	return DP_OK;
@@ -329,7 +317,7 @@ int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		real = realpath(path, NULL);
 		if (real == NULL) {
-			errf(err, errlen, "cannot resolve the symlink %s: %s", path, strerror(errno));
+			dp_errf(err, errlen, "cannot resolve the symlink %s: %s", path, strerror(errno));
 			return DP_EIO;
 		}
 		path = real;

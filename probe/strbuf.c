@@ -87,3 +87,14 @@ void dp_sbuf_clear(dp_sbuf *b)
 	b->len = b->cap = 0;
 	b->failed = 0;
 }
+
+void dp_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}

@@ -2,7 +2,8 @@
  * strbuf.h - a growable text buffer for output built piece by piece
  * (unified diffs, config rewrites, Prometheus text).  An allocation
  * failure is sticky: later appends do nothing and dp_sbuf_finish reports
- * DP_ENOMEM once, so callers need not check every append.
+ * DP_ENOMEM once, so callers need not check every append.  Also the
+ * printf into a fixed error buffer that the file writers share.
  */
 #ifndef DP_STRBUF_H
 #define DP_STRBUF_H
@@ -23,5 +24,9 @@ void dp_sbuf_printf(dp_sbuf *b, const char *fmt, ...) __attribute__((format(prin
 int dp_sbuf_finish(dp_sbuf *b, char **out, size_t *outlen);
 /* Drop the text. */
 void dp_sbuf_clear(dp_sbuf *b);
+
+/* printf into a caller's fixed error buffer; err may be NULL (the caller
+ * does not want the message) and a long message is cut, never overflowed. */
+void dp_errf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif
