@@ -23,23 +23,9 @@ TMP=$(mktemp -d /tmp/bench_probe.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 [ -r "$ANCHORS" ] || { echo "probe bench: lab anchors $ANCHORS missing (is the lab up?)" >&2; exit 1; }
 
-cat >"$TMP/names.yaml" <<'YAML'
-probe:
-  timeout_ms: 3000
-  names:
-    secure: [www.h.dplab]
-    insecure: [mx-ai.ins.dplab]
-    bogus: [bogus.h.dplab]
-    nsec: h.dplab
-    nsec3: h3.dplab
-    dane: [sss-ok.dplab]
-    algorithms: {5: alg5.dplab, 7: alg7.dplab, 8: alg8.dplab, 10: alg10.dplab, 13: alg13.dplab, 14: alg14.dplab, 15: alg15.dplab, 16: alg16.dplab}
-    nsec3_iterations: {0: it0.dplab, 50: it50.dplab, 150: it150.dplab, 500: it500.dplab}
-    large_dnskey: bigkey.dplab
-    big_answer: big.h.dplab TXT
-    unknown_type: unk.h.dplab TYPE65000
-    insecure_child: ins.dplab
-YAML
+# shellcheck source=../integration/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../integration/lib.sh"
+lab_probe_yaml 3000 full >"$TMP/names.yaml"
 RES="127.53.2.1 127.53.2.2 127.53.2.3 127.53.2.4"
 
 # The clock runs inside the namespace, around daneprobe alone: the lab's

@@ -6,25 +6,13 @@
 # (tests/lab/rollover.sh).  Needs no lab: everything is on 127.0.0.1.
 #   test_anchor.sh [DANEPROBE]
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 dp=${1:-./daneprobe}
 here=$(cd "$(dirname "$0")" && pwd)
-pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 st="$tmp/root.anchors"
 now=@1795392000   # 2026-11-23
-
-check() {   # check NAME WANT_RC WANT_REGEX CMD...  (stdout+stderr matched)
-	local name=$1 want_rc=$2 want=$3; shift 3
-	local out rc
-	out=$("$@" 2>&1); rc=$?
-	if [ "$rc" -eq "$want_rc" ] && printf '%s' "$out" | grep -qE -- "$want"; then
-		echo "ok   $name"; pass=$((pass + 1))
-	else
-		echo "FAIL $name: rc=$rc (wanted $want_rc), output:"; printf '%s\n' "$out" | head -8 | sed 's/^/     /'
-		fail=$((fail + 1))
-	fi
-}
 
 # ---- usage ----
 check "anchor --help" 0 'usage: daneprobe anchor status\|refresh\|bootstrap' "$dp" anchor --help

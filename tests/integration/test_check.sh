@@ -8,13 +8,8 @@
 # Prints ok/FAIL lines and ends with exactly "N passed, M failed"; exits
 # nonzero on failure.
 set -u
-DP=${1:-./daneprobe}
-[ -x "$DP" ] || { echo "FAIL - daneprobe binary $DP not found"; echo "0 passed, 1 failed"; exit 1; }
-DP=$(cd "$(dirname "$DP")" && pwd)/$(basename "$DP")
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LAB=${DPLAB:-$HERE/../lab/lab}
-ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
-TMP=$(mktemp -d /tmp/test_check.XXXXXX)
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_setup test_check "${1:-./daneprobe}"
 PORT=$((20000 + $$ % 20000))
 HOOK_PID=
 cleanup() {
@@ -22,14 +17,6 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-
-pass=0 fail=0
-ok()  { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-inlab() { "$LAB" exec "$@"; }
-
-[ -r "$ANCHORS" ] || { bad "lab anchors $ANCHORS missing (is the lab up?)"; finish; }
 
 # The webhook: appends each POST body as one line to $TMP/posts.
 cat >"$TMP/hook.py" <<'PY'
@@ -64,16 +51,7 @@ resolvers:
   - name: secondary
     address: $1
     priority: 10
-probe:
-  timeout_ms: 1500
-  names:
-    secure: [www.h.dplab]
-    insecure: [mx-ai.ins.dplab]
-    bogus: [bogus.h.dplab]
-    nsec: h.dplab
-    nsec3: h3.dplab
-    dane: [sss-ok.dplab]
-    insecure_child: ins.dplab
+$(lab_probe_yaml 1500)
 alert:
   webhook: http://127.0.0.1:$PORT/hook
   prometheus_textfile: $TMP/prom/daneprobe.prom

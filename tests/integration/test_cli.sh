@@ -3,21 +3,9 @@
 # file:line:column, bad global options.  Needs no resolver.
 #   test_cli.sh [DANEPROBE]
 set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 dp=${1:-./daneprobe}
-pass=0 fail=0
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-
-check() {   # check NAME WANT_RC WANT_REGEX CMD...  (stdout+stderr matched)
-	local name=$1 want_rc=$2 want=$3; shift 3
-	local out rc
-	out=$("$@" 2>&1); rc=$?
-	if [ "$rc" -eq "$want_rc" ] && printf '%s' "$out" | grep -qE -- "$want"; then
-		echo "ok   $name"; pass=$((pass + 1))
-	else
-		echo "FAIL $name: rc=$rc (wanted $want_rc), output:"; printf '%s\n' "$out" | head -5 | sed 's/^/     /'
-		fail=$((fail + 1))
-	fi
-}
 
 check "help lists every command" 0 'probe.*order.*verify.*lookup.*anchor.*tlsa-check.*check' \
 	bash -c "$dp --help | tr '\n' ' '"

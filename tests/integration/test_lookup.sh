@@ -14,31 +14,11 @@
 # Exit codes are checked too (0 secure/insecure, 2 bogus).  Prints ok/FAIL
 # lines and ends with exactly "N passed, M failed"; exits nonzero on failure.
 set -u
-DP=${1:-./daneprobe}
-[ -x "$DP" ] || { echo "FAIL - daneprobe binary $DP not found"; echo "0 passed, 1 failed"; exit 1; }
-DP=$(cd "$(dirname "$DP")" && pwd)/$(basename "$DP")
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LAB=${DPLAB:-$HERE/../lab/lab}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_setup test_lookup "${1:-./daneprobe}"
 TSV=${NAMES_TSV:-$HERE/../lab/names.tsv}
-ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
 PLAIN=127.53.1.2 VALIDATOR=127.53.1.1 STRIPPER=127.53.1.4 ADCLEAR=127.53.1.3
-TMP=$(mktemp -d /tmp/test_lookup.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()  { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-# `lab exec` is `ip netns exec dplab`; calling ip directly saves a shell
-# per query (the table has a few hundred of them).
-if ip netns list 2>/dev/null | grep -qw '^dplab'; then
-	inlab() { ip netns exec dplab "$@"; }
-else
-	inlab() { "$LAB" exec "$@"; }
-fi
-
 [ -r "$TSV" ] || { bad "manifest $TSV missing"; finish; }
-[ -r "$ANCHORS" ] || { bad "lab anchors $ANCHORS missing (is the lab up?)"; finish; }
 
 # jfield FILE KEY: a string (or null) value of the compact JSON object.
 jfield() {

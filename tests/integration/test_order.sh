@@ -8,33 +8,9 @@
 # same way.  Prints ok/FAIL lines and ends with exactly "N passed,
 # M failed"; exits nonzero on failure.
 set -u
-DP=${1:-./daneprobe}
-[ -x "$DP" ] || { echo "FAIL - daneprobe binary $DP not found"; echo "0 passed, 1 failed"; exit 1; }
-DP=$(cd "$(dirname "$DP")" && pwd)/$(basename "$DP")
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LAB=${DPLAB:-$HERE/../lab/lab}
-ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
-TMP=$(mktemp -d /tmp/test_order.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()  { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-inlab() { "$LAB" exec "$@"; }
-
-[ -r "$ANCHORS" ] || { bad "lab anchors $ANCHORS missing (is the lab up?)"; finish; }
-
-NAMES='probe:
-  timeout_ms: 1500
-  names:   # the lab probe names
-    secure: [www.h.dplab]
-    insecure: [mx-ai.ins.dplab]
-    bogus: [bogus.h.dplab]
-    nsec: h.dplab
-    nsec3: h3.dplab
-    dane: [sss-ok.dplab]
-    insecure_child: ins.dplab'
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_setup test_order "${1:-./daneprobe}"
+NAMES=$(lab_probe_yaml 1500)
 
 # Comments, odd spacing, a quoted priority and a flow-style entry: all
 # of it must survive the rewrite untouched.

@@ -7,41 +7,11 @@
 # timeout and never a crash.  Prints ok/FAIL lines and ends with exactly
 # "N passed, M failed"; exits nonzero on failure.
 set -u
-DP=${1:-./daneprobe}
-[ -x "$DP" ] || { echo "FAIL - daneprobe binary $DP not found"; echo "0 passed, 1 failed"; exit 1; }
-DP=$(cd "$(dirname "$DP")" && pwd)/$(basename "$DP")
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LAB=${DPLAB:-$HERE/../lab/lab}
-ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
-TMP=$(mktemp -d /tmp/test_probe.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()  { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-inlab() { "$LAB" exec "$@"; }
-
-[ -r "$ANCHORS" ] || { bad "lab anchors $ANCHORS missing (is the lab up?)"; finish; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_setup test_probe "${1:-./daneprobe}"
 
 # The lab's probe names (tests/lab/mkzones.py).
-cat >"$TMP/names.yaml" <<'YAML'
-probe:
-  timeout_ms: 1500
-  names:
-    secure: [www.h.dplab]
-    insecure: [mx-ai.ins.dplab]
-    bogus: [bogus.h.dplab]
-    nsec: h.dplab
-    nsec3: h3.dplab
-    dane: [sss-ok.dplab]
-    algorithms: {5: alg5.dplab, 7: alg7.dplab, 8: alg8.dplab, 10: alg10.dplab, 13: alg13.dplab, 14: alg14.dplab, 15: alg15.dplab, 16: alg16.dplab}
-    nsec3_iterations: {0: it0.dplab, 50: it50.dplab, 150: it150.dplab, 500: it500.dplab}
-    large_dnskey: bigkey.dplab
-    big_answer: big.h.dplab TXT
-    unknown_type: unk.h.dplab TYPE65000
-    insecure_child: ins.dplab
-YAML
+lab_probe_yaml 1500 full >"$TMP/names.yaml"
 
 # jq-like field access with python3: field FILE ADDRESS KEY
 field() {

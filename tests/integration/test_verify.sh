@@ -16,25 +16,12 @@
 # Then all domains at once with --from-file -j 8: one JSON line each, same
 # verdicts.  Prints ok/FAIL lines and ends with "N passed, M failed".
 set -u
-DP=${1:?usage: test_verify.sh PATH/TO/daneprobe}
-DP=$(cd "$(dirname "$DP")" && pwd)/$(basename "$DP")
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-LAB=${DPLAB:-$HERE/../lab/lab}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_setup test_verify "${1:?usage: test_verify.sh PATH/TO/daneprobe}"
 TSV=${DANE_TSV:-$HERE/../lab/dane.tsv}
-ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
 PF_TIMEOUT=${PF_TIMEOUT:-5}
-TMP=$(mktemp -d /tmp/test_verify.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-
-pass=0 fail=0
-ok()  { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-inlab() { "$LAB" exec "$@"; }
 dp() { inlab "$DP" --anchors "$ANCHORS" "$@"; }
-
 [ -r "$TSV" ] || { bad "manifest $TSV missing"; finish; }
-[ -r "$ANCHORS" ] || { bad "lab anchors $ANCHORS missing (is the lab up?)"; finish; }
 
 # Manifest words -> JSON verdict values.
 norm() {
