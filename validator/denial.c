@@ -290,6 +290,18 @@ static int bitmap_proves_nodata(const ldns_rdf *bm, const char *kind, ldns_rr_ty
 	return 1;
 }
 
+/* The end of a NODATA proof that found nothing: kind is NSEC or NSEC3. */
+static val_status no_nodata_proof(const char *kind, const ldns_rdf *qname, ldns_rr_type qtype,
+				  val_why *why)
+{
+	char n[300], t[32];
+
+	val_name_str(qname, n, sizeof(n));
+	val_type_str(qtype, t, sizeof(t));
+	val_why_set(why, VAL_EDE_NSEC_MISSING, "no %s proves that %s/%s does not exist", kind, n, t);
+	return VAL_BOGUS;
+}
+
 static int nsec_bitmap_nodata(const ldns_rr *rr, ldns_rr_type qtype,
 			      const ldns_rdf *name, val_why *why)
 {
@@ -302,7 +314,6 @@ static val_status nsec_nodata(const nsec_view *v, const ldns_rdf *qname,
 	const ldns_rr *m, *d, *wm;
 	ldns_rdf *ce, *wc;
 	size_t i;
-	char n[300], t[32];
 
 	if ((m = nsec_find_match(v, qname)) != NULL)
 		return nsec_bitmap_nodata(m, qtype, qname, why) ? VAL_SECURE : VAL_BOGUS;
@@ -327,11 +338,7 @@ static val_status nsec_nodata(const nsec_view *v, const ldns_rdf *qname,
 		}
 		ldns_rdf_deep_free(wc);
 	}
-	val_name_str(qname, n, sizeof(n));
-	val_type_str(qtype, t, sizeof(t));
-	val_why_set(why, VAL_EDE_NSEC_MISSING,
-		    "no NSEC proves that %s/%s does not exist", n, t);
-	return VAL_BOGUS;
+	return no_nodata_proof("NSEC", qname, qtype, why);
 nomem:
 	val_why_set(why, VAL_EDE_OTHER, "out of memory in NSEC proof");
 	return VAL_INDETERMINATE;
@@ -736,7 +743,6 @@ static val_status n3_nodata(const n3_view *v, const ldns_rdf *qname,
 	const n3_rec *m;
 	int optout, exists, ok;
 	val_status st;
-	char n[300], t[32];
 
 	/* RFC 5155 8.5 (and an empty non-terminal, which has an NSEC3 with
 	 * an empty bitmap). */
@@ -778,11 +784,7 @@ static val_status n3_nodata(const n3_view *v, const ldns_rdf *qname,
 		return VAL_SECURE;
 	}
 	ldns_rdf_deep_free(wc);
-	val_name_str(qname, n, sizeof(n));
-	val_type_str(qtype, t, sizeof(t));
-	val_why_set(why, VAL_EDE_NSEC_MISSING,
-		    "no NSEC3 proves that %s/%s does not exist", n, t);
-	return VAL_BOGUS;
+	return no_nodata_proof("NSEC3", qname, qtype, why);
 nomem:
 	val_why_set(why, VAL_EDE_OTHER, "out of memory in NSEC3 proof");
 	return VAL_INDETERMINATE;
