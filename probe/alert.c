@@ -7,7 +7,6 @@
  * (retries + 1) * timeout plus the backoff.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

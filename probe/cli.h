@@ -59,10 +59,11 @@ void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))
 #define DP_FMTS_ALL (DP_FMTS_TEXT_JSON | (1u << DP_FMT_PROMETHEUS))
 
-/* Parse a --format value for subcommand cmd (NULL: the global option).
- * 0 and *out set when arg names one of the allowed formats; otherwise
- * -1 after "daneprobe: CMD: --format must be text or json, not 'ARG'". */
-int dp_parse_format(const char *cmd, const char *arg, unsigned allowed, dp_format *out);
+/* Parse the global --format value: 0 and *out set when arg names a
+ * format; otherwise -1 after "daneprobe: --format must be text, json or
+ * prometheus, not 'ARG'".  Whether the command writes it is
+ * dp_format_offered's question. */
+int dp_parse_format(const char *arg, dp_format *out);
 
 /* 0 when subcommand cmd writes format f (allowed: its mask); otherwise
  * -1 after "daneprobe: lookup: --format prometheus is not offered here;

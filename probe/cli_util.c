@@ -40,18 +40,18 @@ static void format_list(unsigned allowed, char *buf, size_t len)
 	}
 }
 
-int dp_parse_format(const char *cmd, const char *arg, unsigned allowed, dp_format *out)
+int dp_parse_format(const char *arg, dp_format *out)
 {
 	char list[64];
 
 	for (size_t i = 0; i < N_FORMATS; i++) {
-		if (((allowed >> i) & 1u) && strcmp(arg, format_names[i]) == 0) {
+		if (strcmp(arg, format_names[i]) == 0) {
 			*out = (dp_format)i;
 			return 0;
 		}
 	}
-	format_list(allowed, list, sizeof(list));
-	dp_errorf("%s%s--format must be %s, not '%s'", cmd ? cmd : "", cmd ? ": " : "", list, arg);
+	format_list(DP_FMTS_ALL, list, sizeof(list));
+	dp_errorf("--format must be %s, not '%s'", list, arg);
 	return -1;
 }
 

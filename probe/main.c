@@ -133,7 +133,7 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		break;
 	}
 	case GOPT_FORMAT:
-		if (dp_parse_format(NULL, val, DP_FMTS_ALL, &g->format) < 0)
+		if (dp_parse_format(val, &g->format) < 0)
 			return -1;
 		break;
 	case GOPT_TIMEOUT:

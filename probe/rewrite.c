@@ -9,14 +9,11 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include "rewrite.h"
 #include "strbuf.h"
 #include "../validator/atomicfile.h"

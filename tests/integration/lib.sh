@@ -33,8 +33,8 @@ check() {
 INLAB=()
 inlab() { "${INLAB[@]}" "$@"; }
 
-# lab_setup NAME DANEPROBE [nolab]: set the variables above; unless
-# "nolab", a lab that is not up is one failure and the end of the script.
+# lab_setup NAME DANEPROBE: set the variables above; a lab that is not up
+# is one failure and the end of the script.
 lab_setup() {
 	local name=$1 dp=$2
 	[ -x "$dp" ] || { bad "daneprobe binary $dp not found"; finish; }
@@ -49,7 +49,6 @@ lab_setup() {
 	else
 		INLAB=("$LAB" exec)
 	fi
-	[ "${3:-}" = nolab ] && return 0
 	[ -r "$ANCHORS" ] || { bad "lab anchors $ANCHORS missing (is the lab up?)"; finish; }
 }
 
