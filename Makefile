@@ -22,7 +22,7 @@ PKGS := ldns libssl libcrypto libcurl yaml-0.1 jansson expat
 WARN := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
         -Wno-unused-parameter -Wno-format-truncation $(if $(filter 1,$(WERROR)),-Werror,)
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE -pthread $(WARN) \
+CFLAGS += -std=c11 -D_GNU_SOURCE -pthread -I. $(WARN) \
           -DDP_DATADIR='"$(abspath configs)"' $(shell pkg-config --cflags $(PKGS))
 LDLIBS += $(shell pkg-config --libs $(PKGS)) -pthread -lm
 ifeq ($(SANITIZE),1)
@@ -31,7 +31,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 VAL_SRC   := $(sort $(wildcard validator/*.c))
-PROBE_SRC := $(sort $(filter-out probe/main.c,$(wildcard probe/*.c)))
+PROBE_SRC := $(sort $(filter-out probe/cli/main.c,$(wildcard probe/*/*.c)))
 VAL_OBJ   := $(VAL_SRC:%.c=$(BUILD)/%.o)
 PROBE_OBJ := $(PROBE_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
@@ -41,7 +41,7 @@ LIBS      := $(BUILD)/libdpprobe.a $(BUILD)/libdpval.a
 .PHONY: bench-bin all deps test unit lab-test demo bench fuzz install clean lab-up lab-down
 all: daneprobe
 
-$(BUILD)/%.o: %.c $(wildcard validator/*.h probe/*.h)
+$(BUILD)/%.o: %.c $(wildcard validator/*.h probe/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -50,7 +50,7 @@ $(BUILD)/libdpval.a: $(VAL_OBJ)
 $(BUILD)/libdpprobe.a: $(PROBE_OBJ)
 	@rm -f $@; ar rcs $@ $^
 
-$(BUILD)/daneprobe: $(BUILD)/probe/main.o $(LIBS)
+$(BUILD)/daneprobe: $(BUILD)/probe/cli/main.o $(LIBS)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIBS) $(LDLIBS)
 daneprobe: $(BUILD)/daneprobe
 	ln -sf $(BUILD)/daneprobe $@

@@ -20,6 +20,10 @@ count() {   # count FILE: add the last "N passed, M failed" line of FILE
 	total_p=$((total_p + p)); total_f=$((total_f + f))
 }
 
+echo "== include layers"
+tests/lint/layers.sh | tee "$log/layers.txt"
+count "$log/layers.txt"
+
 echo "== unit tests"
 tests/run-unit.sh "$@" | tee "$log/unit.txt"
 count "$log/unit.txt"

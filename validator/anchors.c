@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "anchors.h"
-#include "dp_err.h"
+#include "validator/anchors.h"
+#include "validator/dp_err.h"
 
 static void anchors_err(char *err, size_t errlen, size_t line, const char *msg,
 			const char *extra)

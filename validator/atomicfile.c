@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include "atomicfile.h"
-#include "dp_err.h"
+#include "validator/atomicfile.h"
+#include "validator/dp_err.h"
 
 static int write_all(const dp_replace_opts *o, int fd, const char *p, size_t n)
 {

@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "val.h"
+#include "validator/val.h"
 
 #define CHAIN_MAX_LINKS 8      /* CNAME/DNAME links followed */
 #define CHAIN_MAX_DEPTH 40     /* recursion through zone levels */

@@ -1,6 +1,6 @@
 /* civil.c - see civil.h.  The era arithmetic counts 400-year cycles of
  * 146097 days, so no loop over years and no table of month lengths. */
-#include "civil.h"
+#include "validator/civil.h"
 
 int64_t dp_days_from_civil(int64_t y, unsigned m, unsigned d)
 {

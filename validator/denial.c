@@ -16,8 +16,8 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-#include "dnssec.h"
-#include "dnssec_int.h"
+#include "validator/dnssec.h"
+#include "validator/dnssec_int.h"
 
 #define N3_HASH_LEN 20          /* SHA-1, the only NSEC3 hash (RFC 5155 11) */
 

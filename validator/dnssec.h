@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 #include <ldns/ldns.h>
-#include "dp_err.h"
+#include "validator/dp_err.h"
 
 /* DNSSEC verdicts.  INDETERMINATE means "could not check" (no answer,
  * no anchor), which is kept apart from BOGUS (checked and failed). */

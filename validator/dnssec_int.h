@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <ldns/ldns.h>
-#include "dnssec.h"
+#include "validator/dnssec.h"
 
 /* Largest DNSKEY rdata we accept: flags, protocol, algorithm and a
  * public key of an RSA-4096 key with a generous exponent (RFC 3110). */

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-#include "dnssec.h"
-#include "dnssec_int.h"
+#include "validator/dnssec.h"
+#include "validator/dnssec_int.h"
 
 /* Digest types we know, with the OpenSSL name of each (RFC 8624 3.3:
  * GOST (3) is not implemented). */

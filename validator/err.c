@@ -1,5 +1,5 @@
 /* err.c - names for the project's error codes. */
-#include "dp_err.h"
+#include "validator/dp_err.h"
 
 static const char *const dp_err_names[DP_ERR_MAX] = {
 	[DP_OK] = "success",

@@ -1,8 +1,8 @@
 /*
  * keytag.c - the key tag of a DNSKEY (RFC 4034 appendix B).
  */
-#include "dnssec.h"
-#include "dnssec_int.h"
+#include "validator/dnssec.h"
+#include "validator/dnssec_int.h"
 
 uint16_t dnskey_tag(const ldns_rr *dnskey)
 {

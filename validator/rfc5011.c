@@ -12,8 +12,8 @@
 #include <string.h>
 #include <stdio.h>
 #include <stdarg.h>
-#include "rfc5011.h"
-#include "dnssec.h"
+#include "validator/rfc5011.h"
+#include "validator/dnssec.h"
 
 static const char *const state_names[] = {
 	"start", "addpend", "valid", "missing", "revoked", "removed"

@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <ldns/ldns.h>
-#include "dp_err.h"
+#include "validator/dp_err.h"
 
 /* RFC 5011 section 2.4.1 and 2.4.2. */
 #define RFC5011_ADD_HOLDDOWN  (30 * 86400)

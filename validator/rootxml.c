@@ -19,8 +19,8 @@
 #include <string.h>
 #include <time.h>
 #include <expat.h>
-#include "rootxml.h"
-#include "civil.h"
+#include "validator/rootxml.h"
+#include "validator/civil.h"
 
 #define RX_MAX_DEPTH 16
 #define RX_MAX_TEXT 4096

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <ldns/ldns.h>
-#include "dp_err.h"
+#include "validator/dp_err.h"
 
 #define ROOTXML_MAX_SIZE (256 * 1024)
 

@@ -19,8 +19,8 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
-#include "dnssec.h"
-#include "dnssec_int.h"
+#include "validator/dnssec.h"
+#include "validator/dnssec_int.h"
 
 /* ---- algorithms (RFC 8624 section 3.1) ---- */
 

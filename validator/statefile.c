@@ -29,8 +29,8 @@
 #include <unistd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include "statefile.h"
-#include "atomicfile.h"
+#include "validator/statefile.h"
+#include "validator/atomicfile.h"
 
 #define SF_MAX_LINE 8192
 #define SF_MAX_TIME ((int64_t)1 << 40)

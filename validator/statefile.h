@@ -17,8 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
-#include "rfc5011.h"
-#include "anchors.h"
+#include "validator/rfc5011.h"
+#include "validator/anchors.h"
 
 /* A state file larger than this is corrupt. */
 #define STATEFILE_MAX_SIZE (1024 * 1024)

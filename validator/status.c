@@ -7,8 +7,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "dnssec.h"
-#include "dnssec_int.h"
+#include "validator/dnssec.h"
+#include "validator/dnssec_int.h"
 
 const char *val_status_str(val_status s)
 {

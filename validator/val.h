@@ -12,9 +12,9 @@
 
 #include <stdint.h>
 #include <ldns/ldns.h>
-#include "dp_err.h"
-#include "dnssec.h"
-#include "anchors.h"
+#include "validator/dp_err.h"
+#include "validator/dnssec.h"
+#include "validator/anchors.h"
 
 /*
  * Fetch callback: ask for (name, type, class IN) and return the whole

@@ -18,7 +18,7 @@
 #include <time.h>
 #include <ldns/ldns.h>
 
-#include "../../validator/dnssec.h"
+#include "validator/dnssec.h"
 
 typedef struct set {
 	uint8_t *key;                 /* lowercase owner wire + type, in the arena */

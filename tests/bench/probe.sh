@@ -17,7 +17,7 @@ DP=$BUILD/daneprobe
 DP=$(cd "$(dirname "$DP")" && pwd)/$(basename "$DP")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB=${DPLAB:-$HERE/../lab/lab}
-ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
+ANCHORS=${DPLAB_DIR:-/tmp/${DPLAB_NS:-dplab}}/root.anchors
 DELAY=${DPLAB_DELAY_MS:-50}
 TMP=$(mktemp -d /tmp/bench_probe.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <ldns/ldns.h>
 
-#include "../../validator/dnssec.h"
+#include "validator/dnssec.h"
 
 /* The validity windows of the seed responses contain this instant
  * (2026-11-18T12:00:00Z), so mutations of them reach the crypto. */

@@ -5,7 +5,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
-#include "../../validator/rootxml.h"
+#include "validator/rootxml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

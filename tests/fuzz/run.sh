@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/fuzz/run.sh [SECONDS] - build every tests/fuzz/fuzz_*.c as a
 # libFuzzer target (clang, -fsanitize=fuzzer,address,undefined) against
-# the sources of validator/ and probe/ (all but probe/main.c), compiled
+# the sources of validator/ and probe/ (all but probe/cli/main.c), compiled
 # here into build-fuzz/, and run each for SECONDS (default 60).
 #
 # Each target fuzz_X starts from the seeds in tests/fuzz/corpus/fuzz_X/
@@ -17,7 +17,7 @@ OUT=${FUZZ_BUILD:-$TOP/build-fuzz}
 CC=${FUZZ_CC:-clang}
 PKGS="ldns libssl libcrypto libcurl yaml-0.1 jansson expat"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -pthread $SAN -DDP_DATADIR=\"$TOP/configs\" $(pkg-config --cflags $PKGS 2>/dev/null)"
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -pthread $SAN -DDP_DATADIR=\"$TOP/configs\" -I$TOP $(pkg-config --cflags $PKGS 2>/dev/null)"
 LIBS="$(pkg-config --libs $PKGS 2>/dev/null) -pthread -lm"
 
 command -v "$CC" >/dev/null 2>&1 || { echo "run.sh: $CC not found" >&2; exit 1; }
@@ -27,9 +27,9 @@ mkdir -p "$OUT/obj" "$OUT/corpus" "$OUT/artifacts"
 # does not compile is reported and left out; a target that needs it
 # will then fail to link, and is reported too.
 objs=
-for src in "$TOP"/validator/*.c "$TOP"/probe/*.c; do
+for src in "$TOP"/validator/*.c "$TOP"/probe/*/*.c; do
 	[ -e "$src" ] || continue
-	case $src in */probe/main.c) continue ;; esac
+	case $src in */probe/cli/main.c) continue ;; esac
 	rel=${src#"$TOP"/}
 	obj=$OUT/obj/$(echo "$rel" | tr / _ | sed 's/\.c$/.o/')
 	if [ ! -e "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find "$TOP/validator" "$TOP/probe" -name '*.h' -newer "$obj" 2>/dev/null | head -1)" ]; then

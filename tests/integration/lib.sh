@@ -41,11 +41,11 @@ lab_setup() {
 	DP=$(cd "$(dirname "$dp")" && pwd)/$(basename "$dp")
 	HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	LAB=${DPLAB:-$HERE/../lab/lab}
-	ANCHORS=${DPLAB_DIR:-/tmp/dplab}/root.anchors
+	ANCHORS=${DPLAB_DIR:-/tmp/${DPLAB_NS:-dplab}}/root.anchors
 	TMP=$(mktemp -d "/tmp/$name.XXXXXX")
 	trap 'rm -rf "$TMP"' EXIT
-	if ip netns list 2>/dev/null | grep -qw '^dplab'; then
-		INLAB=(ip netns exec dplab)
+	if ip netns list 2>/dev/null | grep -qw "^${DPLAB_NS:-dplab}"; then
+		INLAB=(ip netns exec "${DPLAB_NS:-dplab}")
 	else
 		INLAB=("$LAB" exec)
 	fi

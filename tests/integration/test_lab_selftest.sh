@@ -12,11 +12,11 @@ set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB=$HERE/../lab/lab
 MAN=${DPLAB_MANIFEST_DIR:-$HERE/../lab}
-D=${DPLAB_DIR:-/tmp/dplab}
+D=${DPLAB_DIR:-/tmp/${DPLAB_NS:-dplab}}
 
 # Run the whole test inside the namespace (one "ip netns exec", not one per query).
 if [ -z "${DPLAB_IN_NS:-}" ]; then
-    ip netns list | grep -qw "^dplab" || { echo "FAIL lab is not up (tests/lab/lab up)"; echo "0 passed, 1 failed"; exit 1; }
+    ip netns list | grep -qw "^${DPLAB_NS:-dplab}" || { echo "FAIL lab is not up (tests/lab/lab up)"; echo "0 passed, 1 failed"; exit 1; }
     exec "$LAB" exec env DPLAB_IN_NS=1 DPLAB_MANIFEST_DIR="$MAN" DPLAB_DIR="$D" bash "${BASH_SOURCE[0]}" "$@"
 fi
 

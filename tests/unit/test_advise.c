@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../probe/advise.h"
-#include "../../validator/dp_err.h"
+#include "probe/battery/advise.h"
+#include "validator/dp_err.h"
 
 #define R(a, p, c, safe, f, rtt) { a, NULL, p, c, 0, safe, f, rtt, safe ? NULL : "BOGUS MX record for dane.example" }
 

@@ -13,9 +13,11 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <cmocka.h>
-#include "../../probe/alert.h"
-#include "../../probe/rewrite.h"
-#include "../../validator/dp_err.h"
+#include "probe/net/alert.h"
+#include "probe/util/rewrite.h"
+#include "validator/dp_err.h"
+#include "probe/util/fileio.h"
+#include "probe/report/prom.h"
 
 /* ---- a tiny HTTP server: counts requests, answers with `status` ---- */
 

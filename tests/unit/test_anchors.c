@@ -13,8 +13,8 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
-#include "../../validator/anchors.h"
-#include "../../validator/dp_err.h"
+#include "validator/anchors.h"
+#include "validator/dp_err.h"
 
 #define DS_ROOT ". IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D"
 #define DS_ROOT2 ". 3600 IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16"

@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
-#include "../../probe/bootstrap.h"
+#include "probe/anchor/bootstrap.h"
 
 static char dir[64];
 static char ca[128], evil_ca[128];

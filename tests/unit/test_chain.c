@@ -28,9 +28,9 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
-#include "../../validator/val.h"
-#include "../../validator/anchors.h"
-#include "../../probe/report_lookup.h"
+#include "validator/val.h"
+#include "validator/anchors.h"
+#include "probe/report/report_lookup.h"
 
 /* 2026-11-18T12:00:00Z; the zones are signed for 2025-2030. */
 #define NOW ((int64_t)1795003200)

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 #include <ldns/ldns.h>
-#include "../../probe/battery.h"
-#include "../../probe/classify.h"
-#include "../../validator/dp_err.h"
+#include "probe/battery/battery.h"
+#include "probe/battery/classify.h"
+#include "validator/dp_err.h"
 
 /* A row: which tests fail (by name, comma-separated), with which error
  * and rcode for udp/tcp, and the expected class and tags. */

@@ -5,7 +5,7 @@
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../probe/clock.h"
+#include "probe/util/clock.h"
 
 static const struct { const char *in; int64_t want; } good[] = {
 	{ "@0", 0 },

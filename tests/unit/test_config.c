@@ -7,7 +7,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include <cmocka.h>
-#include "../../probe/config.h"
+#include "probe/util/config.h"
 
 static const char good[] =
 	"# gateway resolvers\n"

@@ -6,7 +6,7 @@
  * small hand-made zone with an empty non-terminal, a delegation, a
  * wildcard and the wrap to the apex.  Every row checks verdict and reason.
  */
-#include "val_test.h"
+#include "tests/unit/val_test.h"
 
 /* ---------------- NSEC3 hashes (RFC 5155 appendix A) ---------------- */
 

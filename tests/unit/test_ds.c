@@ -4,7 +4,7 @@
  * result and, for verdicts, the reason and EDE.  The ldns-signed zones of
  * test_rrsig.c cover digest types 1, 2 and 4 for every algorithm.
  */
-#include "val_test.h"
+#include "tests/unit/val_test.h"
 
 #define RFC6605_P256_KEY "example.net. 3600 IN DNSKEY 257 3 13 " \
 	"GojIhhXUN/u4v54ZQqGSnyhWJwaubCvTmeexv7bR6edbkrSqQpF64cYbcB7wNcP+e+MAnLr+Wi9xMWyQLc8NAA=="

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <cmocka.h>
 #include <stdlib.h>
-#include "../../probe/policy.h"
-#include "../../probe/dane.h"
-#include "../../probe/report_verify.h"
+#include "probe/dane/policy.h"
+#include "probe/dane/dane.h"
+#include "probe/report/report_verify.h"
 
 /* The tables as the SPEC prints them: MX, A, TLSA, certificate, action,
  * and a word the reason must contain. */

@@ -20,8 +20,8 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
-#include "../../probe/query.h"
-#include "../../probe/clock.h"
+#include "probe/net/query.h"
+#include "probe/util/clock.h"
 
 typedef enum mode {
 	M_OK,
@@ -292,11 +292,11 @@ static int teardown(void **state)
 }
 
 /* Ask srv (mode m) for www.example.test/A. */
-static int ask(server *s, mode m, unsigned flags, int timeout_ms, dq_response *r)
+static int ask(server *s, mode m, unsigned flags, int timeout_ms, query_response *r)
 {
 	char addr[80];
-	dq_server ds;
-	dq_opts o = { .flags = flags, .timeout_ms = timeout_ms, .udp_tries = 1 };
+	dp_addr ds;
+	query_opts o = { .flags = flags, .timeout_ms = timeout_ms, .udp_tries = 1 };
 	ldns_rdf *name = ldns_dname_new_frm_str("www.example.test.");
 	int rc;
 
@@ -306,13 +306,13 @@ static int ask(server *s, mode m, unsigned flags, int timeout_ms, dq_response *r
 		snprintf(addr, sizeof addr, "127.0.0.1:%u", s->port);
 	else
 		snprintf(addr, sizeof addr, "[::1]:%u", s->port);
-	assert_int_equal(dq_server_parse(addr, &ds), DP_OK);
-	rc = dq_query(&ds, name, LDNS_RR_TYPE_A, &o, r);
+	assert_int_equal(dp_addr_parse(addr, &ds), DP_OK);
+	rc = query_query(&ds, name, LDNS_RR_TYPE_A, &o, r);
 	ldns_rdf_deep_free(name);
 	return rc;
 }
 
-static void assert_answer(dq_response *r)
+static void assert_answer(query_response *r)
 {
 	assert_non_null(r->pkt);
 	assert_int_equal(ldns_rr_list_rr_count(ldns_pkt_answer(r->pkt)), 1);
@@ -322,214 +322,214 @@ static void assert_answer(dq_response *r)
 
 static void test_ok(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_OK, DQ_RD | DQ_DO | DQ_CD, 3000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_OK, QUERY_RD | QUERY_DO | QUERY_CD, 3000, &r), DP_OK);
 	assert_answer(&r);
 	assert_false(r.via_tcp);
 	assert_true(srv4.saw_do);
 	assert_true(srv4.saw_cd);
 	assert_true(srv4.saw_rd);
 	assert_int_equal(srv4.saw_edns_size, 1232);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_edns_size_and_noedns(void **state)
 {
-	dq_response r;
-	dq_server ds;
+	query_response r;
+	dp_addr ds;
 	char addr[64];
-	dq_opts o = { .flags = DQ_DO, .edns_size = 4096, .timeout_ms = 3000 };
+	query_opts o = { .flags = QUERY_DO, .edns_size = 4096, .timeout_ms = 3000 };
 	ldns_rdf *name = ldns_dname_new_frm_str("www.example.test.");
 	(void)state;
 	srv4.mode = M_OK;
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", srv4.port);
-	assert_int_equal(dq_server_parse(addr, &ds), DP_OK);
-	assert_int_equal(dq_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_OK);
+	assert_int_equal(dp_addr_parse(addr, &ds), DP_OK);
+	assert_int_equal(query_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_OK);
 	assert_int_equal(srv4.saw_edns_size, 4096);
 	assert_false(srv4.saw_cd);
 	assert_false(srv4.saw_rd);
-	dq_response_clear(&r);
-	o.flags = DQ_NOEDNS;
-	assert_int_equal(dq_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_OK);
+	query_response_clear(&r);
+	o.flags = QUERY_NOEDNS;
+	assert_int_equal(query_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_OK);
 	assert_false(srv4.saw_edns);
 	assert_false(srv4.saw_do);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 	ldns_rdf_deep_free(name);
 }
 
 static void test_wrong_id_dropped(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_WRONG_ID_FIRST, DQ_RD, 3000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_WRONG_ID_FIRST, QUERY_RD, 3000, &r), DP_OK);
 	assert_answer(&r);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_wrong_question_dropped(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_WRONG_QUESTION_FIRST, DQ_RD, 3000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_WRONG_QUESTION_FIRST, QUERY_RD, 3000, &r), DP_OK);
 	assert_answer(&r);
 	char *owner = ldns_rdf2str(ldns_rr_owner(ldns_rr_list_rr(ldns_pkt_answer(r.pkt), 0)));
 	assert_string_equal(owner, "www.example.test.");
 	free(owner);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_question_case_insensitive(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_UPPERCASE, DQ_RD, 3000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_UPPERCASE, QUERY_RD, 3000, &r), DP_OK);
 	assert_answer(&r);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_other_source_port_dropped(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_OTHER_PORT_ONLY, DQ_RD, 400, &r), DP_ETIMEOUT);
+	assert_int_equal(ask(&srv4, M_OTHER_PORT_ONLY, QUERY_RD, 400, &r), DP_ETIMEOUT);
 	assert_null(r.pkt);
 	assert_non_null(strstr(r.detail, "timeout"));
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_garbage(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	int rc = ask(&srv4, M_GARBAGE, DQ_RD, 400, &r);
+	int rc = ask(&srv4, M_GARBAGE, QUERY_RD, 400, &r);
 	assert_true(rc == DP_EPARSE || rc == DP_ETIMEOUT);
 	assert_null(r.pkt);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_malformed(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_MALFORMED, DQ_RD, 3000, &r), DP_EPARSE);
+	assert_int_equal(ask(&srv4, M_MALFORMED, QUERY_RD, 3000, &r), DP_EPARSE);
 	assert_null(r.pkt);
 	assert_non_null(strstr(r.detail, "malformed answer from 127.0.0.1"));
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_tc_then_tcp(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_TC, DQ_RD | DQ_DO, 3000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_TC, QUERY_RD | QUERY_DO, 3000, &r), DP_OK);
 	assert_answer(&r);
 	assert_true(r.via_tcp);
 	assert_true(r.udp_truncated);
 	assert_int_equal(srv4.tcp_queries, 1);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_tc_no_fallback(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_TC, DQ_RD | DQ_NO_TCP_FALLBACK, 3000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_TC, QUERY_RD | QUERY_NO_TCP_FALLBACK, 3000, &r), DP_OK);
 	assert_true(ldns_pkt_tc(r.pkt));
 	assert_false(r.via_tcp);
 	assert_true(r.udp_truncated);
 	assert_int_equal(srv4.tcp_queries, 0);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_tc_over_tcp(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_TC_OVER_TCP, DQ_RD, 3000, &r), DP_EPROTO);
+	assert_int_equal(ask(&srv4, M_TC_OVER_TCP, QUERY_RD, 3000, &r), DP_EPROTO);
 	assert_non_null(strstr(r.detail, "TC=1 on a TCP answer"));
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_tcp_only(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
-	assert_int_equal(ask(&srv4, M_OK, DQ_TCP, 3000, &r), DP_OK);
+	assert_int_equal(ask(&srv4, M_OK, QUERY_TCP, 3000, &r), DP_OK);
 	assert_answer(&r);
 	assert_true(r.via_tcp);
 	assert_int_equal(srv4.udp_queries, 0);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_silence_times_out(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
 	int64_t t0 = dp_mono_ms();
-	assert_int_equal(ask(&srv4, M_SILENT, DQ_RD, 300, &r), DP_ETIMEOUT);
+	assert_int_equal(ask(&srv4, M_SILENT, QUERY_RD, 300, &r), DP_ETIMEOUT);
 	int64_t took = dp_mono_ms() - t0;
 	assert_true(took >= 290 && took < 1500);   /* generous: loaded CI hosts */
 	assert_non_null(strstr(r.detail, "timeout after"));
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_tcp_read_deadline(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
 	int64_t t0 = dp_mono_ms();
-	assert_int_equal(ask(&srv4, M_TCP_SILENT, DQ_RD, 400, &r), DP_ETIMEOUT);
+	assert_int_equal(ask(&srv4, M_TCP_SILENT, QUERY_RD, 400, &r), DP_ETIMEOUT);
 	assert_true(dp_mono_ms() - t0 < 2000);
 	assert_non_null(strstr(r.detail, "over TCP"));
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_retry_tries(void **state)
 {
-	dq_response r;
-	dq_server ds;
+	query_response r;
+	dp_addr ds;
 	char addr[64];
-	dq_opts o = { .flags = DQ_RD, .timeout_ms = 300, .udp_tries = 3 };
+	query_opts o = { .flags = QUERY_RD, .timeout_ms = 300, .udp_tries = 3 };
 	ldns_rdf *name = ldns_dname_new_frm_str("www.example.test.");
 	(void)state;
 	srv4.mode = M_SILENT;
 	srv4.udp_queries = 0;
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", srv4.port);
-	assert_int_equal(dq_server_parse(addr, &ds), DP_OK);
-	assert_int_equal(dq_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_ETIMEOUT);
+	assert_int_equal(dp_addr_parse(addr, &ds), DP_OK);
+	assert_int_equal(query_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_ETIMEOUT);
 	usleep(100000);
 	assert_int_equal(srv4.udp_queries, 3);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 	ldns_rdf_deep_free(name);
 }
 
 static void test_ipv6(void **state)
 {
-	dq_response r;
+	query_response r;
 	(void)state;
 	if (!have_v6)
 		skip();
-	assert_int_equal(ask(&srv6, M_OK, DQ_RD, 3000, &r), DP_OK);
+	assert_int_equal(ask(&srv6, M_OK, QUERY_RD, 3000, &r), DP_OK);
 	assert_answer(&r);
-	dq_response_clear(&r);
-	assert_int_equal(ask(&srv6, M_TC, DQ_RD, 3000, &r), DP_OK);
+	query_response_clear(&r);
+	assert_int_equal(ask(&srv6, M_TC, QUERY_RD, 3000, &r), DP_OK);
 	assert_true(r.via_tcp);
-	dq_response_clear(&r);
+	query_response_clear(&r);
 }
 
 static void test_connection_refused_tcp(void **state)
 {
-	dq_response r;
-	dq_server ds;
-	dq_opts o = { .flags = DQ_TCP, .timeout_ms = 500 };
+	query_response r;
+	dp_addr ds;
+	query_opts o = { .flags = QUERY_TCP, .timeout_ms = 500 };
 	ldns_rdf *name = ldns_dname_new_frm_str("www.example.test.");
 	(void)state;
 	/* Port 1 on loopback: nothing listens there. */
-	assert_int_equal(dq_server_parse("127.0.0.1:1", &ds), DP_OK);
-	assert_int_equal(dq_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_ENET);
+	assert_int_equal(dp_addr_parse("127.0.0.1:1", &ds), DP_OK);
+	assert_int_equal(query_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_ENET);
 	assert_non_null(strstr(r.detail, "127.0.0.1:1"));
-	dq_response_clear(&r);
+	query_response_clear(&r);
 	ldns_rdf_deep_free(name);
 }
 
@@ -556,8 +556,8 @@ static void test_server_parse(void **state)
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
-		dq_server s;
-		int rc = dq_server_parse(t[i].in, &s);
+		dp_addr s;
+		int rc = dp_addr_parse(t[i].in, &s);
 		if (rc != t[i].rc)
 			fail_msg("%s: got %d want %d", t[i].in, rc, t[i].rc);
 		if (rc != DP_OK)
@@ -580,17 +580,17 @@ static void trace_cb(void *arg, const char *line)
 
 static void test_fetch_adapter(void **state)
 {
-	dq_server ds;
+	dp_addr ds;
 	char addr[64];
 	ldns_pkt *p = NULL;
 	ldns_rdf *name = ldns_dname_new_frm_str("www.example.test.");
 	(void)state;
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", srv4.port);
-	assert_int_equal(dq_server_parse(addr, &ds), DP_OK);
-	dq_fetcher f = { .server = &ds, .opts = { .timeout_ms = 3000, .flags = DQ_NOEDNS },
+	assert_int_equal(dp_addr_parse(addr, &ds), DP_OK);
+	query_fetcher f = { .server = &ds, .opts = { .timeout_ms = 3000, .flags = QUERY_NOEDNS },
 			 .trace = trace_cb };
 	srv4.mode = M_OK;
-	assert_int_equal(dq_fetch(&f, name, LDNS_RR_TYPE_A, &p), DP_OK);
+	assert_int_equal(query_fetch(&f, name, LDNS_RR_TYPE_A, &p), DP_OK);
 	assert_non_null(p);
 	assert_true(srv4.saw_do && srv4.saw_cd && srv4.saw_rd);
 	char want[128];
@@ -601,7 +601,7 @@ static void test_fetch_adapter(void **state)
 	p = NULL;
 	srv4.mode = M_SILENT;
 	f.opts.timeout_ms = 200;
-	assert_int_equal(dq_fetch(&f, name, LDNS_RR_TYPE_A, &p), DP_ETIMEOUT);
+	assert_int_equal(query_fetch(&f, name, LDNS_RR_TYPE_A, &p), DP_ETIMEOUT);
 	assert_null(p);
 	assert_non_null(strstr(traced, "timed out"));
 	assert_int_equal(f.queries, 2);
@@ -612,16 +612,16 @@ static void test_fetch_adapter(void **state)
 /* Many threads at once: each gets its own answer. */
 static void *parallel_one(void *arg)
 {
-	dq_response r;
+	query_response r;
 	int *rc = arg;
-	dq_server ds;
+	dp_addr ds;
 	char addr[64];
-	dq_opts o = { .flags = DQ_RD, .timeout_ms = 2000 };
+	query_opts o = { .flags = QUERY_RD, .timeout_ms = 2000 };
 	ldns_rdf *name = ldns_dname_new_frm_str("www.example.test.");
 	snprintf(addr, sizeof addr, "127.0.0.1:%u", srv4.port);
-	dq_server_parse(addr, &ds);
-	*rc = dq_query(&ds, name, LDNS_RR_TYPE_A, &o, &r);
-	dq_response_clear(&r);
+	dp_addr_parse(addr, &ds);
+	*rc = query_query(&ds, name, LDNS_RR_TYPE_A, &o, &r);
+	query_response_clear(&r);
 	ldns_rdf_deep_free(name);
 	return NULL;
 }

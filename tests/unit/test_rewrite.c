@@ -11,9 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include "../../probe/config.h"
-#include "../../probe/rewrite.h"
-#include "../../validator/dp_err.h"
+#include "probe/util/config.h"
+#include "probe/util/rewrite.h"
+#include "validator/dp_err.h"
+#include "probe/util/fileio.h"
 
 /* The byte range of the first occurrence of needle (after from). */
 static dp_prio_edit at(const char *text, const char *needle, int value)

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <ldns/ldns.h>
-#include "../../validator/rfc5011.h"
-#include "../../validator/statefile.h"
+#include "validator/rfc5011.h"
+#include "validator/statefile.h"
 
 #define DAY 86400
 /* 2026-11-18T12:00:00Z */

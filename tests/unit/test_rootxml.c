@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <ldns/ldns.h>
-#include "../../validator/rootxml.h"
+#include "validator/rootxml.h"
 
 /* 2026-11-23T00:00:00Z */
 #define NOW ((int64_t)1795392000)

@@ -3,7 +3,7 @@
  * we support, against signatures made by ldns's signer.  Each case checks
  * the verdict and the reason (EDE and text).
  */
-#include "val_test.h"
+#include "tests/unit/val_test.h"
 
 typedef struct alg_case {
 	ldns_signing_algorithm alg;

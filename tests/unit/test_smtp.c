@@ -21,8 +21,8 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 #include <openssl/ssl.h>
-#include "../../probe/smtp.h"
-#include "../../probe/clock.h"
+#include "probe/dane/smtp.h"
+#include "probe/util/clock.h"
 
 /* ---- parser ---- */
 

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include <ldns/ldns.h>
-#include "../../validator/statefile.h"
+#include "validator/statefile.h"
 
 #define T0 ((int64_t)1795003200)
 #define BUILTIN DP_DATADIR "/root-anchors.ds"

@@ -20,9 +20,9 @@
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 #include <openssl/ssl.h>
-#include "../../probe/tlsa.h"
-#include "../../probe/smtp.h"
-#include "../../probe/clock.h"
+#include "probe/dane/tlsa.h"
+#include "probe/dane/smtp.h"
+#include "probe/util/clock.h"
 
 #define DAY (24 * 3600L)
 

@@ -5,8 +5,8 @@
  * RFC 8080 6.1 as corrected by erratum 4935).  These signatures expired
  * long ago (or are far in the future), so each row carries its own "now".
  */
-#include "val_test.h"
-#include "../../validator/dnssec_int.h"
+#include "tests/unit/val_test.h"
+#include "validator/dnssec_int.h"
 
 typedef struct kat {
 	const char *what;

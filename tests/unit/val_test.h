@@ -16,7 +16,7 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 
-#include "../../validator/dnssec.h"
+#include "validator/dnssec.h"
 
 /* A fixed "now" for generated signatures: 2026-11-18T12:00:00Z. */
 #define T_NOW ((int64_t)1795003200)

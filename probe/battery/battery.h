@@ -1,0 +1,117 @@
+/*
+ * battery.h - the resolver probe battery (SPEC section 5).
+ *
+ * Every resolver and every independent test runs at once on a pool of
+ * threads (-j limits it; -j 1 is sequential).  Tests that need several
+ * dependent queries (MX -> TLSA, the chain of trust) run them in order
+ * inside one task; tests with independent parts (one zone per algorithm,
+ * one DANE domain per chain task) are split into sub-tasks.  When every
+ * task is done, the ground truth is built from all resolvers' local
+ * validations and each resolver gets its class, dane_safe and reasons.
+ */
+#ifndef DP_BATTERY_H
+#define DP_BATTERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "probe/battery/classify.h"
+#include "probe/util/config.h"
+#include "probe/net/query.h"
+#include "validator/anchors.h"
+#include "validator/val.h"
+
+#define DP_NAMES_MAX_MAP 16
+
+/* What the battery asks (probe.names.*).  Strings are borrowed from the
+ * config the names were loaded from. */
+typedef struct dp_probe_names {
+	const char **secure, **insecure, **bogus, **dane;
+	size_t n_secure, n_insecure, n_bogus, n_dane;
+	const char *nsec, *nsec3;            /* zones */
+	const char *large_dnskey;            /* a zone whose DNSKEY set needs TCP */
+	const char *big_answer;              /* "NAME [TYPE]" answered with > 1232 bytes */
+	const char *unknown_type;            /* "NAME [TYPE]" */
+	const char *insecure_child;          /* an unsigned delegation from a signed zone */
+	struct { int alg; const char *name; } algs[DP_NAMES_MAX_MAP];
+	size_t n_algs;
+	struct { int iterations; const char *name; } iters[DP_NAMES_MAX_MAP];
+	size_t n_iters;
+	dp_config *owned;                    /* defaults file, if loaded */
+} dp_probe_names;
+
+/* The names from cfg's probe.names when it has them, else from the
+ * defaults file (configs/probe-internet.yaml).  err gets a message. */
+int dp_probe_names_load(const dp_config *cfg, const char *defaults_path,
+			dp_probe_names *out, char *err, size_t errlen);
+void dp_probe_names_free(dp_probe_names *n);
+
+typedef struct dp_probe_target {
+	const char *address;      /* as configured: "127.0.0.1", "[::1]:5353" */
+	const char *name;         /* may be NULL */
+	int priority;
+} dp_probe_target;
+
+typedef struct dp_probe_opts {
+	int timeout_ms;           /* per query */
+	int jobs;                 /* 0: everything at once */
+	const val_anchors *anchors;
+	int64_t now;              /* for local validation and the clock test */
+} dp_probe_opts;
+
+/* The local validation of one DANE probe record through one resolver. */
+typedef struct dp_obs {
+	char name[256];
+	ldns_rr_type type;
+	val_status status;
+	char reason[512];
+	int fetch_error;
+	/* a direct DO+CD query of the same record, when it was not secure */
+	int diag_done, diag_err, diag_rcode, diag_data, diag_rrsig;
+	val_status expect;        /* from the config when no resolver proves it */
+	int has_expect;
+} dp_obs;
+
+typedef struct dp_resolver_result {
+	char address[128];
+	char name[128];           /* "" if none */
+	int priority;
+	int parse_ok;             /* the address parsed */
+	dp_test tests[DP_T_COUNT];
+	dp_class cls;
+	unsigned tags;
+	int dane_safe;
+	char **reasons;           /* malloced strings */
+	size_t n_reasons;
+	int rtt_ms;
+	dp_obs *obs;              /* chain observations */
+	size_t n_obs;
+} dp_resolver_result;
+
+/* Probe n targets.  *out is a malloced array of n results in the
+ * targets' order (free with dp_probe_results_free).  DP_OK, DP_ENOMEM,
+ * DP_EINVAL. */
+int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names *names,
+		 const dp_probe_opts *o, dp_resolver_result **out);
+void dp_probe_results_free(dp_resolver_result *r, size_t n);
+
+/* The longest chain of dependent queries over all tests (benchmark). */
+int dp_probe_critical_depth(const dp_resolver_result *r, size_t n);
+
+/* Build the ground truth from every resolver's observations and set
+ * dane_safe, the chain test, class, tags and reasons (called by
+ * dp_probe_run; exposed for the unit tests). */
+void dp_probe_judge(dp_resolver_result *r, size_t n);
+
+/* ---- glue for the subcommands (cmd_probe.c) ---- */
+
+struct dp_global;
+/* Probe addrs (or, when n is 0, the effective resolvers of the run) with
+ * the names and anchors of the run.  *out as dp_probe_run; *nout gets the
+ * count.  DP_ECONFIG/DP_EINVAL with err for a bad setup. */
+int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, int jobs,
+		     dp_resolver_result **out, size_t *nout, char *err, size_t errlen);
+/* Exit code of a probe (SPEC section 3): 3 nothing reachable, 2 the
+ * primary (first) not DANE-safe, 1 another not DANE-safe, else 0. */
+int dp_probe_exit_code(const dp_resolver_result *r, size_t n);
+
+#endif

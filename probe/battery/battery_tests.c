@@ -1,0 +1,616 @@
+/*
+ * battery_tests.c - the direct-query tests of the probe battery (SPEC
+ * section 5): each asks the resolver itself (RD=1) and writes pass, fail
+ * or skip with one line of detail naming the record and the cause.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include "probe/battery/battery_int.h"
+#include "probe/util/clock.h"
+
+/* ---- small helpers ---- */
+
+void bat_detail(dp_test *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->detail, sizeof(t->detail), fmt, ap);
+	va_end(ap);
+}
+
+void bat_verdict(dp_test *t, dp_result r, const char *fmt, ...)
+{
+	va_list ap;
+
+	t->result = r;
+	va_start(ap, fmt);
+	vsnprintf(t->detail, sizeof(t->detail), fmt, ap);
+	va_end(ap);
+}
+
+const char *bat_rcode_name(int rcode)
+{
+	const ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, rcode);
+	return lt ? lt->name : "RCODE?";
+}
+
+const char *bat_type_name(ldns_rr_type t, char *buf, size_t len)
+{
+	char *s = ldns_rr_type2str(t);
+
+	snprintf(buf, len, "%s", s ? s : "TYPE?");
+	free(s);
+	return buf;
+}
+
+/* A name as people write it: no trailing dot, except for the root. */
+void bat_rdf_text(const ldns_rdf *r, char *buf, size_t len)
+{
+	char *s = r ? ldns_rdf2str(r) : NULL;
+	size_t n;
+
+	snprintf(buf, len, "%s", s ? s : "?");
+	free(s);
+	n = strlen(buf);
+	if (n > 1 && buf[n - 1] == '.')
+		buf[n - 1] = '\0';
+}
+
+/* "NAME [TYPE]" -> name, type (default def). */
+int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type)
+{
+	const char *sp = strchr(spec, ' ');
+
+	*type = def;
+	if (sp == NULL) {
+		snprintf(name, len, "%s", spec);
+		return 0;
+	}
+	snprintf(name, len, "%.*s", (int)(sp - spec), spec);
+	while (*sp == ' ')
+		sp++;
+	if (*sp) {
+		ldns_rr_type t = ldns_get_rr_type_by_name(sp);
+		if (t == 0)
+			return -1;
+		*type = t;
+	}
+	return 0;
+}
+
+void bat_random_name(const char *zone, char *buf, size_t len)
+{
+	unsigned char r[6];
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		memset(r, 0x5a, sizeof(r));
+	snprintf(buf, len, "dp-%02x%02x%02x%02x%02x%02x.%s", r[0], r[1], r[2], r[3], r[4], r[5],
+		 strcmp(zone, ".") == 0 ? "" : zone);
+}
+
+size_t bat_count_type(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type t)
+{
+	ldns_rr_list *l = s == LDNS_SECTION_ANSWER ? ldns_pkt_answer(p) : ldns_pkt_authority(p);
+	size_t n = 0;
+
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++)
+		if (ldns_rr_get_type(ldns_rr_list_rr(l, i)) == t)
+			n++;
+	return n;
+}
+
+/* RRSIGs in section covering type (0: any type). */
+size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type covered)
+{
+	ldns_rr_list *l = s == LDNS_SECTION_ANSWER ? ldns_pkt_answer(p) : ldns_pkt_authority(p);
+	size_t n = 0;
+
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG)
+			continue;
+		if (covered == 0 || ldns_rdf2rr_type(ldns_rr_rrsig_typecovered(rr)) == covered)
+			n++;
+	}
+	return n;
+}
+
+/* One direct query.  Updates the test's counters, rtt, rcode, err. */
+int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type type,
+	       unsigned flags, uint16_t edns, query_response *resp)
+{
+	ldns_rdf *qn;
+	query_opts o;
+	int rc;
+
+	memset(resp, 0, sizeof(*resp));
+	/* After a timeout, the rest of this test would only wait again. */
+	if (t->err == DP_ETIMEOUT && t->queries > 0) {
+		snprintf(resp->detail, sizeof(resp->detail), "not asked: an earlier query of this test timed out");
+		return DP_ETIMEOUT;
+	}
+	if (atomic_load(&S->dead)) {
+		snprintf(resp->detail, sizeof(resp->detail),
+			 "not asked: the resolver answered neither UDP nor TCP");
+		t->err = DP_ETIMEOUT;
+		return DP_ETIMEOUT;
+	}
+	qn = ldns_dname_new_frm_str(name);
+	if (qn == NULL) {
+		snprintf(resp->detail, sizeof(resp->detail), "'%s' is not a domain name", name);
+		t->err = DP_EINVAL;
+		return DP_EINVAL;
+	}
+	memset(&o, 0, sizeof(o));
+	o.flags = flags | QUERY_RD;
+	o.edns_size = edns;
+	o.timeout_ms = R->o->timeout_ms;
+	rc = query_query(&S->srv, qn, type, &o, resp);
+	ldns_rdf_deep_free(qn);
+	t->queries++;
+	t->depth++;
+	t->err = rc;
+	if (rc == DP_OK && resp->pkt != NULL) {
+		t->rtt_ms = resp->rtt_ms;
+		t->rcode = (int)ldns_pkt_get_rcode(resp->pkt);
+	} else {
+		if (rc == DP_OK)
+			rc = t->err = DP_EPARSE;
+		if (resp->udp_truncated)
+			t->flags |= DP_TF_SIZE;
+		if (resp->detail[0] == '\0')
+			snprintf(resp->detail, sizeof(resp->detail), "%s", dp_strerror(rc));
+	}
+	return rc;
+}
+
+const char *bat_first_secure(const run *R)
+{
+	return R->names->n_secure ? R->names->secure[0] : NULL;
+}
+
+/* ---- the tests ---- */
+
+void bat_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *how)
+{
+	const char *name = bat_first_secure(R);
+	query_response r;
+
+	if (name == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
+		return;
+	}
+	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, flags, 0, &r) != DP_OK)
+		bat_verdict(t, DP_RES_FAIL, "%s A over %s: %s", name, how, r.detail);
+	else if (ldns_pkt_get_rcode(r.pkt) != LDNS_RCODE_NOERROR)
+		bat_verdict(t, DP_RES_FAIL, "%s A over %s: %s", name, how, bat_rcode_name(t->rcode));
+	else
+		bat_verdict(t, DP_RES_PASS, "%s A: NOERROR, %zu answer records", name,
+			ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)));
+	query_response_clear(&r);
+}
+
+void bat_edns0(rstate *S, const run *R, dp_test *t)
+{
+	const char *name = bat_first_secure(R);
+	query_response r;
+
+	if (name == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
+		return;
+	}
+	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, 0, 0, &r) != DP_OK)
+		bat_verdict(t, DP_RES_FAIL, "query with OPT: %s", r.detail);
+	else if (t->rcode == LDNS_RCODE_FORMERR)
+		bat_verdict(t, DP_RES_FAIL, "FORMERR to a query with OPT: no EDNS0");
+	else if (!ldns_pkt_edns(r.pkt))
+		bat_verdict(t, DP_RES_FAIL, "no OPT record in the answer: EDNS0 stripped");
+	else if (ldns_pkt_edns_version(r.pkt) != 0)
+		bat_verdict(t, DP_RES_FAIL, "OPT version %u back", ldns_pkt_edns_version(r.pkt));
+	else
+		bat_verdict(t, DP_RES_PASS, "OPT version 0, UDP size %u", ldns_pkt_edns_udp_size(r.pkt));
+	query_response_clear(&r);
+}
+
+void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
+{
+	const char *name = bat_first_secure(R);
+	query_response r;
+
+	if (name == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
+		return;
+	}
+	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r) != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, r.detail);
+	} else if (t->rcode != LDNS_RCODE_NOERROR) {
+		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, bat_rcode_name(t->rcode));
+	} else if (want_ad) {
+		if (ldns_pkt_ad(r.pkt))
+			bat_verdict(t, DP_RES_PASS, "AD=1 for %s A", name);
+		else
+			bat_verdict(t, DP_RES_FAIL, "AD=0 for the signed %s A: resolver does not validate (or clears AD)", name);
+	} else if (bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, 0) + bat_count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, 0) == 0) {
+		t->flags |= DP_TF_STRIPPED;
+		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/A with DO=1: resolver strips DNSSEC records", name);
+	} else {
+		bat_verdict(t, DP_RES_PASS, "%zu RRSIG with %s A", bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, 0), name);
+	}
+	query_response_clear(&r);
+}
+
+void bat_cd(rstate *S, const run *R, dp_test *t)
+{
+	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
+	query_response r;
+
+	if (name == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
+		return;
+	}
+	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r) != DP_OK)
+		bat_verdict(t, DP_RES_FAIL, "bogus %s A with CD=1: %s", name, r.detail);
+	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) > 0)
+		bat_verdict(t, DP_RES_PASS, "bogus %s A comes back with CD=1", name);
+	else
+		bat_verdict(t, DP_RES_FAIL, "bogus %s A with CD=1: %s, no data: resolver ignores CD", name,
+			bat_rcode_name(t->rcode));
+	query_response_clear(&r);
+}
+
+/* The zone a name is in: the name if it has a DNSKEY set, else the owner
+ * of the SOA in the authority section.  zone gets "" when unknown. */
+static void zone_of(rstate *S, const run *R, dp_test *t, const char *name, char *zone, size_t len)
+{
+	query_response r;
+	ldns_rr_list *auth;
+
+	zone[0] = '\0';
+	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_DNSKEY, QUERY_DO | QUERY_CD, 0, &r) != DP_OK)
+		return;
+	if (bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) > 0) {
+		snprintf(zone, len, "%s", name);
+	} else if ((auth = ldns_pkt_authority(r.pkt)) != NULL) {
+		for (size_t i = 0; i < ldns_rr_list_rr_count(auth); i++)
+			if (ldns_rr_get_type(ldns_rr_list_rr(auth, i)) == LDNS_RR_TYPE_SOA) {
+				bat_rdf_text(ldns_rr_owner(ldns_rr_list_rr(auth, i)), zone, len);
+				break;
+			}
+	}
+	query_response_clear(&r);
+}
+
+/* One DNSKEY set with its RRSIG; 0 on success, else detail written. */
+static int dnskey_ok(rstate *S, const run *R, dp_test *t, const char *zone, const char *what,
+		     char *note, size_t notelen)
+{
+	query_response r;
+	int ok = -1;
+
+	if (bat_ask(S, R, t, zone, LDNS_RR_TYPE_DNSKEY, QUERY_DO | QUERY_CD, 0, &r) != DP_OK)
+		bat_verdict(t, DP_RES_FAIL, "%s DNSKEY %s: %s%s", what, zone, r.detail,
+			r.udp_truncated ? " (TC over UDP and TCP failed)" : "");
+	else if (bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) == 0)
+		bat_verdict(t, DP_RES_FAIL, "%s DNSKEY %s: %s, no DNSKEY records", what, zone, bat_rcode_name(t->rcode));
+	else if (bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) == 0) {
+		t->flags |= DP_TF_STRIPPED;
+		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/DNSKEY: resolver strips DNSSEC records", zone);
+	} else {
+		snprintf(note, notelen, "%s %zu keys%s", what,
+			 bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY),
+			 r.via_tcp ? (r.udp_truncated ? " (TCP after TC)" : " (TCP)") : "");
+		ok = 0;
+	}
+	query_response_clear(&r);
+	return ok;
+}
+
+void bat_dnskey(rstate *S, const run *R, dp_test *t)
+{
+	char zone[256], n1[96] = "", n2[96] = "", n3[96] = "";
+	const char *name = bat_first_secure(R);
+
+	if (dnskey_ok(S, R, t, ".", "root", n1, sizeof(n1)) < 0)
+		return;
+	if (name != NULL) {
+		zone_of(S, R, t, name, zone, sizeof(zone));
+		if (zone[0] && strcmp(zone, ".") != 0 && dnskey_ok(S, R, t, zone, "zone", n2, sizeof(n2)) < 0)
+			return;
+	}
+	if (R->names->large_dnskey != NULL) {
+		int before = t->flags;
+		if (dnskey_ok(S, R, t, R->names->large_dnskey, "large", n3, sizeof(n3)) < 0) {
+			/* A large set lost to size alone is small-edns, not stripping. */
+			if ((t->flags & DP_TF_SIZE) || t->err == DP_ETIMEOUT || t->err == DP_ETRUNC)
+				t->flags = (unsigned)before | DP_TF_SIZE;
+			return;
+		}
+	}
+	bat_verdict(t, DP_RES_PASS, "%s%s%s%s%s", n1, n2[0] ? ", " : "", n2, n3[0] ? ", " : "", n3);
+}
+
+void bat_ds(rstate *S, const run *R, dp_test *t)
+{
+	const char *name = bat_first_secure(R), *child = R->names->insecure_child;
+	char zone[256], part[600] = "";
+	query_response r;
+
+	if (name != NULL) {
+		zone_of(S, R, t, name, zone, sizeof(zone));
+		if (zone[0] && strcmp(zone, ".") != 0) {
+			if (bat_ask(S, R, t, zone, LDNS_RR_TYPE_DS, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
+				bat_verdict(t, DP_RES_FAIL, "DS %s: %s", zone, r.detail);
+				return;
+			}
+			size_t ds = bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
+			size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
+			query_response_clear(&r);
+			if (ds == 0) {
+				bat_verdict(t, DP_RES_FAIL, "DS %s: %s, no DS records", zone, bat_rcode_name(t->rcode));
+				return;
+			}
+			if (sig == 0) {
+				t->flags |= DP_TF_STRIPPED;
+				bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/DS: resolver strips DNSSEC records", zone);
+				return;
+			}
+			snprintf(part, sizeof(part), "DS %s with RRSIG", zone);
+		}
+	}
+	if (child != NULL) {
+		if (bat_ask(S, R, t, child, LDNS_RR_TYPE_DS, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
+			bat_verdict(t, DP_RES_FAIL, "DS %s (no-DS proof): %s", child, r.detail);
+			return;
+		}
+		size_t denial = bat_count_type(r.pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC)
+				+ bat_count_type(r.pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC3);
+		size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, 0);
+		size_t ds = bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
+		query_response_clear(&r);
+		if (ds > 0) {
+			bat_verdict(t, DP_RES_FAIL, "%s has a DS record: probe.names.insecure_child must be an unsigned delegation", child);
+			return;
+		}
+		if (denial == 0 || sig == 0) {
+			t->flags |= DP_TF_STRIPPED;
+			bat_verdict(t, DP_RES_FAIL, "no-DS proof for %s without %s: resolver strips DNSSEC records",
+				child, denial == 0 ? "NSEC/NSEC3" : "RRSIG");
+			return;
+		}
+		snprintf(part + strlen(part), sizeof(part) - strlen(part), "%sno-DS proof for %s",
+			 part[0] ? ", " : "", child);
+	}
+	if (part[0] == '\0')
+		bat_verdict(t, DP_RES_SKIP, "no signed child or probe.names.insecure_child configured");
+	else
+		bat_verdict(t, DP_RES_PASS, "%s", part);
+}
+
+void bat_denial(rstate *S, const run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
+{
+	char qname[300], tn[16];
+	query_response r;
+
+	if (zone == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.%s configured", dtype == LDNS_RR_TYPE_NSEC ? "nsec" : "nsec3");
+		return;
+	}
+	bat_type_name(dtype, tn, sizeof(tn));
+	bat_random_name(zone, qname, sizeof(qname));
+	if (bat_ask(S, R, t, qname, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "%s A: %s", qname, r.detail);
+		return;
+	}
+	size_t denial = bat_count_type(r.pkt, LDNS_SECTION_AUTHORITY, dtype);
+	size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, dtype);
+	if (t->rcode != LDNS_RCODE_NXDOMAIN)
+		bat_verdict(t, DP_RES_FAIL, "%s A: %s, expected NXDOMAIN", qname, bat_rcode_name(t->rcode));
+	else if (denial == 0)
+		bat_verdict(t, DP_RES_FAIL, "NXDOMAIN for %s without %s records: resolver strips denial proofs", qname, tn);
+	else if (sig == 0) {
+		t->flags |= DP_TF_STRIPPED;
+		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for the %s records of %s: resolver strips DNSSEC records", tn, zone);
+	} else
+		bat_verdict(t, DP_RES_PASS, "NXDOMAIN with %zu %s + RRSIG", denial, tn);
+	query_response_clear(&r);
+}
+
+/* The lowest-preference MX host of domain, or "" */
+static void first_mx(const ldns_pkt *p, char *host, size_t len)
+{
+	ldns_rr_list *a = ldns_pkt_answer(p);
+	long best = 70000;
+
+	host[0] = '\0';
+	for (size_t i = 0; a && i < ldns_rr_list_rr_count(a); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(a, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_MX || ldns_rr_rd_count(rr) < 2)
+			continue;
+		long pref = ldns_rdf2native_int16(ldns_rr_rdf(rr, 0));
+		if (pref < best) {
+			best = pref;
+			bat_rdf_text(ldns_rr_rdf(rr, 1), host, len);
+		}
+	}
+}
+
+void bat_tlsa(rstate *S, const run *R, dp_test *t)
+{
+	const char *dom = R->names->n_dane ? R->names->dane[0] : NULL;
+	char host[256], qname[300];
+	query_response r;
+
+	if (dom == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.dane configured");
+		return;
+	}
+	if (bat_ask(S, R, t, dom, LDNS_RR_TYPE_MX, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "MX %s (to find the TLSA name): %s", dom, r.detail);
+		return;
+	}
+	first_mx(r.pkt, host, sizeof(host));
+	query_response_clear(&r);
+	if (host[0] == '\0') {
+		bat_verdict(t, DP_RES_FAIL, "no MX for %s (%s): cannot ask its TLSA", dom, bat_rcode_name(t->rcode));
+		return;
+	}
+	snprintf(qname, sizeof(qname), "_25._tcp.%s", host);
+	if (bat_ask(S, R, t, qname, LDNS_RR_TYPE_TLSA, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
+		t->flags |= DP_TF_FILTERED;
+		bat_verdict(t, DP_RES_FAIL, "TLSA %s refused/dropped (%s): resolver filters type 52", qname, r.detail);
+		return;
+	}
+	size_t n = bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TLSA);
+	size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TLSA);
+	if (t->rcode == LDNS_RCODE_REFUSED || t->rcode == LDNS_RCODE_NOTIMPL || t->rcode == LDNS_RCODE_FORMERR) {
+		t->flags |= DP_TF_FILTERED;
+		bat_verdict(t, DP_RES_FAIL, "TLSA %s refused (%s): resolver filters type 52", qname, bat_rcode_name(t->rcode));
+	} else if (n == 0) {
+		t->flags |= DP_TF_FILTERED;
+		bat_verdict(t, DP_RES_FAIL, "TLSA %s: %s with no TLSA record: resolver filters type 52 (or %s has none)",
+			qname, bat_rcode_name(t->rcode), host);
+	} else if (sig == 0) {
+		t->flags |= DP_TF_STRIPPED;
+		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/TLSA: resolver strips DNSSEC records", qname);
+	} else {
+		bat_verdict(t, DP_RES_PASS, "%zu TLSA + RRSIG at %s", n, qname);
+	}
+	query_response_clear(&r);
+}
+
+void bat_unknown(rstate *S, const run *R, dp_test *t)
+{
+	const char *spec = R->names->unknown_type ? R->names->unknown_type : bat_first_secure(R);
+	char name[256], tn[24];
+	ldns_rr_type type;
+	query_response r;
+
+	if (spec == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.unknown_type configured");
+		return;
+	}
+	if (bat_name_type(spec, name, sizeof(name), (ldns_rr_type)65000, &type) < 0) {
+		bat_verdict(t, DP_RES_SKIP, "probe.names.unknown_type '%s': unknown type", spec);
+		return;
+	}
+	bat_type_name(type, tn, sizeof(tn));
+	if (bat_ask(S, R, t, name, type, QUERY_DO, 0, &r) != DP_OK)
+		bat_verdict(t, DP_RES_FAIL, "%s %s: %s", name, tn, r.detail);
+	else if (t->rcode == LDNS_RCODE_NOERROR || t->rcode == LDNS_RCODE_NXDOMAIN)
+		bat_verdict(t, DP_RES_PASS, "%s %s: %s", name, tn, bat_rcode_name(t->rcode));
+	else
+		bat_verdict(t, DP_RES_FAIL, "%s %s: %s (unknown types not passed through)", name, tn,
+			bat_rcode_name(t->rcode));
+	query_response_clear(&r);
+}
+
+void bat_bogus(rstate *S, const run *R, dp_test *t)
+{
+	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
+	query_response r;
+
+	if (name == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
+		return;
+	}
+	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r) != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "bogus %s A: %s", name, r.detail);
+		return;
+	}
+	/* The verdict waits for the ad test (dp_bogus_finalize). */
+	t->result = DP_RES_SKIP;
+	if (t->rcode == LDNS_RCODE_SERVFAIL)
+		t->flags |= DP_TF_SERVFAIL;
+	else if (ldns_pkt_ad(r.pkt))
+		t->flags |= DP_TF_AD;
+	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) > 0)
+		t->flags |= DP_TF_DATA;
+	bat_detail(t, "%s A with CD=0: %s%s", name, bat_rcode_name(t->rcode), ldns_pkt_ad(r.pkt) ? ", AD=1" : "");
+	query_response_clear(&r);
+}
+
+void bat_edns_size(rstate *S, const run *R, dp_test *t)
+{
+	const char *spec = R->names->big_answer;
+	char name[256], tn[24];
+	ldns_rr_type type;
+	query_response r, r2;
+
+	if (spec == NULL && R->names->large_dnskey != NULL) {
+		snprintf(name, sizeof(name), "%s", R->names->large_dnskey);
+		type = LDNS_RR_TYPE_DNSKEY;
+	} else if (spec == NULL || bat_name_type(spec, name, sizeof(name), LDNS_RR_TYPE_TXT, &type) < 0) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.big_answer configured");
+		return;
+	}
+	bat_type_name(type, tn, sizeof(tn));
+	int rc = bat_ask(S, R, t, name, type, QUERY_DO | QUERY_CD | QUERY_NO_TCP_FALLBACK, 4096, &r);
+	if (rc == DP_OK && !ldns_pkt_tc(r.pkt) && !r.udp_truncated) {
+		if (r.wire_len > 1232)
+			bat_verdict(t, DP_RES_PASS, "%s %s: %zu bytes over UDP", name, tn, r.wire_len);
+		else
+			bat_verdict(t, DP_RES_SKIP, "%s %s is only %zu bytes: probe.names.big_answer must exceed 1232",
+				name, tn, r.wire_len);
+		query_response_clear(&r);
+		return;
+	}
+	int tc = rc == DP_OK;
+	query_response_clear(&r);
+	t->err = DP_OK;     /* a lost large UDP answer is what TCP is for */
+	if (bat_ask(S, R, t, name, type, QUERY_DO | QUERY_CD | QUERY_TCP, 0, &r2) == DP_OK && r2.wire_len > 0) {
+		bat_verdict(t, DP_RES_PASS, "%s %s: %s, then %zu bytes over TCP", name, tn,
+			tc ? "TC over UDP" : "lost over UDP", r2.wire_len);
+	} else {
+		t->flags |= DP_TF_SIZE;
+		bat_verdict(t, DP_RES_FAIL, "%s %s: %s, and TCP failed (%s)", name, tn,
+			tc ? "TC over UDP" : "a large answer never arrived over UDP", r2.detail);
+	}
+	query_response_clear(&r2);
+}
+
+void bat_clock(rstate *S, const run *R, dp_test *t)
+{
+	const char *name = bat_first_secure(R);
+	int64_t now = R->o->now;
+	char a[32], b[32];
+	query_response r;
+
+	if (name == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
+		return;
+	}
+	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "%s A: %s", name, r.detail);
+		return;
+	}
+	ldns_rr_list *l = ldns_pkt_answer(r.pkt);
+	int seen = 0;
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_RRSIG || ldns_rr_rd_count(rr) < 9)
+			continue;
+		/* RFC 4034 3.1.5: serial-number arithmetic around now. */
+		uint32_t inc = ldns_rdf2native_int32(ldns_rr_rrsig_inception(rr));
+		uint32_t exp = ldns_rdf2native_int32(ldns_rr_rrsig_expiration(rr));
+		int64_t inc_t = now + (int32_t)(inc - (uint32_t)now);
+		int64_t exp_t = now + (int32_t)(exp - (uint32_t)now);
+		seen = 1;
+		dp_time_fmt(inc_t, a, sizeof(a));
+		dp_time_fmt(exp_t, b, sizeof(b));
+		if (inc_t > now + CLOCK_SKEW || exp_t < now - CLOCK_SKEW) {
+			bat_verdict(t, DP_RES_FAIL, "RRSIG of %s valid %s..%s, local clock outside (check the clock or the resolver's cache)",
+				name, a, b);
+			query_response_clear(&r);
+			return;
+		}
+	}
+	if (seen)
+		bat_verdict(t, DP_RES_PASS, "RRSIG of %s valid %s..%s, local clock inside", name, a, b);
+	else
+		bat_verdict(t, DP_RES_SKIP, "no RRSIG with %s A to compare the clock with", name);
+	query_response_clear(&r);
+}

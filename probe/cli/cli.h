@@ -1,0 +1,73 @@
+/*
+ * cli.h - what main.c hands to each subcommand.
+ */
+#ifndef DP_CLI_H
+#define DP_CLI_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "probe/util/config.h"
+
+/* Exit codes (Nagios-style), SPEC section 3. */
+enum dp_exit {
+	DP_EXIT_OK = 0,
+	DP_EXIT_WARNING = 1,
+	DP_EXIT_CRITICAL = 2,
+	DP_EXIT_UNKNOWN = 3
+};
+
+typedef enum dp_format { DP_FMT_TEXT = 0, DP_FMT_JSON, DP_FMT_PROMETHEUS } dp_format;
+
+typedef struct dp_global {
+	const char *config_path;   /* -c, or the default */
+	int config_explicit;       /* -c was given: a missing file is an error */
+	dp_config *cfg;            /* loaded config, or NULL when none */
+	const char **resolvers;    /* --resolver ADDR[:PORT], in order */
+	size_t n_resolvers;
+	dp_format format;
+	int timeout_ms;            /* --timeout, else probe.timeout_ms, else 1500 */
+	int verbose;               /* -v count */
+	int trace;                 /* --trace */
+	const char *anchors_path;  /* --anchors FILE or NULL (built-in) */
+	const char *datadir;       /* where configs/ lives (root-anchors.ds, CA) */
+} dp_global;
+
+/* Each subcommand: argv[0] is the subcommand name; returns an exit code. */
+int cmd_probe(dp_global *g, int argc, char **argv);
+int cmd_order(dp_global *g, int argc, char **argv);
+int cmd_verify(dp_global *g, int argc, char **argv);
+int cmd_lookup(dp_global *g, int argc, char **argv);
+int cmd_anchor(dp_global *g, int argc, char **argv);
+int cmd_tlsa_check(dp_global *g, int argc, char **argv);
+int cmd_check(dp_global *g, int argc, char **argv);
+
+/* Resolvers to use, in priority order: --resolver, else the config,
+ * else /etc/resolv.conf.  *out malloced array of borrowed/static strings
+ * (caller frees the array).  Returns the count (0: none found). */
+size_t dp_resolvers_effective(const dp_global *g, const char ***out);
+
+/* The trust anchors for this run: --anchors FILE, else the state file's
+ * valid keys (when the anchor module provides them), else the built-in
+ * root anchors.  Writes *out on success; err gets a message. */
+#include "validator/anchors.h"
+int dp_anchors_for_run(const dp_global *g, val_anchors **out, char *err, size_t errlen);
+
+/* Print a message to stderr as "daneprobe: ...". */
+void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The formats a subcommand offers, as a mask for dp_parse_format. */
+#define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))
+#define DP_FMTS_ALL (DP_FMTS_TEXT_JSON | (1u << DP_FMT_PROMETHEUS))
+
+/* Parse the global --format value: 0 and *out set when arg names a
+ * format; otherwise -1 after "daneprobe: --format must be text, json or
+ * prometheus, not 'ARG'".  Whether the command writes it is
+ * dp_format_offered's question. */
+int dp_parse_format(const char *arg, dp_format *out);
+
+/* 0 when subcommand cmd writes format f (allowed: its mask); otherwise
+ * -1 after "daneprobe: lookup: --format prometheus is not offered here;
+ * lookup writes text or json". */
+int dp_format_offered(const char *cmd, dp_format f, unsigned allowed);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * cli_util.c - helpers every subcommand shares: messages, and which
+ * resolvers to use.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "probe/cli/cli.h"
+
+void dp_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("daneprobe: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static const char *const format_names[] = { "text", "json", "prometheus" };
+#define N_FORMATS (sizeof(format_names) / sizeof(format_names[0]))
+
+/* "text or json", "text, json or prometheus" */
+static void format_list(unsigned allowed, char *buf, size_t len)
+{
+	size_t i, n = 0, k = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < N_FORMATS; i++)
+		n += (allowed >> i) & 1u;
+	for (i = 0; i < N_FORMATS; i++) {
+		if (!((allowed >> i) & 1u))
+			continue;
+		k++;
+		snprintf(buf + strlen(buf), len - strlen(buf), "%s%s",
+			 k == 1 ? "" : k == n ? " or " : ", ", format_names[i]);
+	}
+}
+
+int dp_parse_format(const char *arg, dp_format *out)
+{
+	char list[64];
+
+	for (size_t i = 0; i < N_FORMATS; i++) {
+		if (strcmp(arg, format_names[i]) == 0) {
+			*out = (dp_format)i;
+			return 0;
+		}
+	}
+	format_list(DP_FMTS_ALL, list, sizeof(list));
+	dp_errorf("--format must be %s, not '%s'", list, arg);
+	return -1;
+}
+
+int dp_format_offered(const char *cmd, dp_format f, unsigned allowed)
+{
+	char list[64];
+
+	if ((allowed >> f) & 1u)
+		return 0;
+	format_list(allowed, list, sizeof(list));
+	dp_errorf("%s: --format %s is not offered here; %s writes %s", cmd,
+		  (size_t)f < N_FORMATS ? format_names[f] : "?", cmd, list);
+	return -1;
+}
+
+/* "nameserver ADDR" lines of resolv.conf, in file order (= priority).
+ * The strings are malloced and kept for the life of the process. */
+static size_t resolv_conf_servers(const char *path, const char ***out)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	const char **list = NULL;
+	size_t n = 0;
+
+	*out = NULL;
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *p = line, *addr, *end;
+		const char **nl;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (strncmp(p, "nameserver", 10) != 0 || !isspace((unsigned char)p[10]))
+			continue;
+		p += 10;
+		while (isspace((unsigned char)*p))
+			p++;
+		for (end = p; *end && !isspace((unsigned char)*end) && *end != '#' && *end != ';'; end++)
+			;
+		if (end == p)
+			continue;
+		/* An IPv6 address in resolv.conf is bare; bracket it so that
+		 * a :port is never confused with part of the address. */
+		addr = malloc((size_t)(end - p) + 3);
+		if (addr == NULL)
+			break;
+		if (memchr(p, ':', (size_t)(end - p)) != NULL)
+			snprintf(addr, (size_t)(end - p) + 3, "[%.*s]", (int)(end - p), p);
+		else
+			snprintf(addr, (size_t)(end - p) + 1, "%.*s", (int)(end - p), p);
+		nl = realloc(list, (n + 1) * sizeof(*nl));
+		if (nl == NULL) {
+			free(addr);
+			break;
+		}
+		list = nl;
+		list[n++] = addr;
+	}
+	fclose(f);
+	*out = list;
+	return n;
+}
+
+size_t dp_resolvers_effective(const dp_global *g, const char ***out)
+{
+	const char **list;
+
+	*out = NULL;
+	if (g->n_resolvers > 0) {
+		list = malloc(g->n_resolvers * sizeof(*list));
+		if (list == NULL)
+			return 0;
+		memcpy(list, g->resolvers, g->n_resolvers * sizeof(*list));
+		*out = list;
+		return g->n_resolvers;
+	}
+	if (g->cfg != NULL && g->cfg->n_resolvers > 0) {
+		size_t n = g->cfg->n_resolvers;
+		size_t *idx = malloc(n * sizeof(*idx));
+
+		list = malloc(n * sizeof(*list));
+		if (list == NULL || idx == NULL) {
+			free(list);
+			free(idx);
+			return 0;
+		}
+		/* lowest priority value first; a stable insertion sort keeps
+		 * the file order between equal priorities */
+		for (size_t i = 0; i < n; i++) {
+			size_t j = i;
+			while (j > 0 && g->cfg->resolvers[idx[j - 1]].priority > g->cfg->resolvers[i].priority) {
+				idx[j] = idx[j - 1];
+				j--;
+			}
+			idx[j] = i;
+		}
+		for (size_t i = 0; i < n; i++)
+			list[i] = g->cfg->resolvers[idx[i]].address;
+		free(idx);
+		*out = list;
+		return n;
+	}
+	return resolv_conf_servers(getenv("DANEPROBE_RESOLV_CONF") ? getenv("DANEPROBE_RESOLV_CONF")
+								   : "/etc/resolv.conf", out);
+}

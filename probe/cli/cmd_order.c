@@ -1,0 +1,305 @@
+/*
+ * cmd_order.c - `daneprobe order [--write|--dry-run] [--resolv-conf FILE]`.
+ *
+ * Probes the configured resolvers, ranks them (advise.c) and, on
+ * request, rewrites only the priority numbers of the configuration (or
+ * the order of the nameserver lines of resolv.conf).  The rewritten text
+ * is parsed again before it is written: if the new priorities do not
+ * come out as intended, nothing is written.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "probe/battery/advise.h"
+#include "probe/battery/battery.h"
+#include "probe/cli/cli.h"
+#include "probe/report/report_probe.h"
+#include "probe/util/rewrite.h"
+#include "probe/util/fileio.h"
+
+static void order_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: daneprobe order [--write | --dry-run] [--resolv-conf FILE] [-j N]\n"
+		"\n"
+		"Probe the resolvers and recommend priorities: DANE-safe first, then by\n"
+		"class (validating, aware, partial, non-dnssec, broken, unreachable), then\n"
+		"by failed tests and round-trip time; equal resolvers keep their order.\n"
+		"\n"
+		"      --write            rewrite the priority numbers in the config (or the\n"
+		"                         nameserver order in resolv.conf); keeps FILE.bak\n"
+		"      --dry-run          print the change as a unified diff, write nothing\n"
+		"      --resolv-conf FILE take the resolvers from FILE (a resolv.conf)\n"
+		"  -j, --jobs N           at most N probe tests at once\n"
+		"      --format F         text (default) or json\n"
+		"  -h, --help             this help\n"
+		"\n"
+		"Exit: 0 order is right, 1 a change is recommended (or no DANE-safe\n"
+		"secondary), 2 no resolver is DANE-safe, 3 error.\n");
+}
+
+enum source { SRC_CLI, SRC_CONFIG, SRC_RESOLV };
+
+typedef struct order_run {
+	dp_global *g;
+	enum source src;
+	const char *resolv_path;
+	char *resolv_text;
+	size_t resolv_len;
+	char **resolv_addrs;
+	size_t n_resolv;
+	dp_resolver_result *res;
+	size_t n;
+	dp_rank_in *in;
+	dp_advice *adv;
+} order_run;
+
+static const dp_resolver_cfg *cfg_resolver(const dp_config *cfg, const char *addr)
+{
+	for (size_t k = 0; cfg && k < cfg->n_resolvers; k++)
+		if (strcmp(cfg->resolvers[k].address, addr) == 0)
+			return &cfg->resolvers[k];
+	return NULL;
+}
+
+/* The new file text: only the priority scalars change. */
+static int config_new_text(const order_run *o, char **out, size_t *outlen, char *err, size_t errlen)
+{
+	const dp_config *cfg = o->g->cfg;
+	dp_prio_edit *ed = calloc(o->n, sizeof(*ed));
+	dp_config *check = NULL;
+	int rc;
+
+	if (ed == NULL)
+		return DP_ENOMEM;
+	for (size_t i = 0; i < o->n; i++) {
+		const dp_rank_out *r = &o->adv->recommended[i];
+		const dp_resolver_cfg *rc_ = cfg_resolver(cfg, o->in[r->index].address);
+		if (rc_ == NULL || rc_->priority_node == NULL) {
+			snprintf(err, errlen, "%s: resolver %s has no 'priority:' to rewrite; add one",
+				 cfg->path, o->in[r->index].address);
+			free(ed);
+			return DP_ECONFIG;
+		}
+		ed[i].start = rc_->priority_node->start;
+		ed[i].end = rc_->priority_node->end;
+		ed[i].value = r->priority;
+	}
+	rc = dp_rewrite_priorities(cfg->text, cfg->text_len, ed, o->n, out, outlen);
+	free(ed);
+	if (rc != DP_OK) {
+		snprintf(err, errlen, "%s: cannot rewrite the priority values (%s)", cfg->path, dp_strerror(rc));
+		return rc;
+	}
+	/* Parse what we are about to write: the same resolvers, with the
+	 * recommended priorities, or nothing is written. */
+	rc = dp_config_parse(cfg->path, *out, *outlen, &check, err, errlen);
+	if (rc == DP_OK) {
+		for (size_t i = 0; i < o->n && rc == DP_OK; i++) {
+			const dp_rank_out *r = &o->adv->recommended[i];
+			const dp_resolver_cfg *c = cfg_resolver(check, o->in[r->index].address);
+			if (c == NULL || c->priority != r->priority) {
+				snprintf(err, errlen, "%s: the rewritten file does not give %s priority %d; nothing written",
+					 cfg->path, o->in[r->index].address, r->priority);
+				rc = DP_ECONFIG;
+			}
+		}
+		dp_config_free(check);
+	}
+	if (rc != DP_OK) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static int apply(order_run *o, int write, int dry)
+{
+	const char *path, *old;
+	size_t oldlen, newlen = 0;
+	char *new_text = NULL, err[1024] = "";
+	int rc;
+
+	if (o->src == SRC_CLI) {
+		dp_errorf("order: the resolvers came from --resolver: there is no file to %s",
+			  write ? "write" : "diff");
+		return DP_EXIT_UNKNOWN;
+	}
+	if (o->src == SRC_CONFIG) {
+		path = o->g->cfg->path;
+		old = o->g->cfg->text;
+		oldlen = o->g->cfg->text_len;
+		rc = config_new_text(o, &new_text, &newlen, err, sizeof(err));
+	} else {
+		const char **order = calloc(o->n, sizeof(*order));
+		path = o->resolv_path;
+		old = o->resolv_text;
+		oldlen = o->resolv_len;
+		rc = DP_ENOMEM;
+		if (order != NULL) {
+			for (size_t i = 0; i < o->n; i++)
+				order[i] = o->in[o->adv->recommended[i].index].address;
+			rc = dp_rewrite_resolv_conf(old, oldlen, order, o->n, &new_text, &newlen);
+			free(order);
+		}
+		if (rc != DP_OK)
+			snprintf(err, sizeof(err), "%s: cannot reorder the nameserver lines (%s)", path, dp_strerror(rc));
+	}
+	if (rc != DP_OK) {
+		dp_errorf("order: %s", err);
+		return DP_EXIT_UNKNOWN;
+	}
+	if (dry) {
+		char *diff = NULL;
+		if (dp_unified_diff(path, old, oldlen, path, new_text, newlen, &diff) == DP_OK) {
+			fputs(diff, stdout);
+			free(diff);
+		}
+	}
+	if (write && (newlen != oldlen || memcmp(old, new_text, oldlen) != 0)) {
+		rc = dp_atomic_write(path, new_text, newlen, 1, err, sizeof(err));
+		if (rc != DP_OK) {
+			dp_errorf("order: %s (the old file is unchanged)", err);
+			free(new_text);
+			return DP_EXIT_UNKNOWN;
+		}
+		fprintf(stderr, "daneprobe: wrote %s (old version in %s.bak)\n", path, path);
+	}
+	free(new_text);
+	return DP_EXIT_OK;
+}
+
+static int load_source(order_run *o, const char *resolv_conf)
+{
+	char err[512];
+
+	if (resolv_conf == NULL && o->g->n_resolvers > 0) {
+		o->src = SRC_CLI;
+		return 0;
+	}
+	if (resolv_conf == NULL && o->g->cfg != NULL && o->g->cfg->n_resolvers > 0) {
+		o->src = SRC_CONFIG;
+		return 0;
+	}
+	o->src = SRC_RESOLV;
+	o->resolv_path = resolv_conf ? resolv_conf
+		: getenv("DANEPROBE_RESOLV_CONF") ? getenv("DANEPROBE_RESOLV_CONF") : "/etc/resolv.conf";
+	if (dp_read_file(o->resolv_path, &o->resolv_text, &o->resolv_len, err, sizeof(err)) != DP_OK) {
+		dp_errorf("order: %s", err);
+		return -1;
+	}
+	o->n_resolv = dp_resolv_conf_parse(o->resolv_text, o->resolv_len, &o->resolv_addrs);
+	if (o->n_resolv == (size_t)-1 || o->n_resolv == 0) {
+		dp_errorf("order: %s has no nameserver lines", o->resolv_path);
+		o->n_resolv = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Fill o->in from the probe results. */
+static int rank_inputs(order_run *o)
+{
+	o->in = calloc(o->n, sizeof(*o->in));
+	if (o->in == NULL)
+		return -1;
+	for (size_t i = 0; i < o->n; i++) {
+		const dp_resolver_result *r = &o->res[i];
+		dp_rank_in *x = &o->in[i];
+		x->address = r->address;
+		x->name = r->name[0] ? r->name : NULL;
+		x->priority = o->src == SRC_CONFIG ? r->priority : (int)i;
+		x->cls = r->cls;
+		x->tags = r->tags;
+		x->dane_safe = r->dane_safe;
+		x->failures = dp_failures(r->tests);
+		x->rtt_ms = r->rtt_ms;
+		x->why_unsafe = r->n_reasons ? r->reasons[0] : NULL;
+	}
+	return 0;
+}
+
+int cmd_order(dp_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "write", no_argument, NULL, 'w' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "resolv-conf", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	order_run o;
+	const char *resolv_conf = NULL;
+	char err[1024] = "";
+	int write = 0, dry = 0, jobs = 0, c, rc = DP_EXIT_UNKNOWN;
+
+	memset(&o, 0, sizeof(o));
+	o.g = g;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'w': write = 1; break;
+		case 'n': dry = 1; break;
+		case 'r': resolv_conf = optarg; break;
+		case 'j':
+			jobs = atoi(optarg);
+			if (jobs < 1) {
+				dp_errorf("order: -j needs a number of at least 1");
+				return DP_EXIT_UNKNOWN;
+			}
+			break;
+		case 'h':
+			order_usage(stdout);
+			return DP_EXIT_OK;
+		default:
+			order_usage(stderr);
+			return DP_EXIT_UNKNOWN;
+		}
+	}
+	if (optind < argc) {
+		dp_errorf("order: unexpected argument '%s' (resolvers come from --resolver, the config or resolv.conf)", argv[optind]);
+		return DP_EXIT_UNKNOWN;
+	}
+	if (write && dry) {
+		dp_errorf("order: --write and --dry-run exclude each other");
+		return DP_EXIT_UNKNOWN;
+	}
+	if (load_source(&o, resolv_conf) < 0)
+		goto out;
+	if (dp_probe_for_cli(g, o.src == SRC_RESOLV ? (const char *const *)o.resolv_addrs : NULL,
+			     o.src == SRC_RESOLV ? o.n_resolv : 0, jobs, &o.res, &o.n, err, sizeof(err)) != DP_OK) {
+		dp_errorf("order: %s", err);
+		goto out;
+	}
+	if (rank_inputs(&o) < 0 || dp_advise(o.in, o.n, &o.adv) != DP_OK) {
+		dp_errorf("order: out of memory");
+		goto out;
+	}
+	if (g->format == DP_FMT_JSON) {
+		json_t *j = dp_order_json(o.adv, o.in);
+		dp_json_print(stdout, j);
+		json_decref(j);
+	} else {
+		dp_order_print_text(stdout, o.adv, o.in);
+	}
+	if ((write || dry) && o.adv->changed) {
+		rc = apply(&o, write, dry);
+		if (rc != DP_EXIT_OK)
+			goto out;
+	}
+	if (!o.in[o.adv->recommended[0].index].dane_safe)
+		rc = DP_EXIT_CRITICAL;
+	else if ((o.adv->changed && !write) || o.adv->n_warnings > 0)
+		rc = DP_EXIT_WARNING;
+	else
+		rc = DP_EXIT_OK;
+out:
+	dp_advice_free(o.adv);
+	free(o.in);
+	dp_probe_results_free(o.res, o.n);
+	dp_strings_free(o.resolv_addrs, o.n_resolv);
+	free(o.resolv_text);
+	return rc;
+}

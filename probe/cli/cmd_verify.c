@@ -1,0 +1,444 @@
+/*
+ * cmd_verify.c - `daneprobe verify DOMAIN... [--from-file F] [-j N]`: the
+ * DANE path for each domain (SPEC section 7), like the appliance's
+ * daneverify, with the outcome under both policies.
+ *
+ * Many domains run on a pool of worker threads, each with its own
+ * validator context (the validator is not thread-safe per context) and
+ * its own query counters.  Each domain's report is formatted into memory
+ * by its worker and written whole as soon as it is done, so output lines
+ * never interleave and memory stays bounded by the number of workers, not
+ * the number of domains.
+ *
+ * Exit codes (per domain under the chosen --policy, the worst wins):
+ * 0 DANE success, 1 fallback to opportunistic TLS, 2 DANE fail,
+ * 3 bad usage, or no domain could be looked up at all.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "probe/cli/cli.h"
+#include "probe/util/clock.h"
+#include "probe/dane/dane.h"
+#include "probe/net/query.h"
+#include "probe/report/report_verify.h"
+
+#define VERIFY_MAX_JOBS 256
+/* Worker stacks: the validator and OpenSSL need far less than the 8 MB
+ * default, and 64 workers x 8 MB of reserved stack is pointless. */
+#define VERIFY_STACK (512 * 1024)
+/* MX hosts whose validated A/AAAA/TLSA each worker keeps for the run
+ * (many domains share their MX hosts; SMTP/TLS is never cached). */
+#define VERIFY_CACHE_HOSTS 64
+
+typedef struct verify_pool {
+	const dp_global *g;
+	const val_anchors *anchors;
+	dp_addr srv;
+	dane_cfg cfg;
+	dp_format fmt;
+	int trace;
+	pol_kind policy;
+	char **domains;
+	size_t n_domains;
+	size_t next, done;
+	int progress;             /* stderr is a terminal */
+	int worst;                /* worst exit code so far */
+	size_t n_unknown;
+	size_t n_verdict[3];      /* per action, under the chosen policy */
+	pthread_mutex_t mu;
+} verify_pool;
+
+typedef struct verify_worker {
+	verify_pool *pool;
+	FILE *cur;                /* where the trace of the current domain goes */
+	pthread_t thread;
+	int started;
+} verify_worker;
+
+static void verify_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: daneprobe verify DOMAIN... [--from-file FILE] [-j N]\n"
+		"                        [--policy opportunistic|mandatory]\n"
+		"                        [--smtp-timeout MS] [--helo NAME]\n"
+		"                        [--resolver ADDR[:PORT]] [--format text|json] [--trace]\n"
+		"\n"
+		"Run the DANE path for each domain, as the appliance's daneverify does:\n"
+		"MX (CNAMEs expanded; no MX: the domain itself; null MX: stop), AAAA and A\n"
+		"of each MX host (IPv6 first), TLSA at _25._tcp.<host>, then SMTP on port 25,\n"
+		"STARTTLS and the certificate check against the TLSA records; next address,\n"
+		"next MX.  Every lookup is validated locally from the trust anchors through\n"
+		"the first resolver (--resolver, the config, or /etc/resolv.conf).  Prints\n"
+		"the daneverify lines, then the outcome under DANE Opportunistic and DANE\n"
+		"Mandatory with the reason for each failure.\n"
+		"\n"
+		"  --from-file FILE  more domains, one per line ('#' comments; '-' = stdin)\n"
+		"  -j, --jobs N      check N domains at once (default 8, at most 256)\n"
+		"  --policy P        which outcome sets the exit code (default opportunistic)\n"
+		"  --smtp-timeout MS whole SMTP/TLS session per address (default 10000)\n"
+		"  --helo NAME       EHLO name (default daneprobe.invalid)\n"
+		"  --format FMT      text (default) or json (one JSON line per domain)\n"
+		"  --trace           print each query and validation step\n"
+		"  -h, --help        this help\n"
+		"\n"
+		"Exit status: 0 DANE success for all, 1 some fell back to opportunistic TLS,\n"
+		"2 some DANE failure, 3 bad usage or nothing could be looked up.\n");
+}
+
+static void verify_trace(void *arg, const char *line)
+{
+	verify_worker *w = arg;
+
+	if (w->cur != NULL)
+		fprintf(w->cur, ";; %s\n", line);
+}
+
+static int verify_exit_for(pol_action a)
+{
+	return a == POL_DANE_SUCCESS ? DP_EXIT_OK : a == POL_FALLBACK_TLS ? DP_EXIT_WARNING
+									 : DP_EXIT_CRITICAL;
+}
+
+static void verify_progress(verify_pool *p)
+{
+	const int width = 40;
+	int filled = p->n_domains ? (int)(p->done * (size_t)width / p->n_domains) : width;
+
+	fprintf(stderr, "\r[%.*s%*s] %zu/%zu  success %zu  fallback %zu  fail %zu ",
+		filled, "########################################", width - filled, "",
+		p->done, p->n_domains, p->n_verdict[POL_DANE_SUCCESS],
+		p->n_verdict[POL_FALLBACK_TLS], p->n_verdict[POL_DANE_FAIL]);
+	if (p->done == p->n_domains)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+/* Check one domain; returns the formatted report (malloced) in *buf. */
+static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const char *domain)
+{
+	verify_pool *p = w->pool;
+	dane_result *r = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int rc;
+
+	/* JSON lines must stay pure: the trace goes to stderr then (one
+	 * fprintf per line, so lines of concurrent domains do not tear). */
+	w->cur = p->fmt == DP_FMT_JSON ? stderr : mem;
+	rc = mem != NULL ? dane_verify_cached(vctx, cache, &p->cfg, domain, &r) : DP_ENOMEM;
+	if (mem != NULL) {
+		if (rc == DP_OK && p->fmt == DP_FMT_JSON)
+			rc = report_verify_print_json(mem, r);
+		else if (rc == DP_OK)
+			report_verify_text(mem, r);
+		fclose(mem);
+	}
+	w->cur = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	if (buf != NULL && len > 0) {
+		if (p->progress)
+			fputs("\r\033[K", stderr);
+		fwrite(buf, 1, len, stdout);
+		if (p->fmt == DP_FMT_TEXT && p->n_domains > 1)
+			fputc('\n', stdout);
+		fflush(stdout);
+	}
+	if (rc != DP_OK) {
+		dp_errorf("verify: %s: %s", domain, rc == DP_EINVAL ? "not a domain name" : dp_strerror(rc));
+		if (p->worst < DP_EXIT_CRITICAL)
+			p->worst = DP_EXIT_CRITICAL;
+		p->n_unknown++;
+	} else {
+		int e = verify_exit_for(r->verdict[p->policy]);
+		p->n_verdict[r->verdict[p->policy]]++;
+		if (r->unknown)
+			p->n_unknown++;
+		if (e > p->worst)
+			p->worst = e;
+	}
+	p->done++;
+	if (p->progress)
+		verify_progress(p);
+	pthread_mutex_unlock(&p->mu);
+	free(buf);
+	dane_result_free(r);
+}
+
+static void *verify_worker_main(void *arg)
+{
+	verify_worker *w = arg;
+	verify_pool *p = w->pool;
+	query_fetcher fetcher;
+	val_ctx *vctx = NULL;
+	dane_cache *cache = NULL;
+
+	memset(&fetcher, 0, sizeof fetcher);
+	fetcher.server = &p->srv;
+	fetcher.opts.timeout_ms = p->g->timeout_ms;
+	if (p->trace) {
+		fetcher.trace = verify_trace;
+		fetcher.trace_arg = w;
+	}
+	/* One validator context per worker, reused across its domains so
+	 * the root and TLD keys are fetched and verified once. */
+	if (val_ctx_new(&vctx, p->anchors, dp_now(), query_fetch, &fetcher) != DP_OK ||
+	    dane_cache_new(&cache, VERIFY_CACHE_HOSTS) != DP_OK) {
+		val_ctx_free(vctx);
+		pthread_mutex_lock(&p->mu);
+		dp_errorf("verify: out of memory");
+		p->worst = DP_EXIT_UNKNOWN;
+		pthread_mutex_unlock(&p->mu);
+		return NULL;
+	}
+	if (p->trace)
+		val_ctx_set_trace(vctx, verify_trace, w);
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->n_domains)
+			break;
+		verify_one(w, vctx, cache, p->domains[i]);
+	}
+	dane_cache_free(cache);
+	val_ctx_free(vctx);
+	return NULL;
+}
+
+/* Append the domains of a file (one per line, '#' comments). */
+static int verify_read_file(const char *path, char ***list, size_t *n, size_t *cap)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	char *line = NULL;
+	size_t lcap = 0;
+	ssize_t len;
+	unsigned long lineno = 0;
+
+	if (f == NULL) {
+		dp_errorf("verify: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &lcap, f)) >= 0) {
+		char *s = line, *e;
+
+		lineno++;
+		while (*s == ' ' || *s == '\t')
+			s++;
+		e = s + strcspn(s, " \t\r\n#");
+		if (*s == '#' || e == s)
+			continue;
+		*e = '\0';
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			char **grown = realloc(*list, nc * sizeof *grown);
+			if (grown == NULL)
+				goto oom;
+			*list = grown;
+			*cap = nc;
+		}
+		if (((*list)[*n] = strdup(s)) == NULL)
+			goto oom;
+		(*n)++;
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return 0;
+oom:
+	dp_errorf("verify: %s line %lu: out of memory", path, lineno);
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	return -1;
+}
+
+static int verify_parse_int(const char *s, int lo, int hi, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *s == '\0' || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int cmd_verify(dp_global *g, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "from-file", required_argument, NULL, 'F' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "policy", required_argument, NULL, 'P' },
+		{ "smtp-timeout", required_argument, NULL, 'S' },
+		{ "smtp-port", required_argument, NULL, 'p' },
+		{ "helo", required_argument, NULL, 'H' },
+		{ "resolver", required_argument, NULL, 'r' },
+		{ "trace", no_argument, NULL, 'T' },
+		{ NULL, 0, NULL, 0 }
+	};
+	verify_pool pool;
+	verify_worker *workers = NULL;
+	char **domains = NULL;
+	size_t n = 0, cap = 0, i, n_workers;
+	const char *resolver = NULL, **rlist = NULL;
+	val_anchors *anchors = NULL;
+	pthread_attr_t attr;
+	int jobs = 8, c, rc = DP_EXIT_UNKNOWN, smtp_timeout = 10000, port = 25;
+	char err[512];
+
+	memset(&pool, 0, sizeof pool);
+	pool.g = g;
+	pool.fmt = g->format == DP_FMT_JSON ? DP_FMT_JSON : DP_FMT_TEXT;
+	pool.trace = g->trace || g->verbose > 0;
+	pool.policy = POL_OPPORTUNISTIC;
+	pool.cfg.helo_name = "daneprobe.invalid";
+	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			verify_usage(stdout);
+			rc = DP_EXIT_OK;
+			goto out;
+		case 'F':
+			if (verify_read_file(optarg, &domains, &n, &cap) < 0)
+				goto out;
+			break;
+		case 'j':
+			if (verify_parse_int(optarg, 1, VERIFY_MAX_JOBS, &jobs) < 0) {
+				dp_errorf("verify: -j wants a number from 1 to %d", VERIFY_MAX_JOBS);
+				goto out;
+			}
+			break;
+		case 'P':
+			if (strcmp(optarg, "opportunistic") == 0)
+				pool.policy = POL_OPPORTUNISTIC;
+			else if (strcmp(optarg, "mandatory") == 0)
+				pool.policy = POL_MANDATORY;
+			else {
+				dp_errorf("verify: --policy must be opportunistic or mandatory");
+				goto out;
+			}
+			break;
+		case 'S':
+			if (verify_parse_int(optarg, 100, 600000, &smtp_timeout) < 0) {
+				dp_errorf("verify: --smtp-timeout wants milliseconds (100 to 600000)");
+				goto out;
+			}
+			break;
+		case 'p':
+			if (verify_parse_int(optarg, 1, 65535, &port) < 0) {
+				dp_errorf("verify: --smtp-port wants a port number");
+				goto out;
+			}
+			break;
+		case 'H':
+			pool.cfg.helo_name = optarg;
+			break;
+		case 'r':
+			resolver = optarg;
+			break;
+		case 'T':
+			pool.trace = 1;
+			break;
+		default:
+			verify_usage(stderr);
+			goto out;
+		}
+	}
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			char **grown = realloc(domains, nc * sizeof *grown);
+			if (grown == NULL)
+				goto out;
+			domains = grown;
+			cap = nc;
+		}
+		if ((domains[n] = strdup(argv[i])) == NULL)
+			goto out;
+		n++;
+	}
+	if (n == 0) {
+		verify_usage(stderr);
+		goto out;
+	}
+	if (resolver == NULL) {
+		if (dp_resolvers_effective(g, &rlist) == 0) {
+			dp_errorf("verify: no resolver (use --resolver, the config or /etc/resolv.conf)");
+			goto out;
+		}
+		resolver = rlist[0];
+	}
+	if (dp_addr_parse(resolver, &pool.srv) != DP_OK) {
+		dp_errorf("verify: bad resolver address '%s'", resolver);
+		goto out;
+	}
+	if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
+		dp_errorf("verify: trust anchors: %s", err);
+		goto out;
+	}
+	pool.cfg.ssl_ctx = tlsa_ctx_new();
+	if (pool.cfg.ssl_ctx == NULL) {
+		dp_errorf("verify: OpenSSL has no DANE support here");
+		goto out;
+	}
+	/* A server that hangs up while we write must give an error, not a
+	 * signal that ends the program (SSL_write cannot use MSG_NOSIGNAL). */
+	signal(SIGPIPE, SIG_IGN);
+	pool.cfg.smtp_timeout_ms = smtp_timeout;
+	pool.cfg.port = port;
+	pool.cfg.resolver = pool.srv.text;
+	pool.anchors = anchors;
+	pool.domains = domains;
+	pool.n_domains = n;
+	pool.progress = n > 1 && isatty(STDERR_FILENO);
+	pthread_mutex_init(&pool.mu, NULL);
+
+	n_workers = (size_t)jobs < n ? (size_t)jobs : n;
+	workers = calloc(n_workers, sizeof *workers);
+	if (workers == NULL)
+		goto out_mutex;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, VERIFY_STACK);
+	for (i = 0; i < n_workers; i++) {
+		workers[i].pool = &pool;
+		if (n_workers == 1)
+			break;   /* one worker: run it here, below */
+		if (pthread_create(&workers[i].thread, &attr, verify_worker_main, &workers[i]) == 0)
+			workers[i].started = 1;
+	}
+	pthread_attr_destroy(&attr);
+	if (n_workers == 1 || (n_workers > 0 && !workers[0].started))
+		verify_worker_main(&workers[0]);
+	for (i = 0; i < n_workers; i++)
+		if (workers[i].started)
+			pthread_join(workers[i].thread, NULL);
+	rc = pool.worst;
+	if (pool.n_unknown == n)
+		rc = DP_EXIT_UNKNOWN;
+out_mutex:
+	pthread_mutex_destroy(&pool.mu);
+out:
+	fflush(stdout);
+	free(workers);
+	for (i = 0; i < n; i++)
+		free(domains[i]);
+	free(domains);
+	free(rlist);
+	if (pool.cfg.ssl_ctx != NULL)
+		SSL_CTX_free(pool.cfg.ssl_ctx);
+	val_anchors_free(anchors);
+	return rc;
+}

@@ -1,0 +1,295 @@
+/*
+ * main.c - the daneprobe command line.
+ *
+ *   daneprobe [GLOBAL OPTIONS] COMMAND [ARGS] [OPTIONS]
+ *
+ * Global options may stand anywhere on the line (operators type
+ * `daneprobe lookup ietf.org MX --resolver 192.0.2.53`), so they are taken
+ * out of argv first; what remains goes to the subcommand's own getopt_long.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "probe/cli/cli.h"
+#include "probe/util/clock.h"
+
+#ifndef DP_VERSION
+#define DP_VERSION "0.1.0"
+#endif
+#define DP_DEFAULT_CONFIG "/etc/daneprobe/daneprobe.yaml"
+
+typedef struct dp_command {
+	const char *name;
+	int (*run)(dp_global *g, int argc, char **argv);
+	const char *summary;
+	unsigned formats;      /* what --format may ask of it (DP_FMTS_*) */
+} dp_command;
+
+static const dp_command commands[] = {
+	{ "probe", cmd_probe, "probe resolvers: capability matrix, class, DANE safety", DP_FMTS_ALL },
+	{ "order", cmd_order, "recommend resolver priorities; --write rewrites the config", DP_FMTS_TEXT_JSON },
+	{ "verify", cmd_verify, "run the DANE path (MX, A/AAAA, TLSA, STARTTLS, certificate)", DP_FMTS_TEXT_JSON },
+	{ "lookup", cmd_lookup, "resolve one RRset through one resolver and validate it locally", DP_FMTS_TEXT_JSON },
+	{ "anchor", cmd_anchor, "show and maintain the root trust anchors (RFC 5011, RFC 9718)", DP_FMTS_ALL },
+	{ "tlsa-check", cmd_tlsa_check, "offline: would this certificate chain match the TLSA records", DP_FMTS_TEXT_JSON },
+	{ "check", cmd_check, "pre-flight/monitoring: anchors + probe + order + verify, Nagios exit codes", DP_FMTS_ALL },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: daneprobe [GLOBAL OPTIONS] COMMAND [ARGS...]\n"
+		"\n"
+		"A validating DNS resolver health probe and resolver-ordering advisor for\n"
+		"mail gateways that deliver with DANE.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"Global options (anywhere on the line):\n"
+		"  -c, --config FILE      configuration (default " DP_DEFAULT_CONFIG ", optional)\n"
+		"      --resolver ADDR[:PORT]  resolver to use (repeatable; [v6]:port for IPv6)\n"
+		"      --format FMT       text (default), json or prometheus\n"
+		"      --timeout MS       per-query timeout in milliseconds (default 1500)\n"
+		"      --now TIME         evaluate at TIME (2026-11-23T10:00:00Z, 2026-11-23, @EPOCH)\n"
+		"      --anchors FILE     trust anchors (DS/DNSKEY, zone-file format) instead of the\n"
+		"                         built-in root anchors\n"
+		"  -v, --verbose          more detail (repeatable)\n"
+		"      --trace            print every query and validation step\n"
+		"  -h, --help             this help; `daneprobe COMMAND --help` for a command\n"
+		"  -V, --version          print the version\n"
+		"\n"
+		"Exit codes: 0 ok, 1 warning, 2 critical, 3 unknown (usage, config, nothing reachable).\n");
+}
+
+enum { GOPT_CONFIG, GOPT_RESOLVER, GOPT_FORMAT, GOPT_TIMEOUT, GOPT_NOW, GOPT_ANCHORS,
+       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION };
+
+typedef struct gopt {
+	const char *lng;   /* long name without dashes */
+	char shrt;         /* short letter or 0 */
+	int has_arg;
+	int id;
+} gopt;
+
+static const gopt gopts[] = {
+	{ "config", 'c', 1, GOPT_CONFIG }, { "resolver", 0, 1, GOPT_RESOLVER },
+	{ "format", 0, 1, GOPT_FORMAT }, { "timeout", 0, 1, GOPT_TIMEOUT },
+	{ "now", 0, 1, GOPT_NOW }, { "anchors", 0, 1, GOPT_ANCHORS },
+	{ "verbose", 'v', 0, GOPT_VERBOSE }, { "trace", 0, 0, GOPT_TRACE },
+	{ "help", 'h', 0, GOPT_HELP }, { "version", 'V', 0, GOPT_VERSION },
+};
+
+/* Match argv word against the global options.  Returns the option or
+ * NULL; *inline_val gets the text after '=' for --opt=value. */
+static const gopt *gopt_match(const char *w, const char **inline_val)
+{
+	*inline_val = NULL;
+	if (w[0] != '-' || w[1] == '\0')
+		return NULL;
+	for (size_t i = 0; i < sizeof(gopts) / sizeof(gopts[0]); i++) {
+		const gopt *o = &gopts[i];
+		if (w[1] == '-') {
+			size_t n = strlen(o->lng);
+			if (strncmp(w + 2, o->lng, n) == 0 && (w[2 + n] == '\0' || (w[2 + n] == '=' && o->has_arg))) {
+				if (w[2 + n] == '=')
+					*inline_val = w + 3 + n;
+				return o;
+			}
+		} else if (o->shrt && w[1] == o->shrt) {
+			if (w[2] != '\0') {
+				if (!o->has_arg)
+					return NULL;     /* -vv is handled by the caller */
+				*inline_val = w + 2;
+			}
+			return o;
+		}
+	}
+	return NULL;
+}
+
+static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, int *version)
+{
+	char *end;
+	long v;
+	int64_t t;
+
+	switch (o->id) {
+	case GOPT_CONFIG:
+		g->config_path = val;
+		g->config_explicit = 1;
+		break;
+	case GOPT_RESOLVER: {
+		const char **r = realloc(g->resolvers, (g->n_resolvers + 1) * sizeof(*r));
+		if (r == NULL)
+			return -1;
+		g->resolvers = r;
+		g->resolvers[g->n_resolvers++] = val;
+		break;
+	}
+	case GOPT_FORMAT:
+		if (dp_parse_format(val, &g->format) < 0)
+			return -1;
+		break;
+	case GOPT_TIMEOUT:
+		v = strtol(val, &end, 10);
+		if (end == val || *end != '\0' || v < 10 || v > 600000) {
+			dp_errorf("--timeout takes milliseconds from 10 to 600000, not '%s'", val);
+			return -1;
+		}
+		g->timeout_ms = (int)v;
+		break;
+	case GOPT_NOW:
+		if (dp_time_parse(val, &t) != 0) {
+			dp_errorf("--now: cannot read '%s' as a time (use 2026-11-23T10:00:00Z, 2026-11-23, 20261123100000 or @EPOCH)", val);
+			return -1;
+		}
+		dp_clock_set(t);
+		break;
+	case GOPT_ANCHORS:
+		g->anchors_path = val;
+		break;
+	case GOPT_VERBOSE:
+		g->verbose++;
+		break;
+	case GOPT_TRACE:
+		g->trace = 1;
+		break;
+	case GOPT_HELP:
+		*help = 1;
+		break;
+	case GOPT_VERSION:
+		*version = 1;
+		break;
+	}
+	return 0;
+}
+
+/* Take the global options out of argv (before a "--"); the command and
+ * its own arguments stay, in order, in *rest. */
+static int split_args(dp_global *g, int argc, char **argv, char **rest, int *nrest,
+		      int *help, int *version)
+{
+	int dashdash = 0;
+
+	*nrest = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i], *val;
+		const gopt *o;
+
+		if (dashdash) {
+			rest[(*nrest)++] = argv[i];
+			continue;
+		}
+		if (strcmp(w, "--") == 0) {
+			dashdash = 1;
+			rest[(*nrest)++] = argv[i];
+			continue;
+		}
+		if (w[0] == '-' && w[1] == 'v' && strspn(w + 1, "v") == strlen(w + 1)) {
+			g->verbose += (int)strlen(w + 1);   /* -v, -vv, -vvv */
+			continue;
+		}
+		o = gopt_match(w, &val);
+		if (o == NULL) {
+			rest[(*nrest)++] = argv[i];
+			continue;
+		}
+		if (o->id == GOPT_HELP && *nrest > 0) {
+			/* `daneprobe CMD --help` is the command's own help */
+			rest[(*nrest)++] = argv[i];
+			continue;
+		}
+		if (o->has_arg && val == NULL) {
+			if (i + 1 >= argc) {
+				dp_errorf("option %s needs a value", w);
+				return -1;
+			}
+			val = argv[++i];
+		}
+		if (apply_gopt(g, o, val, help, version) < 0)
+			return -1;
+	}
+	rest[*nrest] = NULL;
+	return 0;
+}
+
+static int load_config(dp_global *g)
+{
+	char err[1024];
+	int rc;
+
+	if (g->config_path == NULL)
+		g->config_path = DP_DEFAULT_CONFIG;
+	rc = dp_config_load(g->config_path, &g->cfg, err, sizeof(err));
+	if (rc == DP_ENOTFOUND && !g->config_explicit)
+		return 0;      /* the default file is optional */
+	if (rc != DP_OK) {
+		fprintf(stderr, "daneprobe: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	dp_global g;
+	char **rest = calloc((size_t)argc + 1, sizeof(char *));
+	int nrest = 0, help = 0, version = 0, rc = DP_EXIT_UNKNOWN;
+	const dp_command *cmd = NULL;
+
+	/* A peer that closes a TLS or HTTP connection must give an error
+	 * return, not kill the process. */
+	signal(SIGPIPE, SIG_IGN);
+	memset(&g, 0, sizeof(g));
+	g.datadir = getenv("DANEPROBE_DATADIR") ? getenv("DANEPROBE_DATADIR") : DP_DATADIR;
+	if (rest == NULL)
+		return DP_EXIT_UNKNOWN;
+	if (split_args(&g, argc, argv, rest, &nrest, &help, &version) < 0)
+		goto out;
+	if (version) {
+		printf("daneprobe %s\n", DP_VERSION);
+		rc = DP_EXIT_OK;
+		goto out;
+	}
+	if (nrest > 0 && strcmp(rest[0], "help") == 0) {
+		if (nrest == 1) {
+			help = 1;
+		} else {
+			rest[0] = rest[1];
+			rest[1] = "--help";
+			nrest = 2;
+			rest[2] = NULL;
+		}
+	}
+	if (help || nrest == 0) {
+		usage(help ? stdout : stderr);
+		rc = help ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(rest[0], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		dp_errorf("unknown command '%s' (see daneprobe --help)", rest[0]);
+		goto out;
+	}
+	if (dp_format_offered(cmd->name, g.format, cmd->formats) < 0)
+		goto out;
+	if (load_config(&g) < 0)
+		goto out;
+	if (g.timeout_ms == 0)
+		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : 1500;
+	optind = 0;     /* a fresh getopt for the subcommand */
+	rc = cmd->run(&g, nrest, rest);
+out:
+	dp_config_free(g.cfg);
+	free(g.resolvers);
+	free(rest);
+	return rc;
+}

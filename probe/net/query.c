@@ -1,0 +1,574 @@
+/*
+ * query.c - one DNS question to one resolver (see query.h).
+ *
+ * Spoofing resistance (RFC 5452 section 9): every query gets a random ID
+ * from getrandom() and a fresh socket bound to port 0, so that the kernel
+ * picks a random source port.  An answer counts only when it comes from
+ * the server's address and port, carries our ID and repeats our question
+ * (name compared case-insensitively, type and class); anything else is
+ * dropped and the wait goes on until the deadline, so a stray or forged
+ * datagram cannot end the query early.
+ *
+ * A UDP answer with TC=1 is retried over TCP (RFC 7766 section 5), with
+ * the 2-byte length framing of RFC 1035 section 4.2.2.  Every wait, the
+ * TCP connect and each read included, is bounded by the one deadline of
+ * the query.  Nothing here keeps state between calls: the module is
+ * thread-safe.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+#include "probe/net/query.h"
+#include "probe/util/clock.h"
+
+#define QUERY_DEFAULT_TIMEOUT 1500
+#define QUERY_DEFAULT_EDNS 1232
+#define QUERY_DEFAULT_TRIES 2
+#define QUERY_MAX_MSG 65535
+
+/* Set r->detail (truncated to fit). */
+static void query_detail(query_response *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void query_detail(query_response *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->detail, sizeof r->detail, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- messages ---- */
+
+static int query_random_id(uint16_t *id)
+{
+	ssize_t n;
+
+	do
+		n = getrandom(id, sizeof *id, 0);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof *id ? 0 : -1;
+}
+
+static int query_build(const ldns_rdf *name, ldns_rr_type type, const query_opts *o,
+		    uint16_t id, uint8_t **wire, size_t *len)
+{
+	ldns_rdf *qname = ldns_rdf_clone(name);
+	ldns_pkt *q;
+	ldns_status st;
+
+	if (!qname)
+		return DP_ENOMEM;
+	q = ldns_pkt_query_new(qname, type, LDNS_RR_CLASS_IN, 0);
+	if (!q) {
+		ldns_rdf_deep_free(qname);
+		return DP_ENOMEM;
+	}
+	ldns_pkt_set_id(q, id);
+	ldns_pkt_set_rd(q, (o->flags & QUERY_RD) != 0);
+	ldns_pkt_set_cd(q, (o->flags & QUERY_CD) != 0);
+	if (!(o->flags & QUERY_NOEDNS)) {
+		ldns_pkt_set_edns_udp_size(q, o->edns_size ? o->edns_size : QUERY_DEFAULT_EDNS);
+		ldns_pkt_set_edns_do(q, (o->flags & QUERY_DO) != 0);
+	}
+	st = ldns_pkt2wire(wire, q, len);
+	ldns_pkt_free(q);
+	if (st != LDNS_STATUS_OK)
+		return st == LDNS_STATUS_MEM_ERR ? DP_ENOMEM : DP_EINVAL;
+	return DP_OK;
+}
+
+enum query_verdict { QUERY_MATCH, QUERY_DROP, QUERY_WRONG_QUESTION, QUERY_MALFORMED };
+
+/*
+ * Is buf the answer to our question?  QUERY_MATCH with *pkt parsed, or why
+ * not.  A message with our ID that ldns cannot parse is QUERY_MALFORMED.
+ * RFC 1035 4.1.1: a server that does not understand the query may answer
+ * FORMERR/NOTIMP without a question section; that still counts.
+ */
+static enum query_verdict query_match(const uint8_t *buf, size_t n, uint16_t id,
+				const ldns_rdf *name, ldns_rr_type type,
+				ldns_pkt **pkt, char *why, size_t whylen)
+{
+	ldns_pkt *p = NULL;
+	ldns_status st;
+
+	if (n < LDNS_HEADER_SIZE)
+		return QUERY_DROP;
+	if (((buf[0] << 8) | buf[1]) != id || !(buf[2] & 0x80))
+		return QUERY_DROP;
+	st = ldns_wire2pkt(&p, buf, n);
+	if (st != LDNS_STATUS_OK) {
+		if (snprintf(why, whylen, "%s (%zu bytes)", ldns_get_errorstr_by_id(st), n) < 0)
+			why[0] = '\0';
+		return QUERY_MALFORMED;
+	}
+	ldns_rr_list *qs = ldns_pkt_question(p);
+	if (ldns_rr_list_rr_count(qs) == 0 && ldns_pkt_get_rcode(p) != LDNS_RCODE_NOERROR) {
+		*pkt = p;
+		return QUERY_MATCH;
+	}
+	if (ldns_rr_list_rr_count(qs) != 1) {
+		ldns_pkt_free(p);
+		return QUERY_WRONG_QUESTION;
+	}
+	ldns_rr *q = ldns_rr_list_rr(qs, 0);
+	if (ldns_dname_compare(ldns_rr_owner(q), name) != 0 ||
+	    ldns_rr_get_type(q) != type || ldns_rr_get_class(q) != LDNS_RR_CLASS_IN) {
+		ldns_pkt_free(p);
+		return QUERY_WRONG_QUESTION;
+	}
+	*pkt = p;
+	return QUERY_MATCH;
+}
+
+static int query_same_peer(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return 0;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
+		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+		return x->sin6_port == y->sin6_port &&
+		       memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+	}
+	return 0;
+}
+
+/* Wait for fd to become ready for ev until deadline; 1 ready, 0 timeout,
+ * -1 error (errno set). */
+static int query_wait(int fd, short ev, int64_t deadline)
+{
+	for (;;) {
+		int64_t left = deadline - dp_mono_ms();
+		struct pollfd pfd = { .fd = fd, .events = ev };
+		if (left <= 0)
+			return 0;
+		int r = poll(&pfd, 1, (int)(left > 60000 ? 60000 : left));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			return 1;
+	}
+}
+
+static int query_keep(query_response *out, ldns_pkt *pkt, const uint8_t *buf, size_t n)
+{
+	out->wire = malloc(n ? n : 1);
+	if (!out->wire) {
+		ldns_pkt_free(pkt);
+		return DP_ENOMEM;
+	}
+	memcpy(out->wire, buf, n);
+	out->wire_len = n;
+	out->pkt = pkt;
+	return DP_OK;
+}
+
+/* ---- UDP ---- */
+
+typedef struct query_query_ctx {
+	const dp_addr *srv;
+	const ldns_rdf *name;
+	ldns_rr_type type;
+	const query_opts *opts;
+	int64_t start, deadline;
+	query_response *out;
+} query_query_ctx;
+
+static int query_udp_socket(const dp_addr *srv)
+{
+	struct sockaddr_storage any;
+	socklen_t len;
+	int fd;
+
+	fd = socket(srv->addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&any, 0, sizeof any);
+	any.ss_family = srv->addr.ss_family;
+	len = srv->addr.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					      : sizeof(struct sockaddr_in);
+	/* Port 0: the kernel chooses a random ephemeral source port. */
+	if (bind(fd, (struct sockaddr *)&any, len) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t id)
+{
+	query_response *out = c->out;
+	int tries = c->opts->udp_tries > 0 ? c->opts->udp_tries : QUERY_DEFAULT_TRIES;
+	int64_t total = c->deadline - c->start;
+	unsigned malformed = 0, wrong_q = 0, dropped = 0;
+	char why[128] = "";
+	uint8_t *buf;
+	int fd, rc = DP_ETIMEOUT;
+
+	fd = query_udp_socket(c->srv);
+	if (fd < 0) {
+		query_detail(out, "UDP socket: %s", strerror(errno));
+		return DP_ENET;
+	}
+	buf = malloc(QUERY_MAX_MSG);
+	if (!buf) {
+		close(fd);
+		return DP_ENOMEM;
+	}
+	for (int t = 0; t < tries && rc == DP_ETIMEOUT; t++) {
+		/* Each try gets its share of the time; answers to an earlier
+		 * send still count (same socket, same ID). */
+		int64_t try_end = t + 1 == tries ? c->deadline : c->start + total * (t + 1) / tries;
+		int64_t sent = dp_mono_ms();
+
+		if (sendto(fd, q, qlen, 0, (const struct sockaddr *)&c->srv->addr,
+			   c->srv->addrlen) < 0) {
+			query_detail(out, "UDP send to %s: %s",
+				 c->srv->text, strerror(errno));
+			rc = DP_ENET;
+			break;
+		}
+		while (rc == DP_ETIMEOUT) {
+			int w = query_wait(fd, POLLIN, try_end);
+			if (w == 0)
+				break;
+			struct sockaddr_storage from;
+			socklen_t flen = sizeof from;
+			ssize_t n = w < 0 ? -1 : recvfrom(fd, buf, QUERY_MAX_MSG, 0,
+						       (struct sockaddr *)&from, &flen);
+			if (n < 0) {
+				if (errno == EAGAIN || errno == EINTR)
+					continue;
+				/* ICMP port unreachable shows up here. */
+				query_detail(out, "UDP from %s: %s",
+					 c->srv->text, strerror(errno));
+				rc = DP_ENET;
+				break;
+			}
+			if (!query_same_peer(&from, &c->srv->addr)) {
+				dropped++;
+				continue;
+			}
+			ldns_pkt *pkt = NULL;
+			switch (query_match(buf, (size_t)n, id, c->name, c->type, &pkt, why, sizeof why)) {
+			case QUERY_MATCH:
+				out->rtt_ms = (int)(dp_mono_ms() - sent);
+				rc = query_keep(out, pkt, buf, (size_t)n);
+				break;
+			case QUERY_MALFORMED:
+				malformed++;
+				query_detail(out,
+					 "malformed answer from %s over UDP: %s", c->srv->text, why);
+				rc = DP_EPARSE;
+				break;
+			case QUERY_WRONG_QUESTION:
+				wrong_q++;
+				break;
+			case QUERY_DROP:
+				dropped++;
+				break;
+			}
+		}
+	}
+	free(buf);
+	close(fd);
+	if (rc == DP_ETIMEOUT)
+		query_detail(out,
+			 "timeout after %lld ms over UDP (%u tries%s%s)",
+			 (long long)(dp_mono_ms() - c->start), tries,
+			 wrong_q ? ", answers to another question dropped" : "",
+			 dropped ? ", stray answers dropped" : "");
+	(void)malformed;
+	return rc;
+}
+
+/* ---- TCP ---- */
+
+static int query_tcp_connect(query_query_ctx *c, int *fdp)
+{
+	query_response *out = c->out;
+	int fd, err = 0;
+	socklen_t elen = sizeof err;
+
+	fd = socket(c->srv->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		query_detail(out, "TCP socket: %s", strerror(errno));
+		return DP_ENET;
+	}
+	if (connect(fd, (const struct sockaddr *)&c->srv->addr, c->srv->addrlen) < 0 &&
+	    errno != EINPROGRESS) {
+		query_detail(out, "TCP connect to %s: %s",
+			 c->srv->text, strerror(errno));
+		close(fd);
+		return DP_ENET;
+	}
+	int w = query_wait(fd, POLLOUT, c->deadline);
+	if (w == 0) {
+		query_detail(out, "timeout connecting to %s over TCP",
+			 c->srv->text);
+		close(fd);
+		return DP_ETIMEOUT;
+	}
+	if (w < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) < 0 || err) {
+		query_detail(out, "TCP connect to %s: %s",
+			 c->srv->text, strerror(err ? err : errno));
+		close(fd);
+		return DP_ENET;
+	}
+	*fdp = fd;
+	return DP_OK;
+}
+
+/* Move exactly len bytes (write when out_dir, else read) before the deadline. */
+static int query_tcp_io(query_query_ctx *c, int fd, uint8_t *buf, size_t len, int out_dir)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = out_dir ? send(fd, buf + done, len - done, MSG_NOSIGNAL)
+				    : recv(fd, buf + done, len - done, 0);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n == 0) {
+			query_detail(c->out,
+				 "%s closed the TCP connection after %zu of %zu bytes",
+				 c->srv->text, done, len);
+			return DP_ENET;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK) {
+			query_detail(c->out, "TCP %s %s: %s",
+				 out_dir ? "send to" : "receive from", c->srv->text, strerror(errno));
+			return DP_ENET;
+		}
+		int w = query_wait(fd, out_dir ? POLLOUT : POLLIN, c->deadline);
+		if (w == 0) {
+			query_detail(c->out,
+				 "timeout after %lld ms over TCP (%zu of %zu bytes)",
+				 (long long)(dp_mono_ms() - c->start), done, len);
+			return DP_ETIMEOUT;
+		}
+		if (w < 0) {
+			query_detail(c->out, "poll: %s", strerror(errno));
+			return DP_ENET;
+		}
+	}
+	return DP_OK;
+}
+
+static int query_tcp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t id)
+{
+	query_response *out = c->out;
+	uint8_t hdr[2], *msg = NULL, *buf = NULL;
+	int fd = -1, rc;
+	int64_t sent;
+	char why[128];
+
+	rc = query_tcp_connect(c, &fd);
+	if (rc != DP_OK)
+		return rc;
+	msg = malloc(qlen + 2);
+	if (!msg) {
+		rc = DP_ENOMEM;
+		goto done;
+	}
+	msg[0] = (uint8_t)(qlen >> 8);
+	msg[1] = (uint8_t)qlen;
+	memcpy(msg + 2, q, qlen);
+	sent = dp_mono_ms();
+	rc = query_tcp_io(c, fd, msg, qlen + 2, 1);
+	if (rc != DP_OK)
+		goto done;
+	rc = query_tcp_io(c, fd, hdr, 2, 0);
+	if (rc != DP_OK)
+		goto done;
+	size_t len = ((size_t)hdr[0] << 8) | hdr[1];
+	if (len < LDNS_HEADER_SIZE) {
+		query_detail(out,
+			 "malformed answer from %s over TCP: %zu-byte message", c->srv->text, len);
+		rc = DP_EPARSE;
+		goto done;
+	}
+	buf = malloc(len);
+	if (!buf) {
+		rc = DP_ENOMEM;
+		goto done;
+	}
+	rc = query_tcp_io(c, fd, buf, len, 0);
+	if (rc != DP_OK)
+		goto done;
+	out->rtt_ms = (int)(dp_mono_ms() - sent);
+	ldns_pkt *pkt = NULL;
+	/* Over TCP the connection is ours alone: a wrong answer is the
+	 * server's fault, so it is an error rather than something to skip. */
+	switch (query_match(buf, len, id, c->name, c->type, &pkt, why, sizeof why)) {
+	case QUERY_MATCH:
+		if (ldns_pkt_tc(pkt)) {
+			ldns_pkt_free(pkt);
+			query_detail(out,
+				 "%s set TC=1 on a TCP answer", c->srv->text);
+			rc = DP_EPROTO;
+			break;
+		}
+		out->via_tcp = 1;
+		rc = query_keep(out, pkt, buf, len);
+		break;
+	case QUERY_MALFORMED:
+		query_detail(out,
+			 "malformed answer from %s over TCP: %s", c->srv->text, why);
+		rc = DP_EPARSE;
+		break;
+	case QUERY_WRONG_QUESTION:
+		query_detail(out,
+			 "%s answered another question over TCP", c->srv->text);
+		rc = DP_EPROTO;
+		break;
+	case QUERY_DROP:
+		query_detail(out,
+			 "%s answered with a wrong ID or a non-response over TCP", c->srv->text);
+		rc = DP_EPROTO;
+		break;
+	}
+done:
+	free(buf);
+	free(msg);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* ---- the query ---- */
+
+int query_query(const dp_addr *server, const ldns_rdf *name, ldns_rr_type type,
+	     const query_opts *opts, query_response *out)
+{
+	query_opts def = { .flags = QUERY_RD };
+	uint8_t *q = NULL;
+	size_t qlen = 0;
+	uint16_t id;
+	int rc;
+
+	if (!server || !name || !out || ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME)
+		return DP_EINVAL;
+	if (!opts)
+		opts = &def;
+	memset(out, 0, sizeof *out);
+
+	query_query_ctx c = { .srv = server, .name = name, .type = type, .opts = opts,
+			   .out = out };
+	c.start = dp_mono_ms();
+	c.deadline = c.start + (opts->timeout_ms > 0 ? opts->timeout_ms : QUERY_DEFAULT_TIMEOUT);
+
+	if (query_random_id(&id) < 0) {
+		query_detail(out, "getrandom: %s", strerror(errno));
+		return DP_ENET;
+	}
+	rc = query_build(name, type, opts, id, &q, &qlen);
+	if (rc != DP_OK) {
+		query_detail(out, "cannot build the query");
+		return rc;
+	}
+	if (opts->flags & QUERY_TCP) {
+		rc = query_tcp(&c, q, qlen, id);
+		free(q);
+		return rc;
+	}
+	rc = query_udp(&c, q, qlen, id);
+	if (rc == DP_OK && ldns_pkt_tc(out->pkt) && !(opts->flags & QUERY_NO_TCP_FALLBACK)) {
+		/* A new ID for the TCP try, so that it cannot be confused with
+		 * the UDP exchange. */
+		query_response_clear(out);
+		out->udp_truncated = 1;
+		free(q);
+		q = NULL;
+		if (query_random_id(&id) < 0 || query_build(name, type, opts, id, &q, &qlen) != DP_OK) {
+			query_detail(out, "cannot build the TCP query");
+			return DP_ENOMEM;
+		}
+		rc = query_tcp(&c, q, qlen, id);
+		if (rc != DP_OK) {
+			char d[sizeof out->detail];
+			memcpy(d, out->detail, sizeof d);
+			query_detail(out, "UDP answer truncated, then %s", d);
+			if (rc == DP_ETIMEOUT || rc == DP_ENET)
+				rc = rc == DP_ETIMEOUT ? DP_ETIMEOUT : DP_ETRUNC;
+		}
+	} else if (rc == DP_OK && ldns_pkt_tc(out->pkt)) {
+		out->udp_truncated = 1;
+	}
+	free(q);
+	return rc;
+}
+
+void query_response_clear(query_response *r)
+{
+	if (!r)
+		return;
+	ldns_pkt_free(r->pkt);
+	free(r->wire);
+	r->pkt = NULL;
+	r->wire = NULL;
+	r->wire_len = 0;
+	r->via_tcp = 0;
+	r->rtt_ms = 0;
+}
+
+/* ---- the validator's fetch callback ---- */
+
+int query_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **out)
+{
+	query_fetcher *f = arg;
+	query_opts o = f->opts;
+	query_response r;
+	char line[512], nbuf[LDNS_MAX_DOMAINLEN + 8], tbuf[32];
+	int rc;
+
+	o.flags = (o.flags & ~(unsigned)(QUERY_NOEDNS)) | QUERY_RD | QUERY_DO | QUERY_CD;
+	rc = query_query(f->server, name, type, &o, &r);
+	f->queries++;
+	val_dname_str(name, nbuf, sizeof nbuf);
+	val_rrtype_str(type, tbuf, sizeof tbuf);
+	if (rc != DP_OK) {
+		f->errors++;
+		snprintf(f->last_error, sizeof f->last_error, "%s", r.detail);
+		if (f->trace) {
+			if (snprintf(line, sizeof line, "query %s/%s @%s: %s (%s)", nbuf, tbuf,
+				     f->server->text, dp_strerror(rc), r.detail) < 0)
+				line[0] = '\0';
+			f->trace(f->trace_arg, line);
+		}
+		query_response_clear(&r);
+		return rc;
+	}
+	if (f->trace) {
+		ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, ldns_pkt_get_rcode(r.pkt));
+		size_t an = ldns_pkt_ancount(r.pkt);
+		snprintf(line, sizeof line, "query %s/%s @%s %s%s: %s %zu answer%s (%d ms)",
+			 nbuf, tbuf, f->server->text, r.via_tcp ? "tcp" : "udp",
+			 r.udp_truncated ? " after TC" : "",
+			 lt ? lt->name : "RCODE?", an, an == 1 ? "" : "s", r.rtt_ms);
+		f->trace(f->trace_arg, line);
+	}
+	*out = r.pkt;
+	r.pkt = NULL;
+	query_response_clear(&r);
+	return DP_OK;
+}

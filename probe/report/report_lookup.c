@@ -1,0 +1,146 @@
+/*
+ * report_lookup.c - text and JSON rendering of one validated lookup
+ * (report_lookup.h).  Only this module and main.c write to the terminal.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "probe/report/report_lookup.h"
+
+/* One RR in presentation format on one line, tabs as single spaces. */
+static char *rr_line(const ldns_rr *rr)
+{
+	char *s = ldns_rr2str(rr);
+
+	if (!s)
+		return NULL;
+	for (char *p = s; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+	return s;
+}
+
+static const char *rcode_name(const val_result *r)
+{
+	ldns_lookup_table *lt;
+
+	if (!r->answered)
+		return NULL;
+	lt = ldns_lookup_by_id(ldns_rcodes, (int)r->rcode);
+	return lt ? lt->name : NULL;
+}
+
+static int push_records(json_t *arr, const ldns_rr_list *l)
+{
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+		char *s = rr_line(ldns_rr_list_rr(l, i));
+		if (!s || json_array_append_new(arr, json_string(s)) < 0) {
+			free(s);
+			return -1;
+		}
+		free(s);
+	}
+	return 0;
+}
+
+json_t *report_lookup_json(const val_result *r, const char *resolver)
+{
+	char name[LDNS_MAX_DOMAINLEN + 8], fin[LDNS_MAX_DOMAINLEN + 8], type[32];
+	char zone[LDNS_MAX_DOMAINLEN + 8];
+	const char *rc = rcode_name(r);
+	json_t *o = json_object(), *recs = json_array();
+
+	if (!o || !recs || push_records(recs, r->chain) < 0 ||
+	    push_records(recs, r->rrset) < 0) {
+		json_decref(o);
+		json_decref(recs);
+		return NULL;
+	}
+	val_dname_str(r->qname, name, sizeof name);
+	val_dname_str(r->final_name, fin, sizeof fin);
+	val_rrtype_str(r->qtype, type, sizeof type);
+	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "type", json_string(type));
+	json_object_set_new(o, "resolver", resolver ? json_string(resolver) : json_null());
+	json_object_set_new(o, "status", json_string(val_status_str(r->status)));
+	json_object_set_new(o, "reason", json_string(r->reason));
+	json_object_set_new(o, "ede", r->ede == VAL_EDE_NONE ? json_null()
+							     : json_integer((json_int_t)r->ede));
+	json_object_set_new(o, "rcode", rc ? json_string(rc) : json_null());
+	json_object_set_new(o, "records", recs);
+	/* Extra keys (the contract allows more). */
+	json_object_set_new(o, "final_name", json_string(fin));
+	json_object_set_new(o, "zone", r->zone ? json_string(val_dname_str(r->zone, zone,
+								sizeof zone)) : json_null());
+	json_object_set_new(o, "nxdomain", json_boolean(r->nxdomain));
+	json_object_set_new(o, "nodata", json_boolean(r->nodata));
+	json_object_set_new(o, "fetch_error", r->fetch_error ?
+			    json_string(dp_strerror(r->fetch_error)) : json_null());
+	return o;
+}
+
+int report_lookup_print_json(FILE *out, const val_result *r, const char *resolver)
+{
+	json_t *o = report_lookup_json(r, resolver);
+	char *s;
+
+	if (!o)
+		return DP_ENOMEM;
+	s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
+	json_decref(o);
+	if (!s)
+		return DP_ENOMEM;
+	fprintf(out, "%s\n", s);
+	free(s);
+	return DP_OK;
+}
+
+static void print_list(FILE *out, const ldns_rr_list *l)
+{
+	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
+		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
+		if (s) {
+			fputs(s, out);
+			free(s);
+		}
+	}
+}
+
+void report_lookup_text(FILE *out, const val_result *r, const char *resolver)
+{
+	char name[LDNS_MAX_DOMAINLEN + 8], type[32];
+	const char *rc = rcode_name(r);
+
+	val_dname_str(r->final_name ? r->final_name : r->qname, name, sizeof name);
+	val_rrtype_str(r->qtype, type, sizeof type);
+	switch (r->status) {
+	case VAL_SECURE:
+		fprintf(out, "; fully validated\n");
+		break;
+	case VAL_INSECURE:
+		fprintf(out, "; unsigned answer\n");
+		if (r->reason[0])
+			fprintf(out, "; (%s)\n", r->reason);
+		break;
+	case VAL_BOGUS:
+		fprintf(out, "; bogus: %s\n", r->reason);
+		break;
+	case VAL_INDETERMINATE:
+		fprintf(out, "; indeterminate: %s\n", r->reason);
+		break;
+	}
+	if (r->ede != VAL_EDE_NONE)
+		fprintf(out, "; EDE %d\n", (int)r->ede);
+	if (r->nxdomain)
+		fprintf(out, "; %s does not exist (%s)\n", name, rc ? rc : "NXDOMAIN");
+	else if (r->nodata)
+		fprintf(out, "; %s has no %s records\n", name, type);
+	else if (rc && r->rcode != LDNS_RCODE_NOERROR)
+		fprintf(out, "; resolver %s answered %s\n", resolver ? resolver : "", rc);
+	print_list(out, r->chain);
+	print_list(out, r->rrset);
+	if (r->status == VAL_SECURE)
+		print_list(out, r->rrsigs);
+}

@@ -1,0 +1,91 @@
+/*
+ * addr.c - resolver and server addresses as users write them.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "probe/util/addr.h"
+
+static int addr_parse_port(const char *s, uint16_t *port)
+{
+	char *end;
+	long v;
+
+	if (!*s || strspn(s, "0123456789") != strlen(s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 1 || v > 65535)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int dp_addr_parse(const char *s, dp_addr *out)
+{
+	char host[64];
+	const char *port_s = NULL;
+	uint16_t port = 53;
+	dp_addr srv;
+
+	if (!s || !out)
+		return DP_EINVAL;
+	memset(&srv, 0, sizeof srv);
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+		if (!close || (size_t)(close - s - 1) >= sizeof host)
+			return DP_EINVAL;
+		memcpy(host, s + 1, (size_t)(close - s - 1));
+		host[close - s - 1] = '\0';
+		if (close[1] == ':')
+			port_s = close + 2;
+		else if (close[1] != '\0')
+			return DP_EINVAL;
+	} else {
+		const char *colon = strchr(s, ':');
+		if (strlen(s) >= sizeof host)
+			return DP_EINVAL;
+		if (colon && !strchr(colon + 1, ':')) {
+			/* Exactly one colon: IPv4 with a port. */
+			memcpy(host, s, (size_t)(colon - s));
+			host[colon - s] = '\0';
+			port_s = colon + 1;
+		} else {
+			strcpy(host, s);  /* IPv4, or a bare IPv6 without port */
+		}
+	}
+	if (port_s && addr_parse_port(port_s, &port) < 0)
+		return DP_EINVAL;
+
+	struct sockaddr_in *sin = (struct sockaddr_in *)&srv.addr;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&srv.addr;
+	if (!strchr(host, ':') && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		if (s[0] == '[')
+			return DP_EINVAL;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		srv.addrlen = sizeof *sin;
+		if (port == 53)
+			snprintf(srv.text, sizeof srv.text, "%s", host);
+		else
+			snprintf(srv.text, sizeof srv.text, "%s:%u", host, port);
+	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		char buf[INET6_ADDRSTRLEN];
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		srv.addrlen = sizeof *sin6;
+		inet_ntop(AF_INET6, &sin6->sin6_addr, buf, sizeof buf);
+		if (port == 53)
+			snprintf(srv.text, sizeof srv.text, "%s", buf);
+		else
+			snprintf(srv.text, sizeof srv.text, "[%s]:%u", buf, port);
+	} else {
+		return DP_EINVAL;
+	}
+	*out = srv;
+	return DP_OK;
+}
+

@@ -1,0 +1,91 @@
+/*
+ * clock.c - the single wall-clock source (see clock.h).
+ *
+ * The override is written once by main() before any thread starts, so
+ * plain variables are enough.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "probe/util/clock.h"
+#include "validator/civil.h"
+
+static int dp_clock_fixed;
+static int64_t dp_clock_value;
+
+int64_t dp_now(void)
+{
+	struct timespec ts;
+
+	if (dp_clock_fixed)
+		return dp_clock_value;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec;
+}
+
+void dp_clock_set(int64_t t)
+{
+	dp_clock_value = t;
+	dp_clock_fixed = 1;
+}
+
+int64_t dp_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int valid_fields(int y, int mo, int d, int h, int mi, int s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
+		return 0;
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 0;
+	return h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s < 61;
+}
+
+int dp_time_parse(const char *s, int64_t *out)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	char sep;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (s[0] == '@') {
+		long long v;
+		if (sscanf(s + 1, "%lld%n", &v, &n) != 1 || s[1 + n] != '\0' || v < 0)
+			return -1;
+		*out = (int64_t)v;
+		return 0;
+	}
+	if (strlen(s) == 14 && strspn(s, "0123456789") == 14) {
+		if (sscanf(s, "%4d%2d%2d%2d%2d%2d", &y, &mo, &d, &h, &mi, &sec) != 6)
+			return -1;
+	} else if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) == 3 && s[n] == '\0') {
+		/* date only: midnight UTC */
+	} else if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &sec, &n) == 7
+		   && (sep == 'T' || sep == ' ')
+		   && (s[n] == '\0' || (s[n] == 'Z' && s[n + 1] == '\0'))) {
+		/* full timestamp, UTC */
+	} else {
+		return -1;
+	}
+	if (!valid_fields(y, mo, d, h, mi, sec))
+		return -1;
+	*out = dp_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
+	return 0;
+}
+
+const char *dp_time_fmt(int64_t t, char *buf, unsigned long len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "@%lld", (long long)t);
+	return buf;
+}
