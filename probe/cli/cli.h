@@ -54,6 +54,8 @@ int dp_anchors_for_run(const dp_global *g, val_anchors **out, char *err, size_t 
 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last dp_errorf message (borrowed), or NULL when there was none. */
+const char *dp_last_error(void);
 
 /* The formats a subcommand offers, as a mask for dp_parse_format. */
 #define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))

@@ -9,15 +9,22 @@
 #include <string.h>
 #include "probe/cli/cli.h"
 
+/* The last message, for the JSON error document of main.c. */
+static char last_error[4096];
+
 void dp_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("daneprobe: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "daneprobe: %s\n", last_error);
+}
+
+const char *dp_last_error(void)
+{
+	return last_error[0] ? last_error : NULL;
 }
 
 static const char *const format_names[] = { "text", "json", "prometheus" };

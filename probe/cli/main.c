@@ -15,6 +15,7 @@
 #include <string.h>
 #include "probe/cli/cli.h"
 #include "probe/util/clock.h"
+#include "probe/report/envelope.h"
 
 #ifndef DP_VERSION
 #define DP_VERSION "0.1.0"
@@ -230,7 +231,7 @@ static int load_config(dp_global *g)
 	if (rc == DP_ENOTFOUND && !g->config_explicit)
 		return 0;      /* the default file is optional */
 	if (rc != DP_OK) {
-		fprintf(stderr, "daneprobe: %s\n", err);
+		dp_errorf("%s", err);
 		return -1;
 	}
 	return 0;
@@ -279,6 +280,7 @@ int main(int argc, char **argv)
 		dp_errorf("unknown command '%s' (see daneprobe --help)", rest[0]);
 		goto out;
 	}
+	dp_envelope_init(cmd->name, DP_VERSION);
 	if (dp_format_offered(cmd->name, g.format, cmd->formats) < 0)
 		goto out;
 	if (load_config(&g) < 0)
@@ -288,6 +290,10 @@ int main(int argc, char **argv)
 	optind = 0;     /* a fresh getopt for the subcommand */
 	rc = cmd->run(&g, nrest, rest);
 out:
+	/* A pipeline that asked for JSON gets a document even when the
+	 * command failed before printing one (SPEC section 3). */
+	if (cmd != NULL && g.format == DP_FMT_JSON && rc != DP_EXIT_OK && !dp_json_emitted())
+		dp_json_emit_error(stdout, rc, dp_last_error());
 	dp_config_free(g.cfg);
 	free(g.resolvers);
 	free(rest);
