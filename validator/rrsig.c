@@ -152,7 +152,14 @@ struct val_keycache {
 	vbuf rd;              /* canonical rdata of each RR, before sorting */
 	rdspan *spans;
 	size_t spans_cap;
+	int inject;           /* test hook: fail with this error (DP_OK: off) */
 };
+
+void val_keycache_inject(val_keycache *kc, int err)
+{
+	if (kc != NULL)
+		kc->inject = err;
+}
 
 int val_keycache_new(val_keycache **out)
 {
@@ -338,6 +345,8 @@ static kc_entry *kc_get(val_keycache *kc, const alg_info *ai,
 	uint32_t h = kc_hash(rd, rdlen);
 	kc_entry *e;
 
+	if (kc->inject == DP_ENOMEM)
+		return NULL;
 	for (e = kc->bucket[h % KC_BUCKETS]; e != NULL; e = e->next)
 		if (e->hash == h && e->rdlen == rdlen &&
 		    memcmp(e->rdata, rd, rdlen) == 0)
@@ -395,6 +404,8 @@ static int sig_check(val_keycache *kc, kc_entry *e, const alg_info *ai,
 	size_t half, n;
 	int r;
 
+	if (kc->inject == DP_ECRYPTO)
+		return DP_ECRYPTO;
 	if (ai->kind == KIND_EDDSA) {
 		/* RFC 8080: pure EdDSA over the whole signed data. */
 		if (siglen != ai->siglen)
