@@ -98,12 +98,14 @@ $(BUILD)/daneprobe: $(BUILD)/probe/cli/main.o $(LIBS)
 daneprobe: $(BUILD)/daneprobe
 	ln -sf $(BUILD)/daneprobe $@
 
+# Their dependency files go apart: build/tests/ holds only the programs.
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS) $(BUILD)/flags
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CPPFLAGS) -DDP_TESTDIR='"$(abspath tests)"' $(ALL_CFLAGS) -MMD -MP $(ALL_LDFLAGS) \
-		-o $@ $< $(LIBS) $(ALL_LDLIBS) -lcmocka
+	@mkdir -p $(dir $@) $(BUILD)/dep/tests
+	$(CC) $(ALL_CPPFLAGS) -DDP_TESTDIR='"$(abspath tests)"' $(ALL_CFLAGS) \
+		-MMD -MP -MF $(BUILD)/dep/tests/$*.d $(ALL_LDFLAGS) -o $@ $< $(LIBS) $(ALL_LDLIBS) -lcmocka
 
--include $(VAL_OBJ:.o=.d) $(PROBE_OBJ:.o=.d) $(BUILD)/probe/cli/main.d $(UNIT_BIN:=.d)
+-include $(VAL_OBJ:.o=.d) $(PROBE_OBJ:.o=.d) $(BUILD)/probe/cli/main.d \
+         $(UNIT_BIN:$(BUILD)/tests/%=$(BUILD)/dep/tests/%.d)
 
 deps:
 	@tests/deps.sh
