@@ -151,9 +151,9 @@ SRC=$TMP/moved-away
 B=$TMP/b-o1
 if "${MAKE[@]}" -C "$SRC" BUILD="$B" CFLAGS=-O1 > "$TMP/o1.log" 2>&1; then
 	cc_line=$(grep -m1 -E ' -c -o .*/cmd_anchor\.o ' "$TMP/o1.log" | tr -s ' ')
-	pc=$(pkg-config --cflags ldns libssl libcrypto libcurl yaml-0.1 jansson expat)
+	pc=$(pkg-config --cflags ldns libssl libcrypto libcurl yaml-0.1 jansson expat | tr -s " " | sed "s/ $//")
 	case " $cc_line " in
-	*" -D_GNU_SOURCE "*" -std=c11 "*" $pc "*" -O1 "*) ok "make CFLAGS=-O1 keeps -std=c11, -D_GNU_SOURCE and the pkg-config flags" ;;
+	*" -D_GNU_SOURCE "*" -std=c11 "*" $pc "*"-O1 "*) ok "make CFLAGS=-O1 keeps -std=c11, -D_GNU_SOURCE and the pkg-config flags" ;;
 	*) bad "make CFLAGS=-O1: $cc_line" ;;
 	esac
 	check "make CFLAGS=-O1 binary works" 1 'key 38696 +alg +8 +valid' \
