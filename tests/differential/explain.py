@@ -111,9 +111,35 @@ def nsec3_mixed_parameters(r):
             and "no NSEC3 closest encloser proof" in r["dp_reason"])
 
 
+def other_signer_set_aside(r):
+    """A record of the answer re-signed by another zone (signer changed,
+    valid signature by that zone's key); daneprobe kept its honest verdict
+    without it, the oracle failed on it."""
+    return (r["kind"] == "signer_name" and r["oracle"] == "bogus" and _as_baseline(r)
+            and re.search(r"signer (\S+) -> (\S+) \(re-signed\)", _own_note(r))
+            and "signatures from unknown keys" in r["oracle_reason"])
+
+
 def nsec3_unknown_hash_insecure(r):
     return (r["kind"] == "nsec3_params" and r["dp"] == "insecure" and r["oracle"] == "bogus"
             and "unknown hash algorithm" in r["dp_reason"])
+
+
+def wildcard_nsec_refused(r):
+    """An NSEC/NSEC3 of the denial re-signed as a wildcard expansion:
+    daneprobe refuses it as a denial (naming the wildcard), unbound keeps
+    its honest verdict."""
+    b = r.get("baseline") or {}
+    return (r["kind"] == "wildcard_forge" and r["dp"] == "bogus"
+            and "was expanded from the wildcard" in r["dp_reason"]
+            and re.search(r"/NSEC3? signed as expanded from", _own_note(r))
+            and (r["oracle"], r["oracle_rcode"]) == (b.get("oracle"), b.get("dp_rcode")))
+
+
+def next_outside_zone(r):
+    return (r["kind"] == "rehome_next" and "(outside) (re-signed)" in _own_note(r)
+            and r["dp"] == "bogus" and "does not exist" in r["dp_reason"]
+            and r["oracle"] == "secure")
 
 
 EXPLANATIONS = [
@@ -151,6 +177,27 @@ EXPLANATIONS = [
      "first usable NSEC3's parameters (RFC 5155 8.2) and finds no proof, unbound completed "
      "one by hashing with each record's own parameters, mixing two chains",
      nsec3_mixed_parameters),
+    ("E6-wildcard-nsec-no-denial",
+     "RFC 4035 5.3.2 and RFC 4034 3.1.3: an NSEC/NSEC3 whose RRSIG labels field is below its "
+     "owner's label count was expanded from the wildcard *.<rightmost labels>; it proves that "
+     "the wildcard exists, never that the expanded name or type does not (RFC 4035 5.4, "
+     "RFC 4592 4; issue 10 item 1, the CVE-2017-15105 class). daneprobe refuses it as a "
+     "denial (bogus); unbound 1.17 reads it as the wildcard's own NSEC, which still covers "
+     "the name when labels fall at or above the zone (the wildcard then lies outside the "
+     "signer's zone, RFC 4035 5.3.1)",
+     wildcard_nsec_refused),
+    ("E7-next-owner-outside-zone",
+     "RFC 4034 4.1.1: the Next Domain Name is the next owner in the zone in canonical order, "
+     "only the last NSEC wraps to the apex; a next name outside the signer's zone makes the "
+     "NSEC cover nothing (issue 10 item 2), so the NXDOMAIN/NODATA is unproved (RFC 4035 "
+     "5.4): daneprobe bogus. unbound compares the names canonically whatever the zone",
+     next_outside_zone),
+    ("E8-other-signer-set-aside",
+     "RFC 4035 5.3.1: the Signer's Name MUST be the zone that contains the RRset, so an RRSIG "
+     "made by another zone (here the parent's key) is no signature of it; daneprobe sets the "
+     "record aside as not from the answer's zone and the rest decides (e.g. the iteration cap "
+     "of RFC 9276 3.2: insecure, as honestly); unbound fails the whole message on it",
+     other_signer_set_aside),
 ]
 
 

@@ -167,7 +167,7 @@ def reclassify(path, args):
         r = json.loads(line)
         classify(r, stats.setdefault(r["kind"], dict(cols)), why, bugs)
         if r["result"] == "unexplained":
-            print("unexplained:", json.dumps(r, sort_keys=True))
+            print(brief(r))
     stats.setdefault("none", dict(cols))
     report(stats, why, bugs, 0, args)
     return 1 if any(s["unexplained"] for s in stats.values()) else 0
@@ -214,6 +214,7 @@ def main():
     res = open(os.path.join(args.out, "results.jsonl"), "w")
     done_mut = 0
     baseline = {}
+    unexplained = []
     with cf.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         for si in range(seeds):
             seed = args.seed + si
@@ -227,12 +228,16 @@ def main():
                         baseline[key] = {k: r[k] for k in ("oracle", "dp", "dp_rcode")}
                     r["baseline"] = baseline.get(key)
                     classify(r, stats[kind], why, bugs)
+                    if r["result"] == "unexplained":
+                        unexplained.append(brief(r))
                     res.write(json.dumps(r, sort_keys=True) + "\n")
                 if kind != "none":
                     done_mut += len(rows)
                 res.flush()
     res.close()
     report(stats, why, bugs, time.time() - t0, args)
+    for u in unexplained[:30]:
+        print(u)
     bad = sum(s["unexplained"] for s in stats.values())
     if args.strict:
         bad += sum(s["bug"] for s in stats.values())
@@ -270,6 +275,15 @@ def classify(r, s, why, bugs):
     else:
         r["result"] = "unexplained"
     s[r["result"]] += 1
+
+
+def brief(r):
+    """One unexplained difference in a few lines, for the log."""
+    out = [f"  {r['kind']} seed {r['seed']}: {r['name']} {r['type']}: oracle {r['oracle']} "
+           f"{r['oracle_rcode']} EDE {r['oracle_ede']} ({r['oracle_reason'] or '-'}); daneprobe "
+           f"{r['dp']} {r['dp_rcode']} ({r['dp_reason'] or '-'})"]
+    out += [f"      {k}: {v}" for k, v in sorted(r["notes"].items())]
+    return "\n".join(out)
 
 
 def report(stats, why, bugs, secs, args):
