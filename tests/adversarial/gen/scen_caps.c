@@ -1,0 +1,4 @@
+#include "tests/adversarial/gen/scen.h"
+void scen_caps(void)
+{
+}
