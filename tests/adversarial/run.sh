@@ -41,28 +41,45 @@ if [ ! -x "$replay" ] || [ -n "$(find "$here" -maxdepth 1 -name '*.[ch]' -newer 
 fi
 [ -x "$dp" ] || { bad "no daneprobe at $dp"; echo "$pass passed, $fail failed"; exit 1; }
 
-field() { sed -n "s/^$1 //p" "$2" | head -1; }
+
+# The header of a scenario (everything before its first "query" line),
+# read by the shell itself: the machine is shared, and forks cost.
+read_header() {
+	local k v
+	name= expect= reason= ede= question= now= twin=
+	: > "$tmp/anchors"
+	while IFS= read -r line; do
+		k=${line%% *}
+		v=${line#* }
+		case $k in
+		query) break ;;
+		name) name=$v ;;
+		expect) expect=$v ;;
+		reason) reason=$v ;;
+		ede) ede=$v ;;
+		question) question=$v ;;
+		now) now=$v ;;
+		twin) twin=$v ;;
+		anchor) printf '%s\n' "$v" >> "$tmp/anchors" ;;
+		esac
+	done < "$1"
+}
 
 run_one() {
-	local f=$1 name expect reason ede q t now ready port out st got_reason got_ede
-	name=$(field name "$f")
-	expect=$(field expect "$f")
-	reason=$(field reason "$f")
-	ede=$(field ede "$f")
-	read -r q t <<<"$(field question "$f")"
-	now=$(field now "$f")
-	sed -n 's/^anchor //p' "$f" > "$tmp/anchors"
+	local f=$1 q t ready port out st got_reason got_ede
+	read_header "$f"
+	read -r q t <<<"$question"
 	ready=$tmp/ready
 	rm -f "$ready"
 	"$replay" "$f" 127.0.0.1 0 "$ready" 2>"$tmp/replay.err" &
 	rpid=$!
-	for _ in $(seq 100); do
+	for _ in {1..200}; do
 		[ -s "$ready" ] && break
 		kill -0 "$rpid" 2>/dev/null || break
 		sleep 0.05
 	done
 	if [ ! -s "$ready" ]; then
-		bad "$name: the replayer did not start: $(head -c 300 "$tmp/replay.err")"
+		bad "${name:-$f}: the replayer did not start (or the file does not parse): $(head -c 300 "$tmp/replay.err")"
 		kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null; rpid=
 		return
 	fi
@@ -70,9 +87,8 @@ run_one() {
 	out=$(timeout 60 "$dp" lookup "$q" "$t" --resolver "127.0.0.1:$port" \
 		--anchors "$tmp/anchors" --now "$now" --timeout 2000 --format json 2>"$tmp/dp.err")
 	kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null; rpid=
-	st=$(jq -r '.status // empty' <<<"$out" 2>/dev/null)
-	got_reason=$(jq -r '.reason // ""' <<<"$out" 2>/dev/null)
-	got_ede=$(jq -r '.ede // "none"' <<<"$out" 2>/dev/null)
+	{ read -r st; read -r got_ede; IFS= read -r got_reason; } < <(jq -r \
+		'.status // "", (.ede // "none" | tostring), (.reason // "")' <<<"$out" 2>/dev/null)
 	if [ -z "$st" ]; then
 		bad "$name: no verdict from daneprobe: $(head -c 300 "$tmp/dp.err")"
 	elif [ "$st" != "$expect" ]; then
@@ -93,19 +109,20 @@ else
 fi
 for f in "${files[@]}"; do
 	[ -e "$f" ] || continue
-	if ! "$replay" --check "$f" 2>"$tmp/check.err"; then
-		bad "$(basename "$f"): does not parse: $(cat "$tmp/check.err")"
-		continue
-	fi
 	run_one "$f"
 done
 
-# Every attack names its twin, and the twin is in the corpus run too.
+# Every attack names its twin, and the twin is in the corpus run too (or
+# waits in pending/ for its validator fix, which is listed, not hidden).
 if [ $# -eq 0 ]; then
 	missing=
 	for f in "$here"/scenarios/*.scn; do
-		tw=$(field twin "$f")
-		[ -z "$tw" ] || [ -e "$here/scenarios/$tw.scn" ] || missing="$missing $(field name "$f")->$tw"
+		read_header "$f"
+		[ -z "$twin" ] || [ -e "$here/scenarios/$twin.scn" ] ||
+			[ -e "$here/pending/$twin.scn" ] || missing="$missing $name->$twin"
+	done
+	for f in "$here"/pending/*.scn; do
+		[ -e "$f" ] && echo "# pending (not run): $(basename "$f" .scn)"
 	done
 	if [ -n "$missing" ]; then
 		bad "attacks whose twin is not in the run:$missing"

@@ -158,7 +158,9 @@ void gz_add(gzone *z, const char *fmt, ...)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	for (const char *p = buf; *p && o + strlen(a) + 2 < sizeof out; p++) {
-		if (*p == '@') {
+		if (*p == '@' && o && out[o - 1] == '.' && strcmp(a, ".") == 0) {
+			continue;       /* "ns1.@" at the root is "ns1." */
+		} else if (*p == '@') {
 			strcpy(out + o, a);
 			o += strlen(a);
 		} else {
@@ -1046,7 +1048,8 @@ void scn_free(gscn *s)
 	for (int i = 0; i < s->nz; i++) {
 		gzone *z = s->zones[i];
 		ldns_rdf_deep_free(z->apex);
-		ldns_key_list_free(z->keys);
+		if (z->keys)
+			ldns_key_list_free(z->keys);
 		ldns_rr_free(z->dnskey);
 		ldns_rr_list_deep_free(z->rrs);
 		ldns_rr_list_deep_free(z->sgn);
