@@ -675,6 +675,7 @@ int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names 
 		snprintf(res[i].address, sizeof(res[i].address), "%s", targets[i].address);
 		snprintf(res[i].name, sizeof(res[i].name), "%s", targets[i].name ? targets[i].name : "");
 		res[i].priority = targets[i].priority;
+		res[i].trusted_path = targets[i].trusted_path;
 		res[i].parse_ok = dp_addr_parse(targets[i].address, &S->srv) == DP_OK;
 		for (int t = 0; t < DP_T_COUNT; t++) {
 			res[i].tests[t].rtt_ms = -1;
@@ -718,6 +719,7 @@ int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names 
 		merge_chain(&R.rs[i], &R);
 	}
 	dp_probe_judge(res, n);
+	dp_client_judge(res, n, o->client);
 	*out = res;
 	res = NULL;
 	rc = DP_OK;
