@@ -17,15 +17,6 @@
 /* Scenarios whose fix has not landed in main yet: written to pending/
  * and not run (README.md lists them with the verdict daneprobe gives). */
 static const char *const pending[] = {
-	"wc-expanded-nsec-nxdomain",            /* finding 1 */
-	"wc-expanded-nsec-nodata",              /* finding 1 */
-	"wc-expanded-nsec-tlsa-nodata",         /* finding 1 */
-	"wc-expanded-nsec-no-ds",               /* finding 1 */
-	"nsec-next-owner-outside-zone",         /* finding 2 */
-	"cname-wc-target-nodata-nsec3-twin",    /* finding 3 */
-	"cname-wc-optout-proof-in-answer-twin", /* finding 3 */
-	"wc-expanded-dname",                    /* finding 4 */
-	"root-ds-nodata",                       /* the root's own NSEC denies . DS */
 	"keytrap",                              /* signature check cap */
 	"nsec3-hash-flood-150",                 /* NSEC3 hash cap */
 	NULL
