@@ -11,7 +11,6 @@
 #include "probe/battery/battery.h"
 
 #define MAX_HOSTS 3
-#define CLOCK_SKEW 300
 /* Workers run small tests; a 1 MiB stack is plenty (also under ASan).
  * With the default 8 MiB stacks, creating a hundred threads while the
  * first ones already run took a quarter of a second, which showed up

@@ -25,7 +25,7 @@ typedef struct dp_global {
 	const char **resolvers;    /* --resolver ADDR[:PORT], in order */
 	size_t n_resolvers;
 	dp_format format;
-	int timeout_ms;            /* --timeout, else probe.timeout_ms, else 1500 */
+	int timeout_ms;            /* --timeout, else probe.timeout_ms, else DP_DNS_TIMEOUT_MS */
 	int verbose;               /* -v count */
 	int trace;                 /* --trace */
 	const char *anchors_path;  /* --anchors FILE or NULL (built-in) */

@@ -29,6 +29,7 @@
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
 #include "probe/dane/tlsa.h"
+#include "probe/util/fileio.h"
 
 typedef struct tc_run {
 	SSL_CTX *ctx;
@@ -230,35 +231,6 @@ static int tc_dns(tc_run *run, const char *domain)
 	return run->worst;
 }
 
-static char *tc_read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (cap - len < 4096) {
-			char *g;
-			if (cap > (1u << 24) || (g = realloc(buf, cap + 8192)) == NULL) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = g;
-			cap += 8192;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -326,9 +298,10 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 
 	if (tfile != NULL) {
 		tlsa_set set;
-		char *text = tc_read_file(tfile);
+		char *text = NULL;
 
-		if (text == NULL) {
+		/* A zone file of TLSA records is small: 16 MiB is far beyond any. */
+		if (dp_read_file_max(tfile, 1u << 24, &text, NULL, NULL, 0) != DP_OK) {
 			dp_errorf("tlsa-check: %s: %s", tfile, strerror(errno ? errno : EIO));
 			goto out;
 		}

@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include "probe/cli/cli.h"
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
 #include "probe/report/report_verify.h"
@@ -81,8 +82,9 @@ static void verify_usage(FILE *f)
 		"  --from-file FILE  more domains, one per line ('#' comments; '-' = stdin)\n"
 		"  -j, --jobs N      check N domains at once (default 8, at most 256)\n"
 		"  --policy P        which outcome sets the exit code (default opportunistic)\n"
-		"  --smtp-timeout MS whole SMTP/TLS session per address (default 10000)\n"
-		"  --helo NAME       EHLO name (default daneprobe.invalid)\n"
+		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
+		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
+		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
 		"  --format FMT      text (default) or json (one JSON line per domain)\n"
 		"  --trace           print each query and validation step\n"
 		"  -h, --help        this help\n"
@@ -296,7 +298,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	const char *resolver = NULL, **rlist = NULL;
 	val_anchors *anchors = NULL;
 	pthread_attr_t attr;
-	int jobs = 8, c, rc = DP_EXIT_UNKNOWN, smtp_timeout = 10000, port = 25;
+	int jobs = 8, c, rc = DP_EXIT_UNKNOWN, smtp_timeout = DP_SMTP_TIMEOUT_MS, port = 25;
 	char err[512];
 
 	memset(&pool, 0, sizeof pool);
@@ -304,7 +306,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.fmt = g->format == DP_FMT_JSON ? DP_FMT_JSON : DP_FMT_TEXT;
 	pool.trace = g->trace || g->verbose > 0;
 	pool.policy = POL_OPPORTUNISTIC;
-	pool.cfg.helo_name = "daneprobe.invalid";
+	pool.cfg.helo_name = DP_HELO_NAME;
 	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
