@@ -13,7 +13,8 @@
 
 /* ---- small helpers ---- */
 
-void bat_detail(dp_test *t, const char *fmt, ...)
+static void bat_detail(dp_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bat_detail(dp_test *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -60,8 +61,8 @@ void bat_rdf_text(const ldns_rdf *r, char *buf, size_t len)
 		buf[n - 1] = '\0';
 }
 
-/* "NAME [TYPE]" -> name, type (default def). */
-int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type)
+/* "NAME [TYPE]" -> name, type (default def); -1 for an unknown type. */
+static int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type)
 {
 	const char *sp = strchr(spec, ' ');
 
@@ -120,7 +121,7 @@ size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type cover
 }
 
 /* One direct query.  Updates the test's counters, rtt, rcode, err. */
-int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type type,
+int bat_ask(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, ldns_rr_type type,
 	       unsigned flags, uint16_t edns, query_response *resp)
 {
 	ldns_rdf *qn;
@@ -168,14 +169,14 @@ int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type 
 	return rc;
 }
 
-const char *bat_first_secure(const run *R)
+static const char *bat_first_secure(const battery_run *R)
 {
 	return R->names->n_secure ? R->names->secure[0] : NULL;
 }
 
 /* ---- the tests ---- */
 
-void bat_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *how)
+void bat_plain(battery_rstate *S, const battery_run *R, dp_test *t, unsigned flags, const char *how)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -194,7 +195,7 @@ void bat_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *
 	query_response_clear(&r);
 }
 
-void bat_edns0(rstate *S, const run *R, dp_test *t)
+void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -216,7 +217,7 @@ void bat_edns0(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
+void bat_do_ad(battery_rstate *S, const battery_run *R, dp_test *t, int want_ad)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -243,7 +244,7 @@ void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
 	query_response_clear(&r);
 }
 
-void bat_cd(rstate *S, const run *R, dp_test *t)
+void bat_cd(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
 	query_response r;
@@ -264,7 +265,7 @@ void bat_cd(rstate *S, const run *R, dp_test *t)
 
 /* The zone a name is in: the name if it has a DNSKEY set, else the owner
  * of the SOA in the authority section.  zone gets "" when unknown. */
-static void zone_of(rstate *S, const run *R, dp_test *t, const char *name, char *zone, size_t len)
+static void zone_of(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, char *zone, size_t len)
 {
 	query_response r;
 	ldns_rr_list *auth;
@@ -285,7 +286,7 @@ static void zone_of(rstate *S, const run *R, dp_test *t, const char *name, char 
 }
 
 /* One DNSKEY set with its RRSIG; 0 on success, else detail written. */
-static int dnskey_ok(rstate *S, const run *R, dp_test *t, const char *zone, const char *what,
+static int dnskey_ok(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, const char *what,
 		     char *note, size_t notelen)
 {
 	query_response r;
@@ -309,7 +310,7 @@ static int dnskey_ok(rstate *S, const run *R, dp_test *t, const char *zone, cons
 	return ok;
 }
 
-void bat_dnskey(rstate *S, const run *R, dp_test *t)
+void bat_dnskey(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	char zone[256], n1[96] = "", n2[96] = "", n3[96] = "";
 	const char *name = bat_first_secure(R);
@@ -333,7 +334,7 @@ void bat_dnskey(rstate *S, const run *R, dp_test *t)
 	bat_verdict(t, DP_RES_PASS, "%s%s%s%s%s", n1, n2[0] ? ", " : "", n2, n3[0] ? ", " : "", n3);
 }
 
-void bat_ds(rstate *S, const run *R, dp_test *t)
+void bat_ds(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R), *child = R->names->insecure_child;
 	char zone[256], part[600] = "";
@@ -390,7 +391,7 @@ void bat_ds(rstate *S, const run *R, dp_test *t)
 		bat_verdict(t, DP_RES_PASS, "%s", part);
 }
 
-void bat_denial(rstate *S, const run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
+void bat_denial(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
 {
 	char qname[300], tn[16];
 	query_response r;
@@ -438,7 +439,7 @@ static void first_mx(const ldns_pkt *p, char *host, size_t len)
 	}
 }
 
-void bat_tlsa(rstate *S, const run *R, dp_test *t)
+void bat_tlsa(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *dom = R->names->n_dane ? R->names->dane[0] : NULL;
 	char host[256], qname[300];
@@ -482,7 +483,7 @@ void bat_tlsa(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_unknown(rstate *S, const run *R, dp_test *t)
+void bat_unknown(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *spec = R->names->unknown_type ? R->names->unknown_type : bat_first_secure(R);
 	char name[256], tn[24];
@@ -508,7 +509,7 @@ void bat_unknown(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_bogus(rstate *S, const run *R, dp_test *t)
+void bat_bogus(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
 	query_response r;
@@ -533,7 +534,7 @@ void bat_bogus(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_edns_size(rstate *S, const run *R, dp_test *t)
+void bat_edns_size(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *spec = R->names->big_answer;
 	char name[256], tn[24];
@@ -572,7 +573,7 @@ void bat_edns_size(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r2);
 }
 
-void bat_clock(rstate *S, const run *R, dp_test *t)
+void bat_clock(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R);
 	int64_t now = R->o->now, skew;

@@ -46,6 +46,11 @@ int cmd_check(dp_global *g, int argc, char **argv);
  * (caller frees the array).  Returns the count (0: none found). */
 size_t dp_resolvers_effective(const dp_global *g, const char ***out);
 
+/* The first of those, parsed.  0, or -1 after printing "CMD: no resolver
+ * ..." or "CMD: bad resolver address '...'" (cmd names the command). */
+#include "probe/util/addr.h"
+int dp_resolver_first(const dp_global *g, const char *cmd, dp_addr *out);
+
 /* The trust anchors for this run: --anchors FILE, else the state file's
  * valid keys (when the anchor module provides them), else the built-in
  * root anchors.  Writes *out on success; err gets a message. */

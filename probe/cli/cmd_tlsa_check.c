@@ -238,10 +238,9 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		{ "cert", required_argument, NULL, 'c' },
 		{ "tlsa-file", required_argument, NULL, 't' },
 		{ "port", required_argument, NULL, 'p' },
-		{ "resolver", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *cert = NULL, *tfile = NULL, *resolver = NULL, **rlist = NULL;
+	const char *cert = NULL, *tfile = NULL;
 	tc_run run;
 	val_anchors *anchors = NULL;
 	dp_addr srv;
@@ -272,9 +271,6 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 				return DP_EXIT_UNKNOWN;
 			}
 			run.port = (int)port;
-			break;
-		case 'r':
-			resolver = optarg;
 			break;
 		default:
 			tc_usage(stderr);
@@ -314,17 +310,8 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		rc = tc_check(&run, argv[optind], tfile, "file", &set);
 		tlsa_set_free(&set);
 	} else {
-		if (resolver == NULL) {
-			if (dp_resolvers_effective(g, &rlist) == 0) {
-				dp_errorf("tlsa-check: no resolver (use --resolver, the config or /etc/resolv.conf)");
-				goto out;
-			}
-			resolver = rlist[0];
-		}
-		if (dp_addr_parse(resolver, &srv) != DP_OK) {
-			dp_errorf("tlsa-check: bad resolver address '%s'", resolver);
+		if (dp_resolver_first(g, "tlsa-check", &srv) < 0)
 			goto out;
-		}
 		if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
 			dp_errorf("tlsa-check: trust anchors: %s", err);
 			goto out;
@@ -356,7 +343,6 @@ out:
 	json_decref(run.hosts);
 	val_ctx_free(run.vctx);
 	val_anchors_free(anchors);
-	free(rlist);
 	SSL_CTX_free(run.ctx);
 	sk_X509_pop_free(run.chain, X509_free);
 	return rc;
