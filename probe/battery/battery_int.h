@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include "probe/battery/battery.h"
+#include "probe/battery/shape.h"
 
 #define MAX_HOSTS 3
 /* Workers run small tests; a 1 MiB stack is plenty (also under ASan).
@@ -62,8 +63,8 @@ const char *bat_rcode_name(int rcode);
 const char *bat_type_name(ldns_rr_type t, char *buf, size_t len);
 /* A name as people write it: no trailing dot, except for the root. */
 void bat_rdf_text(const ldns_rdf *r, char *buf, size_t len);
-/* "dp-<random hex>.<zone>" for the NXDOMAIN probes. */
-void bat_random_name(const char *zone, char *buf, size_t len);
+/* The fixed nonexistent name asked in zone by the NXDOMAIN probes. */
+void bat_nx_name(const char *zone, char *buf, size_t len);
 size_t bat_count_type(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type t);
 /* RRSIGs in section covering type (0: any type). */
 size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type covered);
@@ -71,6 +72,13 @@ size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type cover
  * rcode and err.  resp must be cleared with query_response_clear. */
 int bat_ask(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, ldns_rr_type type,
 	    unsigned flags, uint16_t edns, query_response *resp);
+/* Record the shape of the answer bat_ask gave (rc, r) for test id and
+ * return the test's rule for it (shape.h).  For DP_RULE_CONFIG and
+ * DP_RULE_COMPARE the verdict and detail are written here (what names
+ * the question, "bogus.h.dplab A with CD=1"); the caller writes the
+ * others. */
+dp_rule bat_rule(dp_test *t, dp_test_id id, int rc, const query_response *r, ldns_rr_type type,
+		 const char *what);
 
 /* ---- the direct-query tests (battery_tests.c) ---- */
 
