@@ -121,6 +121,11 @@ static void cname_sibling(void)
 			pk_drop(p, LDNS_SECTION_ANSWER, "www.sub.example.", LDNS_RR_TYPE_RRSIG, 0);
 			pk_add(p, LDNS_SECTION_ANSWER,
 			       gz_sign_text(o, 0, 0, "www.sub.example. 300 IN A 192.0.2.66"));
+			/* the same forgery for a client that asks the target itself */
+			p = scn_msg(s, "www.sub.example.", "A");
+			pk_clear(p, LDNS_SECTION_ANSWER);
+			pk_add(p, LDNS_SECTION_ANSWER,
+			       gz_sign_text(o, 0, 0, "www.sub.example. 300 IN A 192.0.2.66"));
 		}
 		emit(s);
 	}
