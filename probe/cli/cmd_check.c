@@ -32,10 +32,9 @@
 #include "validator/rfc5011.h"
 #include "validator/statefile.h"
 #include "probe/cli/cli.h"
+#include "probe/util/builtin.h"
 #include "probe/util/clock.h"
 #include "probe/report/prom.h"
-
-#define DEFAULT_STATE_DIR "/var/lib/daneprobe"
 
 typedef struct check_opts {
 	const char *state_dir;    /* --state-dir, or NULL */
@@ -89,14 +88,13 @@ static json_t *fixed_trust_points(dp_global *g, char *err, size_t errlen)
  * file (they are not kept current then). */
 static json_t *state_trust_points(dp_global *g, const char *state, int *ec, char *err, size_t errlen)
 {
-	char ds_path[4096], note[512] = "", why[512] = "";
+	char note[512] = "", why[512] = "";
 	rfc5011_tp *tp = NULL;
 	anchor_report r;
 	int fell_back = 0;
 	json_t *o;
 
-	snprintf(ds_path, sizeof(ds_path), "%s/root-anchors.ds", g->datadir);
-	if (statefile_load(state, ds_path, dp_now(), &tp, &fell_back, note, sizeof(note)) != DP_OK) {
+	if (statefile_load(state, dp_builtin_root_ds, dp_now(), &tp, &fell_back, note, sizeof(note)) != DP_OK) {
 		snprintf(err, errlen, "%s", note[0] ? note : "no usable trust anchors");
 		return NULL;
 	}
@@ -130,8 +128,7 @@ static void check_anchors(dp_global *g, check_run *c)
 
 	if (fixed == NULL && g->cfg != NULL)
 		fixed = dp_config_str(g->cfg, "anchors.file", NULL);
-	source = fixed != NULL ? fixed
-		 : g->cfg && g->cfg->anchors_state_file ? g->cfg->anchors_state_file : ANCHOR_STATE_DEFAULT;
+	source = fixed != NULL ? fixed : dp_anchor_state_path(g, NULL);
 	tps = fixed != NULL ? fixed_trust_points(g, err, sizeof(err))
 	      : state_trust_points(g, source, &ec, err, sizeof(err));
 	if (tps == NULL || json_array_size(tps) == 0)
@@ -216,7 +213,7 @@ static void check_probe_run(dp_global *g, const check_opts *o, check_run *c, che
 		const dp_resolver_result *r = &p->res[i];
 		p->in[i] = (dp_rank_in){ r->address, r->name[0] ? r->name : NULL, r->priority, r->cls,
 					 r->tags, r->dane_safe, dp_failures(r->tests), r->rtt_ms,
-					 r->n_reasons ? r->reasons[0] : NULL };
+					 r->n_reasons ? r->reasons[0] : NULL, r->client };
 	}
 	if (dp_advise(p->in, p->n, &p->adv) != DP_OK)
 		p->adv = NULL;
@@ -327,7 +324,7 @@ static const char *state_dir_of(const dp_global *g, const char *opt, char *buf, 
 		snprintf(buf, len, "%.*s", (int)(slash - prom), prom);
 		return buf[0] ? buf : "/";
 	}
-	return DEFAULT_STATE_DIR;
+	return DP_STATEDIR;
 }
 
 /* The problems the webhook watches, as an alert set. */
@@ -433,7 +430,7 @@ static void check_usage(FILE *out)
 		"      --brief          line one and the problems only, under 1 KB (NRPE)\n"
 		"      --state-dir DIR  where the last status is kept, created when missing\n"
 		"                       (default: alert.state_dir, else next to the Prometheus\n"
-		"                       file, else " DEFAULT_STATE_DIR ")\n"
+		"                       file, else " DP_STATEDIR ")\n"
 		"  -j, --jobs N         at most N probe tests at once\n"
 		"      --format F       text (default), json or prometheus\n"
 		"  -h, --help           this help\n"

@@ -8,14 +8,12 @@
 #include "probe/battery/battery.h"
 #include "probe/net/alert.h"
 #include "probe/cli/cli.h"
+#include "probe/util/builtin.h"
 #include "probe/util/clock.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
 #include "probe/report/envelope.h"
 
-#ifndef DP_DATADIR
-#define DP_DATADIR "configs"
-#endif
 
 static void probe_usage(FILE *out)
 {
@@ -41,19 +39,14 @@ int dp_probe_exit_code(const dp_resolver_result *r, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].cls != DP_CLASS_UNREACHABLE && r[i].cls != DP_CLASS_BROKEN)
 			reachable = 1;
-		if (!r[i].dane_safe)
-			rc = i == 0 ? DP_EXIT_CRITICAL : (rc == DP_EXIT_OK ? DP_EXIT_WARNING : rc);
+		if (r[i].dane_safe)
+			continue;
+		if (r[i].severity == DP_SEV_CRITICAL || (r[i].severity == DP_SEV_BY_POSITION && i == 0))
+			rc = DP_EXIT_CRITICAL;
+		else if (rc == DP_EXIT_OK)
+			rc = DP_EXIT_WARNING;
 	}
 	return reachable ? rc : DP_EXIT_UNKNOWN;
-}
-
-static int effective_timeout(const dp_global *g)
-{
-	if (g->timeout_ms > 0)
-		return g->timeout_ms;
-	if (g->cfg != NULL && g->cfg->probe_timeout_ms > 0)
-		return g->cfg->probe_timeout_ms;
-	return 1500;
 }
 
 int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, int jobs,
@@ -63,7 +56,6 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 	dp_probe_target *targets = NULL;
 	dp_probe_names names;
 	val_anchors *anchors = NULL;
-	char defaults[4096];
 	dp_probe_opts o;
 	int rc;
 
@@ -75,8 +67,7 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 		snprintf(err, errlen, "no resolvers: give RESOLVER arguments, --resolver, resolvers: in the config, or /etc/resolv.conf");
 		return DP_EINVAL;
 	}
-	snprintf(defaults, sizeof(defaults), "%s/probe-internet.yaml", g->datadir ? g->datadir : DP_DATADIR);
-	rc = dp_probe_names_load(g->cfg, defaults, &names, err, errlen);
+	rc = dp_probe_names_load(g->cfg, dp_builtin_probe_names, &names, err, errlen);
 	if (rc != DP_OK) {
 		free(eff);
 		return rc;
@@ -99,14 +90,16 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 			if (strcmp(g->cfg->resolvers[k].address, addrs[i]) == 0) {
 				targets[i].name = g->cfg->resolvers[k].name;
 				targets[i].priority = g->cfg->resolvers[k].priority;
+				targets[i].trusted_path = g->cfg->resolvers[k].trusted_path;
 				break;
 			}
 	}
 	memset(&o, 0, sizeof(o));
-	o.timeout_ms = effective_timeout(g);
+	o.timeout_ms = g->timeout_ms;   /* main resolved --timeout, the config, the default */
 	o.jobs = jobs;
 	o.anchors = anchors;
 	o.now = dp_now();
+	o.client = g->client.model;
 	rc = dp_probe_run(targets, n, &names, &o, out);
 	if (rc == DP_OK)
 		*nout = n;

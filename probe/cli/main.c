@@ -14,13 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probe/cli/cli.h"
+#include "probe/util/builtin.h"
 #include "probe/util/clock.h"
 #include "probe/report/envelope.h"
+#include "probe/util/defaults.h"
 
 #ifndef DP_VERSION
 #define DP_VERSION "0.1.0"
 #endif
-#define DP_DEFAULT_CONFIG "/etc/daneprobe/daneprobe.yaml"
 
 typedef struct dp_command {
 	const char *name;
@@ -37,6 +38,7 @@ static const dp_command commands[] = {
 	{ "anchor", cmd_anchor, "show and maintain the root trust anchors (RFC 5011, RFC 9718)", DP_FMTS_ALL },
 	{ "tlsa-check", cmd_tlsa_check, "offline: would this certificate chain match the TLSA records", DP_FMTS_TEXT_JSON },
 	{ "check", cmd_check, "pre-flight/monitoring: anchors + probe + order + verify, Nagios exit codes", DP_FMTS_ALL },
+	{ "check-config", cmd_check_config, "load the configuration and report FILE: ok or FILE:LINE:COL: error", 1u << DP_FMT_TEXT },
 };
 
 static void usage(FILE *out)
@@ -49,17 +51,20 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\n"
 		"Global options (anywhere on the line):\n"
 		"  -c, --config FILE      configuration (default " DP_DEFAULT_CONFIG ", optional)\n"
 		"      --resolver ADDR[:PORT]  resolver to use (repeatable; [v6]:port for IPv6)\n"
 		"      --format FMT       text (default), json or prometheus\n"
-		"      --timeout MS       per-query timeout in milliseconds (default 1500)\n"
+		"      --timeout MS       per-query timeout in milliseconds (default "
+		DP_STR(DP_DNS_TIMEOUT_MS) ")\n"
 		"      --now TIME         evaluate at TIME (2026-11-23T10:00:00Z, 2026-11-23, @EPOCH)\n"
 		"      --anchors FILE     trust anchors (DS/DNSKEY, zone-file format) instead of the\n"
 		"                         built-in root anchors\n"
+		"      --client MODEL     who judges the resolvers: local (validates itself, default),\n"
+		"                         ad (trusts the AD bit), or esa, postfix, exim\n"
 		"  -v, --verbose          more detail (repeatable)\n"
 		"      --trace            print every query and validation step\n"
 		"  -h, --help             this help; `daneprobe COMMAND --help` for a command\n"
@@ -69,7 +74,7 @@ static void usage(FILE *out)
 }
 
 enum { GOPT_CONFIG, GOPT_RESOLVER, GOPT_FORMAT, GOPT_TIMEOUT, GOPT_NOW, GOPT_ANCHORS,
-       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION };
+       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION, GOPT_CLIENT };
 
 typedef struct gopt {
 	const char *lng;   /* long name without dashes */
@@ -84,6 +89,7 @@ static const gopt gopts[] = {
 	{ "now", 0, 1, GOPT_NOW }, { "anchors", 0, 1, GOPT_ANCHORS },
 	{ "verbose", 'v', 0, GOPT_VERBOSE }, { "trace", 0, 0, GOPT_TRACE },
 	{ "help", 'h', 0, GOPT_HELP }, { "version", 'V', 0, GOPT_VERSION },
+	{ "client", 0, 1, GOPT_CLIENT },
 };
 
 /* Match argv word against the global options.  Returns the option or
@@ -154,6 +160,13 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		break;
 	case GOPT_ANCHORS:
 		g->anchors_path = val;
+		break;
+	case GOPT_CLIENT:
+		if (dp_client_parse(val, &g->client) < 0) {
+			dp_errorf("--client must be local, ad, esa, postfix or exim, not '%s'", val);
+			return -1;
+		}
+		g->client_given = 1;
 		break;
 	case GOPT_VERBOSE:
 		g->verbose++;
@@ -248,7 +261,6 @@ int main(int argc, char **argv)
 	 * return, not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&g, 0, sizeof(g));
-	g.datadir = getenv("DANEPROBE_DATADIR") ? getenv("DANEPROBE_DATADIR") : DP_DATADIR;
 	if (rest == NULL)
 		return DP_EXIT_UNKNOWN;
 	if (split_args(&g, argc, argv, rest, &nrest, &help, &version) < 0)
@@ -283,10 +295,12 @@ int main(int argc, char **argv)
 	dp_envelope_init(cmd->name, DP_VERSION);
 	if (dp_format_offered(cmd->name, g.format, cmd->formats) < 0)
 		goto out;
-	if (load_config(&g) < 0)
+	if (cmd->run != cmd_check_config && load_config(&g) < 0)
 		goto out;
+	if (!g.client_given && g.cfg != NULL && g.cfg->has_client)
+		g.client = g.cfg->client;
 	if (g.timeout_ms == 0)
-		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : 1500;
+		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : DP_DNS_TIMEOUT_MS;
 	optind = 0;     /* a fresh getopt for the subcommand */
 	rc = cmd->run(&g, nrest, rest);
 out:

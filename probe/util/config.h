@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "validator/dp_err.h"
+#include "probe/util/client.h"
 
 typedef enum { DP_YSCALAR, DP_YSEQ, DP_YMAP } dp_ynode_type;
 
@@ -21,6 +22,8 @@ typedef struct dp_ynode {
 	size_t start, end;       /* byte offsets of the value in the file */
 	struct dp_ynode **items; /* children (seq items / map values) */
 	size_t n_items;
+	int is_null;             /* a plain YAML null ("", ~, null): lookups
+				  * treat the key as absent */
 } dp_ynode;
 
 typedef struct dp_resolver_cfg {
@@ -30,6 +33,7 @@ typedef struct dp_resolver_cfg {
 	int has_priority;
 	const dp_ynode *priority_node; /* position of the priority scalar, or NULL */
 	const dp_ynode *node;          /* the resolver's map */
+	int trusted_path;        /* trusted_path: true (AD may be believed over it) */
 } dp_resolver_cfg;
 
 typedef struct dp_config {
@@ -46,6 +50,8 @@ typedef struct dp_config {
 	size_t n_destinations;
 	char *webhook;               /* alert.webhook */
 	char *prometheus_textfile;   /* alert.prometheus_textfile */
+	dp_client client;            /* client: (default local) */
+	int has_client;              /* client: was given */
 } dp_config;
 
 /* Load and check a config file.  On error returns DP_ECONFIG (or DP_EIO)
@@ -61,6 +67,8 @@ void dp_config_free(dp_config *cfg);
  * NULL if absent. */
 const dp_ynode *dp_config_get(const dp_config *cfg, const char *dotted);
 /* The child of a map node with this key, NULL if absent. */
+/* A key whose value is a YAML null counts as absent: a section whose
+ * children are all commented out ("alert:" alone) is an empty section. */
 const dp_ynode *dp_ynode_child(const dp_ynode *map, const char *key);
 /* The scalar at dotted, or def. */
 const char *dp_config_str(const dp_config *cfg, const char *dotted, const char *def);
