@@ -8,14 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
 
 void dp_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("daneprobe: ", stderr);
+	/* Messages carry names and replies from argv, files and the
+	 * network: escaped, newlines included, so one message is one line. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	dp_vfprintf_text(stderr, 0, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
