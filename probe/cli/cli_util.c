@@ -18,7 +18,7 @@ void dp_errorf(const char *fmt, ...)
 	/* Messages carry names and replies from argv, files and the
 	 * network: escaped, newlines included, so one message is one line. */
 	va_start(ap, fmt);
-	dp_vfprintf_text(stderr, 0, fmt, ap);
+	dp_vfprintf_text(stderr, DP_ESC_KEEP_BACKSLASH, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

@@ -6,7 +6,7 @@
 
 static int passes(unsigned char c, unsigned flags)
 {
-	if (c >= 0x20 && c < 0x7f && c != '\\')
+	if (c >= 0x20 && c < 0x7f && (c != '\\' || (flags & DP_ESC_KEEP_BACKSLASH)))
 		return 1;
 	return (flags & DP_ESC_KEEP_NL) && (c == '\n' || c == '\t');
 }
@@ -84,7 +84,7 @@ int dp_fprintf_text(FILE *f, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = dp_vfprintf_text(f, DP_ESC_KEEP_NL, fmt, ap);
+	n = dp_vfprintf_text(f, DP_ESC_KEEP_NL | DP_ESC_KEEP_BACKSLASH, fmt, ap);
 	va_end(ap);
 	return n;
 }

@@ -18,6 +18,11 @@
 
 enum {
 	DP_ESC_KEEP_NL = 1,   /* '\n' and '\t' pass (whole formatted lines) */
+	/* '\\' passes: for a last pass over whole messages or lines, whose
+	 * fields were escaped already (smtp.c, lines.c, config checks) or
+	 * come escaped from ldns ("\\DDD"); escaping them again would
+	 * print "\\x1b".  Control bytes are still escaped. */
+	DP_ESC_KEEP_BACKSLASH = 2,
 };
 
 /* Escape n bytes of src into dst (dstlen bytes, always NUL-terminated
@@ -29,8 +34,9 @@ size_t dp_escape(char *dst, size_t dstlen, const char *src, size_t n, unsigned f
  * returns dst, for use as a printf argument. */
 const char *dp_esc(char *dst, size_t dstlen, const char *s);
 
-/* printf to f with every control byte of the result escaped except the
- * '\n' and '\t' of whole lines: the text writers' printf. */
+/* printf to f with every control and non-ASCII byte of the result
+ * escaped, except the '\n' and '\t' of whole lines (and backslashes, see
+ * DP_ESC_KEEP_BACKSLASH): the text writers' printf. */
 int dp_fprintf_text(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int dp_vfprintf_text(FILE *f, unsigned flags, const char *fmt, va_list ap);
 

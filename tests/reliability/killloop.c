@@ -5,6 +5,7 @@
  * temporary file left after the next run").
  *
  *   killloop KIND DIR N [SEED]     KIND: config resolv state prom alert
+ *   killloop init|once|is KIND DIR K   one write / check (run.sh)
  *
  * Each iteration forks a writer that reads the file (version k) and
  * rewrites it to version k+1, and kills it with SIGKILL after a random
@@ -208,46 +209,60 @@ static int one_kill(long k, long delay_us)
 	return WIFSIGNALED(st);
 }
 
-int main(int argc, char **argv)
+static int load_anchors(void)
 {
-	long n, k = 0, old = 0, new_ = 0, torn = 0, meta = 0, killed = 0, span_us = 4000, hit = 0;
 	char msg[512];
-	int fb, tmp_left;
-	size_t len;
-	char *t;
+	int fb;
 
-	if (argc < 4) {
-		fprintf(stderr, "usage: killloop config|resolv|state|prom|alert DIR N [SEED]\n");
-		return 2;
-	}
-	kind = argv[1];
-	n = atol(argv[3]);
-	srand(argc > 4 ? (unsigned)atol(argv[4]) : (unsigned)time(NULL));
-	snprintf(file, sizeof file, "%s/%s.%s", argv[2], "killloop", kind);
 	if (statefile_load("/nonexistent/state", DP_DATADIR "/root-anchors.ds", T_NOW, &state_tp, &fb,
 			   msg, sizeof msg) != DP_OK) {
 		fprintf(stderr, "killloop: no built-in anchors: %s\n", msg);
-		return 2;
+		return -1;
 	}
-	t = gen(0, &len);
-	if (t == NULL || dp_atomic_write(file, t, len, 0, msg, sizeof msg) != DP_OK)
-		return 2;
+	return 0;
+}
+
+/* killloop init|once|is KIND DIR K: write version K afresh, rewrite
+ * version K to K+1 once (the exit code is the writer's error code), or
+ * exit 0 when the file is version K (for the full and read-only file
+ * system tests of run.sh). */
+static int single(const char *op, long k)
+{
+	char err[512];
+	size_t len;
+	char *t;
+	int rc;
+
+	if (strcmp(op, "is") == 0)
+		return is_version(file, k) ? 0 : 1;
+	if (strcmp(op, "once") == 0)
+		return write_version(k);
+	t = gen(k, &len);
+	rc = t != NULL ? dp_atomic_write(file, t, len, 0, err, sizeof err) : DP_ENOMEM;
+	if (rc != DP_OK)
+		fprintf(stderr, "killloop: %s\n", err);
 	free(t);
-	if (geteuid() == 0 && chown(file, 1234, 5678) != 0)
+	return rc;
+}
+
+static int kill_loop(long n)
+{
+	long k = 0, old = 0, new_ = 0, torn = 0, meta = 0, killed = 0, span_us, hit = 0;
+	struct timespec a, b;
+	int tmp_left;
+
+	if (single("init", 0) != DP_OK || (geteuid() == 0 && chown(file, 1234, 5678) != 0)
+	    || chmod(file, 0640) != 0)
 		return 2;
-	chmod(file, 0640);
 	/* Calibrate: kill within 2.5 times what a whole write takes. */
-	{
-		struct timespec a, b;
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		for (int i = 0; i < 3; i++, k++)
-			if (write_version(k) != DP_OK)
-				return 2;
-		clock_gettime(CLOCK_MONOTONIC, &b);
-		span_us = ((b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000) * 5 / 6;
-		if (span_us < 200)
-			span_us = 200;
-	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (int i = 0; i < 3; i++, k++)
+		if (write_version(k) != DP_OK)
+			return 2;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	span_us = ((b.tv_sec - a.tv_sec) * 1000000L + (b.tv_nsec - a.tv_nsec) / 1000) * 5 / 6;
+	if (span_us < 200)
+		span_us = 200;
 	for (long i = 0; i < n; i++) {
 		killed += one_kill(k, rand() % span_us);
 		hit += count_tmp() > 0;   /* killed with a temporary file open */
@@ -265,13 +280,35 @@ int main(int argc, char **argv)
 			meta++;
 	}
 	/* The next run, to its end: it cleans up what the kills left. */
-	if (strcmp(kind, "state") == 0)
-		state_tp->ttl = (uint32_t)(k + 1);
 	if (write_version(k) == DP_OK && is_version(file, k + 1))
 		k++;
 	tmp_left = count_tmp();
 	printf("%s kill-window-us %ld iterations %ld killed-mid-run %ld tmp-after-kill %ld old %ld new %ld torn %ld meta-kept %ld tmp-left %d\n",
 	       kind, span_us, n, killed, hit, old, new_, torn, meta, tmp_left);
-	rfc5011_tp_free(state_tp);
 	return torn > 0 || meta < n || tmp_left != 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *op = "loop";
+	int rc;
+
+	if (argc > 1 && (strcmp(argv[1], "init") == 0 || strcmp(argv[1], "once") == 0 ||
+			 strcmp(argv[1], "is") == 0)) {
+		op = argv[1];
+		argv++;
+		argc--;
+	}
+	if (argc < 4) {
+		fprintf(stderr, "usage: killloop [init|once|is] config|resolv|state|prom|alert DIR N|K [SEED]\n");
+		return 2;
+	}
+	kind = argv[1];
+	srand(argc > 4 ? (unsigned)atol(argv[4]) : (unsigned)time(NULL));
+	snprintf(file, sizeof file, "%s/killloop.%s", argv[2], kind);
+	if (load_anchors() < 0)
+		return 2;
+	rc = strcmp(op, "loop") == 0 ? kill_loop(atol(argv[3])) : single(op, atol(argv[3]));
+	rfc5011_tp_free(state_tp);
+	return rc;
 }

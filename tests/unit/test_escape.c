@@ -65,6 +65,12 @@ static void test_fprintf_text(void **state)
 	assert_string_equal(out, "reply: 250 ok\\x1b[2J\\x0dX\n");
 	assert_null(memchr(out, 0x1b, len));
 	free(out);
+	/* a field escaped before is not escaped twice */
+	f = open_memstream(&out, &len);
+	dp_fprintf_text(f, "%s\n", "banner \\x1b]0;x");
+	fclose(f);
+	assert_string_equal(out, "banner \\x1b]0;x\n");
+	free(out);
 }
 
 static void test_helo(void **state)
