@@ -175,6 +175,18 @@ static void vsecure(verdict *v)
 	v->why.ede = VAL_EDE_NONE;
 }
 
+/* A failed proof that was offered a wildcard-expanded NSEC: say so, and
+ * call it what it is (EDE 6): a forged denial, not a missing one. */
+static void vnote(verdict *v, const char *note)
+{
+	size_t tl = strlen(v->why.text);
+
+	if (!note[0] || v->status != VAL_BOGUS)
+		return;
+	v->why.ede = VAL_EDE_DNSSEC_BOGUS;
+	snprintf(v->why.text + tl, sizeof v->why.text - tl, "; %s", note);
+}
+
 /* Same name, ignoring case (RFC 4343). */
 static int same_name(const ldns_rdf *a, const ldns_rdf *b)
 {
@@ -325,80 +337,166 @@ static val_status verify_set(val_ctx *ctx, const ldns_rr_list *rrset,
 	return rrset_verify(rrset, sigs, keys, ctx->now, &ctx->pol, ctx->kc, NULL, why);
 }
 
+/* "*." and the rightmost labels of owner (malloced): the wildcard an RRSIG
+ * with that labels field was made for (RFC 4034 3.1.3, RFC 4035 5.3.2). */
+static ldns_rdf *wildcard_of(const ldns_rdf *owner, unsigned labels)
+{
+	ldns_rdf *star = ldns_dname_new_frm_str("*");
+	ldns_rdf *suffix = ldns_dname_clone_from(owner,
+		(uint16_t)(ldns_dname_label_count(owner) - labels));
+	ldns_rdf *w = star && suffix ? ldns_dname_cat_clone(star, suffix) : NULL;
+
+	ldns_rdf_deep_free(star);
+	ldns_rdf_deep_free(suffix);
+	return w;
+}
+
+/* The smallest labels field among sigs (the owner's count when none is
+ * smaller). */
+static unsigned min_sig_labels(const ldns_rr_list *sigs, unsigned ol)
+{
+	unsigned minl = ol;
+
+	for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); i++) {
+		const ldns_rdf *f = ldns_rr_rrsig_labels(ldns_rr_list_rr(sigs, i));
+		unsigned l = f ? ldns_rdf2native_int8(f) : ol;
+		if (l < minl)
+			minl = l;
+	}
+	return minl;
+}
+
+/* The RRSIGs of sigs whose signer is zone (clones, malloced). */
+static ldns_rr_list *sigs_by(const ldns_rr_list *sigs, const ldns_rdf *zone)
+{
+	ldns_rr_list *out = ldns_rr_list_new();
+
+	for (size_t i = 0; out && i < ldns_rr_list_rr_count(sigs); i++) {
+		ldns_rr *s = ldns_rr_list_rr(sigs, i);
+		if (same_name(ldns_rr_rrsig_signame(s), zone))
+			ldns_rr_list_push_rr(out, ldns_rr_clone(s));
+	}
+	return out;
+}
+
+/* One NSEC/NSEC3 RRset (owner, type) of zone in p, verified with keys and
+ * added to res.  Re-homed to its wildcard when its RRSIG shows a wildcard
+ * expansion (note says so).  VAL_SECURE when added or not ours to judge,
+ * else the verdict with v set. */
+static val_status denial_set(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *zone,
+			     const ldns_rr_list *keys, const ldns_rdf *owner, ldns_rr_type type,
+			     ldns_rr_list *res, char *note, size_t note_len, verdict *v)
+{
+	ldns_rr_list *set = pick(p, LDNS_SECTION_AUTHORITY, owner, type, 0);
+	ldns_rr_list *all = pick(p, LDNS_SECTION_AUTHORITY, owner, LDNS_RR_TYPE_RRSIG, type);
+	ldns_rr_list *sigs = sigs_by(all, zone);
+	val_status st = VAL_SECURE;
+	val_why why = { VAL_EDE_NONE, "" };
+	nbuf nb, wb;
+	char tb[16];
+
+	val_rrtype_str(type, tb, sizeof tb);
+	if (!set || !all || !sigs) {
+		vset(v, st = VAL_INDETERMINATE, VAL_EDE_OTHER, "out of memory");
+	} else if (ldns_rr_list_rr_count(all) == 0 && at_or_below(owner, zone)) {
+		vset(v, st = VAL_BOGUS, VAL_EDE_RRSIGS_MISSING, "RRSIG missing for %s/%s",
+		     NAME(owner, nb), tb);
+	} else if (ldns_rr_list_rr_count(sigs) == 0) {
+		/* RFC 4035 5.3.4 and 5.4, RFC 5155 8: a proof counts only in
+		 * its own signer's zone; another zone's records (the target
+		 * of a CNAME, a parent's NSEC) are left to the step that
+		 * needs them, and judged there with that zone's keys. */
+	} else if ((st = verify_set(ctx, set, sigs, keys, &why)) != VAL_SECURE) {
+		vset(v, st, why.ede, "%s/%s: %s", NAME(owner, nb), tb, why.text);
+	} else {
+		/* RFC 4035 5.3.2, RFC 4592 4.2 (issue 10, finding 1): an
+		 * NSEC whose RRSIG labels are fewer than its owner's was
+		 * expanded from the wildcard; it is that wildcard's NSEC and
+		 * proves only that the wildcard exists -- never that the
+		 * expanded name, its types or a delegation there do not. */
+		unsigned ol = owner_labels(owner), minl = min_sig_labels(sigs, ol);
+		ldns_rdf *w = minl < ol ? wildcard_of(owner, minl) : NULL;
+		for (size_t i = 0; i < ldns_rr_list_rr_count(set) && w; i++) {
+			ldns_rr *rr = ldns_rr_list_rr(set, i);
+			ldns_rdf_deep_free(ldns_rr_owner(rr));
+			ldns_rr_set_owner(rr, ldns_rdf_clone(w));
+		}
+		if (w) {
+			snprintf(note, note_len, "the %s at %s was expanded from the wildcard %s "
+				 "(RRSIG labels %u): it proves only that the wildcard exists "
+				 "(RFC 4035 5.3.2, RFC 4592 4.2)", tb, NAME(owner, nb),
+				 NAME(w, wb), minl);
+			ctx_trace(ctx, "%s", note);
+		}
+		ldns_rdf_deep_free(w);
+		ldns_rr_list_push_rr_list(res, set);
+		ldns_rr_list_free(set);
+		set = NULL;
+	}
+	ldns_rr_list_deep_free(set);
+	ldns_rr_list_deep_free(all);
+	ldns_rr_list_deep_free(sigs);
+	return st;
+}
+
 /*
- * The NSEC and NSEC3 records of the authority section whose signatures
- * verify with keys (of zone), in *out (malloced).  VAL_SECURE, or bogus
- * with v naming the first record that fails.
+ * The NSEC and NSEC3 records of the authority section that zone signed,
+ * verified with its keys, in *out (malloced).  note (may stay empty) gets
+ * a sentence about records re-homed to a wildcard.  VAL_SECURE, or the
+ * verdict of the first record that fails, with v naming it.
  */
-static val_status verified_denial(val_ctx *ctx, const ldns_pkt *p, const ldns_rr_list *keys,
-				  ldns_rr_list **out, verdict *v)
+static val_status verified_denial(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *zone,
+				  const ldns_rr_list *keys, ldns_rr_list **out,
+				  char *note, size_t note_len, verdict *v)
 {
 	static const ldns_rr_type types[] = { LDNS_RR_TYPE_NSEC, LDNS_RR_TYPE_NSEC3 };
 	ldns_rr_list *res = ldns_rr_list_new();
-	nbuf nb;
+	val_status st = VAL_SECURE;
 
+	note[0] = '\0';
 	if (!res) {
 		vset(v, VAL_INDETERMINATE, VAL_EDE_OTHER, "out of memory");
 		return VAL_INDETERMINATE;
 	}
-	for (size_t t = 0; t < 2; t++) {
+	for (size_t t = 0; t < 2 && st == VAL_SECURE; t++) {
 		ldns_rr_list *recs = pick(p, LDNS_SECTION_AUTHORITY, NULL, types[t], 0);
-		for (size_t i = 0; recs && i < ldns_rr_list_rr_count(recs); i++) {
-			ldns_rr *rr = ldns_rr_list_rr(recs, i);
-			const ldns_rdf *owner = ldns_rr_owner(rr);
+		for (size_t i = 0; recs && i < ldns_rr_list_rr_count(recs) && st == VAL_SECURE; i++) {
+			const ldns_rdf *owner = ldns_rr_owner(ldns_rr_list_rr(recs, i));
 			int seen = 0;
 			for (size_t j = 0; j < i; j++)
-				if (same_name(ldns_rr_owner(ldns_rr_list_rr(recs, j)), owner))
-					seen = 1;
-			if (seen)
-				continue;
-			ldns_rr_list *set = pick(p, LDNS_SECTION_AUTHORITY, owner, types[t], 0);
-			ldns_rr_list *sigs = pick(p, LDNS_SECTION_AUTHORITY, owner,
-						  LDNS_RR_TYPE_RRSIG, types[t]);
-			val_why why = { VAL_EDE_NONE, "" };
-			val_status st = ldns_rr_list_rr_count(sigs) == 0 ? VAL_BOGUS
-					: verify_set(ctx, set, sigs, keys, &why);
-			if (st != VAL_SECURE) {
-				char tb[16];
-				if (ldns_rr_list_rr_count(sigs) == 0)
-					vset(v, VAL_BOGUS, VAL_EDE_RRSIGS_MISSING,
-					     "RRSIG missing for %s/%s", NAME(owner, nb),
-					     val_rrtype_str(types[t], tb, sizeof tb));
-				else
-					vset(v, VAL_BOGUS, why.ede, "%s/%s: %s", NAME(owner, nb),
-					     val_rrtype_str(types[t], tb, sizeof tb), why.text);
-				ldns_rr_list_deep_free(set);
-				ldns_rr_list_deep_free(sigs);
-				ldns_rr_list_deep_free(recs);
-				ldns_rr_list_deep_free(res);
-				return VAL_BOGUS;
-			}
-			ldns_rr_list_push_rr_list(res, set);
-			ldns_rr_list_free(set);
-			ldns_rr_list_deep_free(sigs);
+				seen |= same_name(ldns_rr_owner(ldns_rr_list_rr(recs, j)), owner);
+			if (!seen)
+				st = denial_set(ctx, p, zone, keys, owner, types[t], res,
+						note, note_len, v);
 		}
 		ldns_rr_list_deep_free(recs);
+	}
+	if (st != VAL_SECURE) {
+		ldns_rr_list_deep_free(res);
+		return st;
 	}
 	*out = res;
 	return VAL_SECURE;
 }
 
-/* The signer of the NSEC/NSEC3 signatures in the authority section. */
+/* The zone that signed the denial of name: the deepest signer of an
+ * NSEC/NSEC3 RRSIG in the authority section that encloses name (a CNAME
+ * chain's message holds the proofs of several zones). */
 static ldns_rdf *denial_signer(const ldns_pkt *p, const ldns_rdf *name)
 {
 	ldns_rr_list *sigs = pick(p, LDNS_SECTION_AUTHORITY, NULL, LDNS_RR_TYPE_RRSIG, 0);
-	ldns_rdf *signer = NULL;
+	const ldns_rdf *best = NULL;
 
 	for (size_t i = 0; sigs && i < ldns_rr_list_rr_count(sigs); i++) {
 		ldns_rr *s = ldns_rr_list_rr(sigs, i);
 		ldns_rr_type t = sig_covered(s);
 		const ldns_rdf *sn = ldns_rr_rrsig_signame(s);
 		if ((t == LDNS_RR_TYPE_NSEC || t == LDNS_RR_TYPE_NSEC3) && sn &&
-		    at_or_below(name, sn)) {
-			signer = ldns_rdf_clone(sn);
-			break;
-		}
+		    at_or_below(name, sn) &&
+		    (!best || ldns_dname_label_count(sn) > ldns_dname_label_count(best)))
+			best = sn;
 	}
+	ldns_rdf *signer = best ? ldns_rdf_clone(best) : NULL;
 	ldns_rr_list_deep_free(sigs);
 	return signer;
 }
@@ -481,8 +579,7 @@ static void zone_dnskey_step(val_ctx *ctx, zone_entry *e, const ldns_rr_list *ds
 			vset(v, VAL_INSECURE, VAL_EDE_NONE, "DNSKEY set of %s: %s",
 			     NAME(e->zone, nb), why.text);
 		} else {
-			vset(v, VAL_BOGUS, why.ede, "DNSKEY set of %s: %s", NAME(e->zone, nb),
-			     why.text);
+			vset(v, st, why.ede, "DNSKEY set of %s: %s", NAME(e->zone, nb), why.text);
 		}
 	}
 	if (v->status != VAL_SECURE)
@@ -563,7 +660,7 @@ static void ds_positive(val_ctx *ctx, ds_entry *d, ldns_rr_list **ds,
 		vset(&d->v, VAL_INSECURE, VAL_EDE_NONE, "DS set of %s: %s",
 		     NAME(d->name, nb), why.text);
 	} else {
-		vset(&d->v, VAL_BOGUS, why.ede, "DS set of %s: %s", NAME(d->name, nb), why.text);
+		vset(&d->v, st, why.ede, "DS set of %s: %s", NAME(d->name, nb), why.text);
 	}
 }
 
@@ -576,8 +673,11 @@ static void ds_negative(val_ctx *ctx, ds_entry *d, const ldns_pkt *p, const ldns
 	val_status st;
 	int deleg = 0;
 	nbuf nb, pb;
+	char note[LDNS_MAX_DOMAINLEN * 2 + 160];
 
-	if (verified_denial(ctx, p, pk, &nsecs, &d->v) != VAL_SECURE)
+	/* RFC 4035 5.2: the no-DS proof comes from the parent side only
+	 * (ds_find_parent refused the child's own signer). */
+	if (verified_denial(ctx, p, d->parent, pk, &nsecs, note, sizeof note, &d->v) != VAL_SECURE)
 		return;
 	if (ldns_pkt_get_rcode(p) == LDNS_RCODE_NXDOMAIN) {
 		st = denial_prove_nxdomain(d->name, nsecs, d->parent, &ctx->pol, NULL, &why);
@@ -598,8 +698,8 @@ static void ds_negative(val_ctx *ctx, ds_entry *d, const ldns_pkt *p, const ldns
 		d->kind = DS_INSECURE;
 		vset(&d->v, VAL_INSECURE, why.ede, "no DS for %s: %s", NAME(d->name, nb), why.text);
 	} else {
-		vset(&d->v, VAL_BOGUS, why.ede, "no-DS proof for %s: %s", NAME(d->name, nb),
-		     why.text);
+		vset(&d->v, st, why.ede, "no-DS proof for %s: %s", NAME(d->name, nb), why.text);
+		vnote(&d->v, note);
 	}
 }
 
@@ -885,7 +985,7 @@ static verdict answer_rrset(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *own
 	val_why why = { VAL_EDE_NONE, "" };
 	val_status st = verify_set(ctx, set, sigs, z->keys, &why);
 	if (st != VAL_SECURE) {
-		vset(&v, st, st == VAL_BOGUS ? why.ede : VAL_EDE_NONE, "%s/%s: %s",
+		vset(&v, st, st == VAL_INSECURE ? VAL_EDE_NONE : why.ede, "%s/%s: %s",
 		     NAME(owner, nb), tb, why.text);
 		goto out;
 	}
@@ -893,15 +993,20 @@ static verdict answer_rrset(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *own
 	 * owner's) needs proof that the name itself does not exist.  Any
 	 * such RRSIG demands it, so a forged full-label RRSIG cannot hide a
 	 * replayed wildcard one. */
-	unsigned ol = owner_labels(owner), minl = ol;
-	for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); i++) {
-		unsigned l = ldns_rdf2native_int8(ldns_rr_rrsig_labels(ldns_rr_list_rr(sigs, i)));
-		if (l < minl)
-			minl = l;
+	unsigned ol = owner_labels(owner), minl = min_sig_labels(sigs, ol);
+	/* RFC 4592 4.4, RFC 6672 5.3 (issue 10, finding 4): a DNAME is never
+	 * synthesised from a wildcard; one that claims so is forged. */
+	if (minl < ol && type == LDNS_RR_TYPE_DNAME) {
+		vset(&v, VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS,
+		     "DNAME %s was synthesised from a wildcard (RRSIG labels %u, owner %u), "
+		     "which RFC 4592 4.4 and RFC 6672 5.3 forbid", NAME(owner, nb), minl, ol);
+		goto out;
 	}
 	if (minl < ol) {
+		char note[LDNS_MAX_DOMAINLEN * 2 + 160];
 		ldns_rdf *ce = ldns_dname_clone_from(owner, (uint16_t)(ldns_dname_label_count(owner) - minl));
-		if (!ce || verified_denial(ctx, p, z->keys, &nsecs, &v) != VAL_SECURE) {
+		if (!ce || verified_denial(ctx, p, signer, z->keys, &nsecs, note, sizeof note,
+					   &v) != VAL_SECURE) {
 			if (!ce)
 				vset(&v, VAL_INDETERMINATE, VAL_EDE_OTHER, "out of memory");
 			else
@@ -914,8 +1019,9 @@ static verdict answer_rrset(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *own
 		st = denial_prove_wildcard(owner, ce, nsecs, signer, &ctx->pol, &why);
 		ldns_rdf_deep_free(ce);
 		if (st != VAL_SECURE) {
-			vset(&v, st, st == VAL_BOGUS ? why.ede : VAL_EDE_NONE,
+			vset(&v, st, st == VAL_INSECURE ? VAL_EDE_NONE : why.ede,
 			     "wildcard answer %s/%s: %s", NAME(owner, nb), tb, why.text);
+			vnote(&v, note);
 			goto out;
 		}
 	}
@@ -982,7 +1088,8 @@ static verdict answer_negative(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *
 		v = z->v;
 		goto out;
 	}
-	if (verified_denial(ctx, p, z->keys, &nsecs, &v) != VAL_SECURE) {
+	char note[LDNS_MAX_DOMAINLEN * 2 + 160];
+	if (verified_denial(ctx, p, zone, z->keys, &nsecs, note, sizeof note, &v) != VAL_SECURE) {
 		char pre[LDNS_MAX_DOMAINLEN + 64];
 		snprintf(pre, sizeof pre, "%s for %s/%s", what, NAME(name, nb), tb);
 		vprefix(&v, pre);
@@ -992,10 +1099,10 @@ static verdict answer_negative(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *
 	val_status st = nx ? denial_prove_nxdomain(name, nsecs, zone, &ctx->pol, NULL, &why)
 			   : denial_prove_nodata(name, type, nsecs, zone, &ctx->pol, &why);
 	if (st != VAL_SECURE) {
-		vset(&v, st, st == VAL_BOGUS ? why.ede : why.ede, "%s for %s/%s: %s", what,
-		     NAME(name, nb), tb, why.text);
+		vset(&v, st, why.ede, "%s for %s/%s: %s", what, NAME(name, nb), tb, why.text);
 		if (st == VAL_INSECURE && why.ede != VAL_EDE_UNSUPPORTED_NSEC3_ITERATIONS)
 			v.why.ede = VAL_EDE_NONE;
+		vnote(&v, note);
 		goto out;
 	}
 	ctx_trace(ctx, "%s for %s/%s secure (denial signed by %s)", what, NAME(name, nb), tb,

@@ -111,6 +111,7 @@ static void why_name(val_why *why, val_ede ede, const char *fmt,
 typedef struct nsec_view {
 	const ldns_rr **rr;
 	size_t n;
+	const ldns_rdf *zone;
 } nsec_view;
 
 static const ldns_rdf *nsec_next(const ldns_rr *rr)
@@ -124,16 +125,21 @@ static const ldns_rdf *nsec_bitmap(const ldns_rr *rr)
 	return ldns_rr_rd_count(rr) > 1 ? ldns_rr_rdf(rr, 1) : NULL;
 }
 
-/* owner < name < next in canonical order; the last NSEC of the zone
- * wraps to the apex and covers every name after its owner. */
-static int nsec_covers(const ldns_rr *rr, const ldns_rdf *name)
+/* owner < name < next in canonical order.  RFC 4034 4.1.1: the next
+ * owner name is in the zone, and only the last NSEC of the chain wraps,
+ * to the apex: it covers every name after its owner.  A next name outside
+ * the zone, or one that goes backwards to anything but the apex, is not a
+ * chain an honest signer makes, and covers nothing (issue 10, finding 2). */
+static int nsec_covers(const nsec_view *v, const ldns_rr *rr, const ldns_rdf *name)
 {
 	const ldns_rdf *owner = ldns_rr_owner(rr), *next = nsec_next(rr);
 
+	if (!val_name_under(next, v->zone))
+		return 0;
 	if (ldns_dname_compare(owner, name) >= 0)
 		return 0;
 	if (ldns_dname_compare(owner, next) >= 0)
-		return 1;
+		return name_eq(next, v->zone);
 	return ldns_dname_compare(name, next) < 0;
 }
 
@@ -152,16 +158,16 @@ static int nsec_cuts(const ldns_rr *rr, const ldns_rdf *name)
 /* The NSEC proves that name does not exist at all: it covers the name,
  * the name is not an empty non-terminal (the next name is not below it),
  * and it is not under a cut. */
-static int nsec_denies(const ldns_rr *rr, const ldns_rdf *name)
+static int nsec_denies(const nsec_view *v, const ldns_rr *rr, const ldns_rdf *name)
 {
-	return nsec_covers(rr, name) && !name_below(nsec_next(rr), name) &&
+	return nsec_covers(v, rr, name) && !name_below(nsec_next(rr), name) &&
 	       !nsec_cuts(rr, name);
 }
 
 /* The NSEC proves that name is an empty non-terminal. */
-static int nsec_ent(const ldns_rr *rr, const ldns_rdf *name)
+static int nsec_ent(const nsec_view *v, const ldns_rr *rr, const ldns_rdf *name)
 {
-	return nsec_covers(rr, name) && name_below(nsec_next(rr), name) &&
+	return nsec_covers(v, rr, name) && name_below(nsec_next(rr), name) &&
 	       !nsec_cuts(rr, name);
 }
 
@@ -180,7 +186,7 @@ static const ldns_rr *nsec_find_denial(const nsec_view *v, const ldns_rdf *name)
 	size_t i;
 
 	for (i = 0; i < v->n; i++)
-		if (nsec_denies(v->rr[i], name))
+		if (nsec_denies(v, v->rr[i], name))
 			return v->rr[i];
 	return NULL;
 }
@@ -282,7 +288,11 @@ static int bitmap_proves_nodata(const ldns_rdf *bm, const char *kind, ldns_rr_ty
 			    kind, n, t);
 		return 0;
 	}
-	if (qtype == LDNS_RR_TYPE_DS && bitmap_has(bm, LDNS_RR_TYPE_SOA)) {
+	/* RFC 4035 3.1.4.1: DS lives in the parent, so the child's apex
+	 * record (SOA bit) cannot deny it -- except at the root, which has
+	 * no parent: its own apex NSEC is the proof that it has no DS. */
+	if (qtype == LDNS_RR_TYPE_DS && bitmap_has(bm, LDNS_RR_TYPE_SOA) &&
+	    ldns_dname_label_count(name) > 0) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 			    "%s for %s is from the child zone (SOA bit) and cannot deny DS", kind, n);
 		return 0;
@@ -319,7 +329,7 @@ static val_status nsec_nodata(const nsec_view *v, const ldns_rdf *qname,
 		return nsec_bitmap_nodata(m, qtype, qname, why) ? VAL_SECURE : VAL_BOGUS;
 	/* An empty non-terminal exists with no type at all. */
 	for (i = 0; i < v->n; i++)
-		if (nsec_ent(v->rr[i], qname))
+		if (nsec_ent(v, v->rr[i], qname))
 			return VAL_SECURE;
 	/* Wildcard NODATA (RFC 4035 3.1.3.4): qname does not exist, and the
 	 * wildcard at the closest encloser exists without the type. */
@@ -355,12 +365,14 @@ static val_status nsec_no_ds(const nsec_view *v, const ldns_rdf *child,
 		if (!nsec_bitmap_nodata(m, LDNS_RR_TYPE_DS, child, why))
 			return VAL_BOGUS;
 		bm = nsec_bitmap(m);
-		*insecure = bitmap_has(bm, LDNS_RR_TYPE_NS);
+		/* NS without SOA is a delegation; the apex NS (the root's
+		 * own NSEC) delegates nothing. */
+		*insecure = bitmap_has(bm, LDNS_RR_TYPE_NS) && !bitmap_has(bm, LDNS_RR_TYPE_SOA);
 		return VAL_SECURE;
 	}
 	/* No delegation there at all: an empty non-terminal or no name. */
 	for (i = 0; i < v->n; i++)
-		if (nsec_ent(v->rr[i], child) || nsec_denies(v->rr[i], child))
+		if (nsec_ent(v, v->rr[i], child) || nsec_denies(v, v->rr[i], child))
 			return VAL_SECURE;
 	why_name(why, VAL_EDE_NSEC_MISSING, "no NSEC proves that %s/DS does not exist", child);
 	return VAL_BOGUS;
@@ -806,7 +818,8 @@ static val_status n3_no_ds(const n3_view *v, const ldns_rdf *child,
 	if ((m = n3_match(v, h)) != NULL) {
 		if (!n3_bitmap_nodata(m, LDNS_RR_TYPE_DS, child, why))
 			return VAL_BOGUS;
-		*insecure = bitmap_has(n3_bitmap(m->rr), LDNS_RR_TYPE_NS);
+		*insecure = bitmap_has(n3_bitmap(m->rr), LDNS_RR_TYPE_NS) &&
+			    !bitmap_has(n3_bitmap(m->rr), LDNS_RR_TYPE_SOA);
 		return VAL_SECURE;
 	}
 	st = n3_ce_proof(v, child, &ce, &optout, &exists, why);
@@ -927,6 +940,7 @@ static val_status prove(const proof_args *a, const ldns_rr_list *nsecs,
 
 	/* NSEC. */
 	memset(&v, 0, sizeof(v));
+	v.zone = zone;
 	if ((v.rr = calloc(cnt ? cnt : 1, sizeof(*v.rr))) == NULL) {
 		ldns_rdf_deep_free(nc);
 		val_why_set(why, VAL_EDE_OTHER, "out of memory in denial proof");

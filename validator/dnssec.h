@@ -98,8 +98,10 @@ void val_keycache_free(val_keycache *kc);
  * signer/owner/type/labels/algorithm/tag checks, validity window, canonical
  * form (RFC 4034 6.2, original TTL, wildcard label expansion), then the
  * signature through OpenSSL EVP.  kc may be NULL.
- * Returns DP_OK, DP_EVERIFY (bad or expired: why says which), or
- * DP_EUNSUPPORTED (algorithm not available here).
+ * Returns DP_OK, DP_EVERIFY (bad or expired: why says which),
+ * DP_EUNSUPPORTED (algorithm not available here), or DP_ENOMEM / DP_ECRYPTO
+ * when memory or the crypto library failed: those say nothing about the
+ * signature (why has EDE 5, DNSSEC Indeterminate).
  */
 int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 		 const ldns_rr *dnskey, int64_t now, const val_policy *pol,
@@ -110,7 +112,9 @@ int rrsig_verify(const ldns_rr_list *rrset, const ldns_rr *rrsig,
  * are ignored) against any key of dnskeys that has the zone key bit.
  * VAL_SECURE if one verifies; VAL_BOGUS with why otherwise (RRSIGs missing,
  * expired, no matching key, bad signature); VAL_INSECURE if every RRSIG
- * uses an algorithm that is not supported (RFC 4035 5.2, RFC 6840 5.2).
+ * uses an algorithm that is not supported (RFC 4035 5.2, RFC 6840 5.2);
+ * VAL_INDETERMINATE (EDE 5) when none verified and one could not be checked
+ * (out of memory, crypto library failure).
  * If signer_out is not NULL it receives the signer name of the RRSIG that
  * verified (borrowed from rrsigs).
  */

@@ -40,6 +40,12 @@ void val_name_str(const ldns_rdf *name, char *buf, size_t len);
 /* "A", "MX", "TYPE65000" into buf. */
 void val_type_str(ldns_rr_type type, char *buf, size_t len);
 
+/* Fault injection for tests: every later key lookup of kc fails as if out
+ * of memory (DP_ENOMEM), or every signature check as if OpenSSL failed
+ * (DP_ECRYPTO); DP_OK turns it off.  Memory pressure and a broken crypto
+ * provider cannot be produced on demand otherwise. */
+void val_keycache_inject(val_keycache *kc, int err);
+
 /* ISO 8601 UTC ("2026-11-01T00:00:00Z") of a POSIX time. */
 void val_time_str(int64_t t, char *buf, size_t len);
 

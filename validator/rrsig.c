@@ -152,7 +152,14 @@ struct val_keycache {
 	vbuf rd;              /* canonical rdata of each RR, before sorting */
 	rdspan *spans;
 	size_t spans_cap;
+	int inject;           /* test hook: fail with this error (DP_OK: off) */
 };
+
+void val_keycache_inject(val_keycache *kc, int err)
+{
+	if (kc != NULL)
+		kc->inject = err;
+}
 
 int val_keycache_new(val_keycache **out)
 {
@@ -338,6 +345,8 @@ static kc_entry *kc_get(val_keycache *kc, const alg_info *ai,
 	uint32_t h = kc_hash(rd, rdlen);
 	kc_entry *e;
 
+	if (kc->inject == DP_ENOMEM)
+		return NULL;
 	for (e = kc->bucket[h % KC_BUCKETS]; e != NULL; e = e->next)
 		if (e->hash == h && e->rdlen == rdlen &&
 		    memcmp(e->rdata, rd, rdlen) == 0)
@@ -395,6 +404,8 @@ static int sig_check(val_keycache *kc, kc_entry *e, const alg_info *ai,
 	size_t half, n;
 	int r;
 
+	if (kc->inject == DP_ECRYPTO)
+		return DP_ECRYPTO;
 	if (ai->kind == KIND_EDDSA) {
 		/* RFC 8080: pure EdDSA over the whole signed data. */
 		if (siglen != ai->siglen)
@@ -863,14 +874,16 @@ static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 
 	if (kc == NULL) {
 		if (val_keycache_new(&own) != DP_OK) {
-			val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what_of(&lb));
+			val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
+				    "out of memory verifying %s", what_of(&lb));
 			return DP_ENOMEM;
 		}
 		kc = own;
 	}
 	r = DP_OK;
-	if ((e = kc_get(kc, ai, keyrd, keylen)) == NULL) {
-		val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what_of(&lb));
+	if ((e = kc_get(kc, ai, keyrd, keylen)) == NULL || e->err == DP_ENOMEM) {
+		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
+			    "out of memory verifying %s", what_of(&lb));
 		r = DP_ENOMEM;
 	} else if (e->err == DP_EUNSUPPORTED) {
 		val_why_set(why, VAL_EDE_UNSUPPORTED_DNSKEY_ALG,
@@ -884,7 +897,8 @@ static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 		r = DP_EVERIFY;
 	} else if (build_signed_data(kc, rrset, rrsig, owner_labels, labels,
 				     orig_ttl) != 0) {
-		val_why_set(why, VAL_EDE_OTHER, "cannot build the signed data of %s", what_of(&lb));
+		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
+			    "out of memory verifying %s (building its signed data)", what_of(&lb));
 		r = DP_ENOMEM;
 	} else {
 		r = sig_check(kc, e, ai, ldns_rdf_data(sigrdf), ldns_rdf_size(sigrdf),
@@ -894,18 +908,16 @@ static int rrsig_verify_tag(const ldns_rr_list *rrset, const ldns_rr *rrsig,
 				    "RRSIG for %s does not verify with key %u alg %u of %s",
 				    what_of(&lb), tag, alg, signer_of(&lb));
 		else if (r != DP_OK)
-			val_why_set(why, VAL_EDE_OTHER,
+			val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
 				    "crypto library error verifying %s (key %u, alg %u)",
 				    what_of(&lb), tag, alg);
 	}
 	val_keycache_free(own);
 	if (r == DP_OK)
 		val_why_set(why, VAL_EDE_NONE, "%s", "");
-	/* Out of memory and library errors are not a verdict on the
-	 * signature, but rrsig_verify promises three outcomes: fold them into
-	 * DP_EVERIFY with the reason saying what happened. */
-	if (r != DP_OK && r != DP_EUNSUPPORTED)
-		r = DP_EVERIFY;
+	/* Out of memory (DP_ENOMEM) and library failures (DP_ECRYPTO) are
+	 * returned as they are: they say nothing about the signature, and
+	 * the caller must not turn them into BOGUS (issue 10, finding 5). */
 	return r;
 }
 
@@ -937,7 +949,8 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 	val_why best, tmp;
 	const ldns_rr *first;
 	size_t i, j, n_cover = 0, n_supported = 0, nkeys;
-	int best_rank = -1, unsup_alg = -1;
+	int best_rank = -1, unsup_alg = -1, op_err = 0;
+	val_why op;
 	int tags_local[16], *tags_heap = NULL, *tags;
 	val_status st = VAL_BOGUS;
 
@@ -953,7 +966,8 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 	memset(&best, 0, sizeof(best));
 	if (kc == NULL) {
 		if (val_keycache_new(&own) != DP_OK) {
-			val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what_of(&lb));
+			val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
+				    "out of memory verifying %s", what_of(&lb));
 			return VAL_INDETERMINATE;
 		}
 		kc = own;
@@ -962,7 +976,8 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 	nkeys = dnskeys != NULL ? ldns_rr_list_rr_count(dnskeys) : 0;
 	if (nkeys > sizeof(tags_local) / sizeof(tags_local[0]) &&
 	    (tags_heap = malloc(nkeys * sizeof(*tags_heap))) == NULL) {
-		val_why_set(why, VAL_EDE_OTHER, "out of memory verifying %s", what_of(&lb));
+		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
+			    "out of memory verifying %s", what_of(&lb));
 		st = VAL_INDETERMINATE;
 		goto out;
 	}
@@ -1009,6 +1024,14 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 				st = VAL_SECURE;
 				goto out;
 			}
+			/* Could not check (memory, crypto library): kept
+			 * apart, never ranked among the findings. */
+			if (r == DP_ENOMEM || r == DP_ECRYPTO) {
+				if (!op_err)
+					op = tmp;
+				op_err = 1;
+				continue;
+			}
 			if (why_rank(tmp.ede) > best_rank) {
 				best = tmp;
 				best_rank = why_rank(tmp.ede);
@@ -1025,6 +1048,12 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 	}
 	if (n_cover == 0) {
 		val_why_set(why, VAL_EDE_RRSIGS_MISSING, "no RRSIG for %s", what_of(&lb));
+	} else if (op_err) {
+		/* A signature we could not check might have verified: the
+		 * answer is "could not check", not "bogus". */
+		st = VAL_INDETERMINATE;
+		if (why != NULL)
+			*why = op;
 	} else if (n_supported == 0) {
 		/* RFC 4035 5.2, RFC 6840 5.2: only algorithms we cannot check. */
 		st = VAL_INSECURE;
@@ -1078,7 +1107,7 @@ val_status dnskey_verify(const ldns_rr_list *dnskeys, const ldns_rr_list *rrsigs
 	}
 	val_name_str(ldns_rr_owner(ldns_rr_list_rr(dnskeys, 0)), zone, sizeof(zone));
 	if ((trusted = ldns_rr_list_new()) == NULL) {
-		val_why_set(why, VAL_EDE_OTHER, "out of memory validating %s/DNSKEY", zone);
+		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE, "out of memory validating %s/DNSKEY", zone);
 		return VAL_INDETERMINATE;
 	}
 	/* RFC 4509 section 3: with a supported stronger digest in the set,

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include "probe/battery/battery_int.h"
 #include "probe/util/clock.h"
 
@@ -109,7 +108,7 @@ static void task_iter(rstate *S, const run *R, int k)
 {
 	char qname[300];
 
-	bat_random_name(R->names->iters[k].name, qname, sizeof(qname));
+	bat_nx_name(R->names->iters[k].name, qname, sizeof(qname));
 	sub_validate(S, R, qname, LDNS_RR_TYPE_A, &S->iters[k]);
 }
 
@@ -576,6 +575,7 @@ static int rtt_of(const dp_resolver_result *res)
 
 void dp_probe_judge(dp_resolver_result *r, size_t n)
 {
+	dp_shape_settle(r, n);
 	for (size_t i = 0; i < n; i++) {
 		dp_resolver_result *res = &r[i];
 		char **notes = res->reasons;
@@ -675,6 +675,7 @@ int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names 
 		snprintf(res[i].address, sizeof(res[i].address), "%s", targets[i].address);
 		snprintf(res[i].name, sizeof(res[i].name), "%s", targets[i].name ? targets[i].name : "");
 		res[i].priority = targets[i].priority;
+		res[i].trusted_path = targets[i].trusted_path;
 		res[i].parse_ok = dp_addr_parse(targets[i].address, &S->srv) == DP_OK;
 		for (int t = 0; t < DP_T_COUNT; t++) {
 			res[i].tests[t].rtt_ms = -1;
@@ -718,6 +719,7 @@ int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names 
 		merge_chain(&R.rs[i], &R);
 	}
 	dp_probe_judge(res, n);
+	dp_client_judge(res, n, o->client);
 	*out = res;
 	res = NULL;
 	rc = DP_OK;

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include "probe/battery/battery.h"
+#include "probe/battery/shape.h"
 
 #define MAX_HOSTS 3
 #define CLOCK_SKEW 300
@@ -66,8 +67,8 @@ const char *bat_type_name(ldns_rr_type t, char *buf, size_t len);
 void bat_rdf_text(const ldns_rdf *r, char *buf, size_t len);
 /* "NAME [TYPE]" -> name, type (default def); -1 for an unknown type. */
 int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type);
-/* "dp-<random hex>.<zone>" for the NXDOMAIN probes. */
-void bat_random_name(const char *zone, char *buf, size_t len);
+/* The fixed nonexistent name asked in zone by the NXDOMAIN probes. */
+void bat_nx_name(const char *zone, char *buf, size_t len);
 size_t bat_count_type(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type t);
 /* RRSIGs in section covering type (0: any type). */
 size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type covered);
@@ -76,6 +77,13 @@ size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type cover
 int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type type,
 	    unsigned flags, uint16_t edns, query_response *resp);
 const char *bat_first_secure(const run *R);
+/* Record the shape of the answer bat_ask gave (rc, r) for test id and
+ * return the test's rule for it (shape.h).  For DP_RULE_CONFIG and
+ * DP_RULE_COMPARE the verdict and detail are written here (what names
+ * the question, "bogus.h.dplab A with CD=1"); the caller writes the
+ * others. */
+dp_rule bat_rule(dp_test *t, dp_test_id id, int rc, const query_response *r, ldns_rr_type type,
+		 const char *what);
 
 /* ---- the direct-query tests (battery_tests.c) ---- */
 

@@ -30,6 +30,8 @@ typedef struct dp_global {
 	int trace;                 /* --trace */
 	const char *anchors_path;  /* --anchors FILE or NULL (built-in) */
 	const char *datadir;       /* where configs/ lives (root-anchors.ds, CA) */
+	dp_client client;          /* --client, else the config's client:, else local */
+	int client_given;          /* --client was given */
 } dp_global;
 
 /* Each subcommand: argv[0] is the subcommand name; returns an exit code. */

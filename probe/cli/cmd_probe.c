@@ -40,8 +40,12 @@ int dp_probe_exit_code(const dp_resolver_result *r, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].cls != DP_CLASS_UNREACHABLE && r[i].cls != DP_CLASS_BROKEN)
 			reachable = 1;
-		if (!r[i].dane_safe)
-			rc = i == 0 ? DP_EXIT_CRITICAL : (rc == DP_EXIT_OK ? DP_EXIT_WARNING : rc);
+		if (r[i].dane_safe)
+			continue;
+		if (r[i].severity == DP_SEV_CRITICAL || (r[i].severity == DP_SEV_BY_POSITION && i == 0))
+			rc = DP_EXIT_CRITICAL;
+		else if (rc == DP_EXIT_OK)
+			rc = DP_EXIT_WARNING;
 	}
 	return reachable ? rc : DP_EXIT_UNKNOWN;
 }
@@ -98,6 +102,7 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 			if (strcmp(g->cfg->resolvers[k].address, addrs[i]) == 0) {
 				targets[i].name = g->cfg->resolvers[k].name;
 				targets[i].priority = g->cfg->resolvers[k].priority;
+				targets[i].trusted_path = g->cfg->resolvers[k].trusted_path;
 				break;
 			}
 	}
@@ -106,6 +111,7 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 	o.jobs = jobs;
 	o.anchors = anchors;
 	o.now = dp_now();
+	o.client = g->client.model;
 	rc = dp_probe_run(targets, n, &names, &o, out);
 	if (rc == DP_OK)
 		*nout = n;

@@ -392,9 +392,42 @@ static int scalar_int(cfg_parser *p, const dp_ynode *n, const char *what,
 	return 0;
 }
 
+/* true/yes/on or false/no/off (YAML 1.1 words); an absent node is false. */
+static int scalar_bool(cfg_parser *p, const dp_ynode *n, const char *what, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", NULL }, *const no[] = { "false", "no", "off", NULL };
+
+	*out = 0;
+	if (n == NULL)
+		return 0;
+	if (n->type == DP_YSCALAR && key_known(n->value, yes)) {
+		*out = 1;
+		return 0;
+	}
+	if (n->type == DP_YSCALAR && key_known(n->value, no))
+		return 0;
+	cfg_fail(p, n->line, n->col, "'%s' must be true or false", what);
+	return -1;
+}
+
+/* client: local | ad | esa | postfix | exim (SPEC section 5). */
+static int check_client(cfg_parser *p, dp_config *cfg)
+{
+	const dp_ynode *n = dp_config_get(cfg, "client");
+
+	if (n == NULL)
+		return 0;
+	if (n->type != DP_YSCALAR || dp_client_parse(n->value, &cfg->client) < 0) {
+		cfg_fail(p, n->line, n->col, "'client' must be local, ad, esa, postfix or exim");
+		return -1;
+	}
+	cfg->has_client = 1;
+	return 0;
+}
+
 static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 {
-	static const char *const known[] = { "name", "address", "priority", NULL };
+	static const char *const known[] = { "name", "address", "priority", "trusted_path", NULL };
 
 	if (seq == NULL)
 		return 0;
@@ -431,6 +464,8 @@ static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 				 rc->address);
 			return -1;
 		}
+		if (scalar_bool(p, dp_ynode_child(r, "trusted_path"), "trusted_path", &rc->trusted_path) < 0)
+			return -1;
 		prio = dp_ynode_child(r, "priority");
 		if (prio != NULL) {
 			if (scalar_int(p, prio, "priority", 0, 65535, &rc->priority) < 0)
@@ -460,7 +495,7 @@ static int check_values(cfg_parser *p, const dp_config *cfg)
 
 static int check_config(cfg_parser *p, dp_config *cfg)
 {
-	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", NULL };
+	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", "client", NULL };
 	static const char *const anchors[] = { "state_file", "bootstrap", "file", NULL };
 	static const char *const probe[] = { "timeout_ms", "names", NULL };
 	static const char *const dane[] = { "destinations", NULL };
@@ -468,6 +503,7 @@ static int check_config(cfg_parser *p, dp_config *cfg)
 	const dp_ynode *n;
 
 	if (check_keys(p, cfg->root, "the configuration", top) < 0
+	    || check_client(p, cfg) < 0
 	    || check_keys(p, dp_config_get(cfg, "anchors"), "anchors", anchors) < 0
 	    || check_keys(p, dp_config_get(cfg, "probe"), "probe", probe) < 0
 	    || check_keys(p, dp_config_get(cfg, "dane"), "dane", dane) < 0

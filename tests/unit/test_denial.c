@@ -466,6 +466,76 @@ static void test_nsec_single(void **state)
 	ldns_rdf_deep_free(q);
 }
 
+/* Issue 10 finding 2 (RFC 4034 4.1.1): the next owner of an NSEC is in
+ * the zone; only the last NSEC wraps, and it wraps to the apex.  A next
+ * name outside the zone, or one that goes backwards to anything but the
+ * apex, covers nothing. */
+static void test_nsec_next_outside_zone(void **state)
+{
+	static const struct {
+		const char *what, *records, *qname;
+		val_status want;
+		const char *text;
+	} rows[] = {
+		{ "next name in another zone",
+		  "example.com. 3600 IN NSEC a.example.com. NS SOA RRSIG NSEC DNSKEY\n"
+		  "wab.example.com. 3600 IN NSEC wzz.foo.com. A RRSIG NSEC\n",
+		  "www.example.com.", VAL_BOGUS, "no NSEC proves that www.example.com does not exist" },
+		{ "backwards to a name that is not the apex",
+		  "example.com. 3600 IN NSEC a.example.com. NS SOA RRSIG NSEC DNSKEY\n"
+		  "wab.example.com. 3600 IN NSEC b.example.com. A RRSIG NSEC\n",
+		  "www.example.com.", VAL_BOGUS, "no NSEC proves that www.example.com does not exist" },
+		{ "the legitimate twin: the wrap to the apex",
+		  "example.com. 3600 IN NSEC a.example.com. NS SOA RRSIG NSEC DNSKEY\n"
+		  "wab.example.com. 3600 IN NSEC example.com. A RRSIG NSEC\n",
+		  "www.example.com.", VAL_SECURE, "" },
+		{ "the legitimate twin: next name in the zone",
+		  "example.com. 3600 IN NSEC a.example.com. NS SOA RRSIG NSEC DNSKEY\n"
+		  "wab.example.com. 3600 IN NSEC wzz.example.com. A RRSIG NSEC\n",
+		  "www.example.com.", VAL_SECURE, "" },
+	};
+	ldns_rdf *zone = t_name("example.com.");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		ldns_rr_list *recs = t_list(rows[i].records);
+		ldns_rdf *q = t_name(rows[i].qname);
+		val_why why = { VAL_EDE_NONE, "" };
+		val_status st = denial_prove_nxdomain(q, recs, zone, NULL, NULL, &why);
+
+		if (st != rows[i].want || strstr(why.text, rows[i].text) == NULL ||
+		    (rows[i].text[0] == '\0' && why.text[0] != '\0'))
+			fail_msg("%s: got %s \"%s\", want %s \"%s\"", rows[i].what,
+				 val_status_str(st), why.text, val_status_str(rows[i].want),
+				 rows[i].text);
+		ldns_rr_list_deep_free(recs);
+		ldns_rdf_deep_free(q);
+	}
+	ldns_rdf_deep_free(zone);
+}
+
+/* The root has no parent (RFC 4035 3.1.4.1 asks for the parent's proof
+ * and there is none): its own apex NSEC proves that it has no DS.  Any
+ * other apex NSEC still cannot deny its DS. */
+static void test_nsec_root_ds(void **state)
+{
+	ldns_rr_list *recs = t_list(". 3600 IN NSEC aaa. NS SOA RRSIG NSEC DNSKEY\n");
+	ldns_rdf *root = t_name(".");
+	val_why why = { VAL_EDE_NONE, "" };
+	val_status st;
+	int insecure = -1;
+
+	(void)state;
+	st = denial_prove_nodata(root, LDNS_RR_TYPE_DS, recs, root, NULL, &why);
+	assert_why(st, VAL_SECURE, why, VAL_EDE_NONE, "");
+	assert_string_equal(why.text, "");
+	st = denial_prove_no_ds(root, recs, root, NULL, &insecure, &why);
+	assert_why(st, VAL_SECURE, why, VAL_EDE_NONE, "");
+	assert_int_equal(insecure, 0);
+	ldns_rr_list_deep_free(recs);
+	ldns_rdf_deep_free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -475,6 +545,8 @@ int main(void)
 		cmocka_unit_test(test_nsec3_ignored_records),
 		cmocka_unit_test(test_nsec_proofs),
 		cmocka_unit_test(test_nsec_single),
+		cmocka_unit_test(test_nsec_next_outside_zone),
+		cmocka_unit_test(test_nsec_root_ds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * the verdict and the reason (EDE and text).
  */
 #include "tests/unit/val_test.h"
+#include "validator/dnssec_int.h"
 
 typedef struct alg_case {
 	ldns_signing_algorithm alg;
@@ -415,7 +416,8 @@ static void test_ds_sha1_ignored(void **state)
 	cmocka_unit_test_prestate_setup_teardown(test_unsupported_alg, setup, teardown, (void *)&algs[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_wildcard, setup, teardown, (void *)&algs[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_revoked, setup, teardown, (void *)&algs[i]), \
-	cmocka_unit_test_prestate_setup_teardown(test_ds_sha1_ignored, setup, teardown, (void *)&algs[i])
+	cmocka_unit_test_prestate_setup_teardown(test_ds_sha1_ignored, setup, teardown, (void *)&algs[i]), \
+	cmocka_unit_test_prestate_setup_teardown(test_operational_errors, setup, teardown, (void *)&algs[i])
 
 /* Serial number arithmetic across the 2106 wrap (RFC 4034 3.1.5). */
 static void test_serial_wrap(void **state)
@@ -503,6 +505,43 @@ static void test_malformed(void **state)
 	ldns_rr_list_deep_free(a);
 	ldns_rr_list_deep_free(sigs);
 	ldns_rr_list_deep_free(keys);
+}
+
+/* Issue 10 finding 5: out of memory and crypto-library failures say
+ * nothing about the signature: INDETERMINATE (EDE 5), never BOGUS, and
+ * a real finding on another RRSIG (here a key that is not in the set) is
+ * not outranked into a bogus verdict by them. */
+static void test_operational_errors(void **state)
+{
+	fixture *f = *state;
+	static const struct { int err; const char *text; } rows[] = {
+		{ DP_ENOMEM, "out of memory verifying www.example.org/A" },
+		{ DP_ECRYPTO, "crypto library error verifying www.example.org/A" },
+	};
+	ldns_rr_list *sigs = ldns_rr_list_clone(f->asigs), *other = t_sign(f->a, f->other);
+
+	ldns_rr_list_push_rr_list(sigs, other);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		val_keycache *kc = NULL;
+		val_why why = { VAL_EDE_NONE, "" };
+		val_status st;
+
+		assert_int_equal(val_keycache_new(&kc), DP_OK);
+		val_keycache_inject(kc, rows[i].err);
+		st = rrset_verify(f->a, sigs, f->keys, T_NOW, &f->pol, kc, NULL, &why);
+		assert_why(st, VAL_INDETERMINATE, why, VAL_EDE_DNSSEC_INDETERMINATE, rows[i].text);
+		assert_int_equal(rrsig_verify(f->a, ldns_rr_list_rr(f->asigs, 0), f->zsk_rr, T_NOW,
+					      &f->pol, kc, &why), rows[i].err);
+		assert_why(VAL_INDETERMINATE, VAL_INDETERMINATE, why, VAL_EDE_DNSSEC_INDETERMINATE,
+			   rows[i].text);
+		/* Off again: the same call is secure. */
+		val_keycache_inject(kc, DP_OK);
+		st = rrset_verify(f->a, sigs, f->keys, T_NOW, &f->pol, kc, NULL, &why);
+		assert_why(st, VAL_SECURE, why, VAL_EDE_NONE, "");
+		val_keycache_free(kc);
+	}
+	ldns_rr_list_free(other);
+	ldns_rr_list_deep_free(sigs);
 }
 
 int main(void)
