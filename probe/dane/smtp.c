@@ -17,6 +17,7 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 #include "probe/dane/smtp.h"
 #include "probe/util/escape.h"
 
@@ -201,7 +202,7 @@ int smtp_connect(smtp_session *s, const struct sockaddr *addr, socklen_t addrlen
 	int err = 0, rc, one = 1;
 	socklen_t el = sizeof err;
 
-	s->deadline_ms = (long long)dp_mono_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
+	s->deadline_ms = (long long)dp_mono_ms() + (timeout_ms > 0 ? timeout_ms : DP_SMTP_TIMEOUT_MS);
 	smtp_addr_text(addr, s->peer, sizeof s->peer);
 	s->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
@@ -298,7 +299,7 @@ int smtp_greet(smtp_session *s, const char *helo_name)
 	/* The name goes on the wire inside a command: a CR/LF in it would
 	 * end EHLO and send a second command (RFC 5321 4.1.1.1). */
 	if (helo_name == NULL)
-		helo_name = "daneprobe.invalid";
+		helo_name = DP_HELO_NAME;
 	if (!dp_helo_valid(helo_name)) {
 		snprintf(s->detail, sizeof s->detail,
 			 "HELO name \"%s\" is not a domain name or an address literal (RFC 5321 4.1.1.1)",
