@@ -60,7 +60,7 @@ static char *gen(long k, size_t *len)
 			if (v < 26)
 				break;
 		}
-		dp_sbuf_str(&b, "\n");
+		dp_sbuf_printf(&b, "\n");
 	} else if (strcmp(kind, "prom") == 0) {
 		dp_prom *p = NULL;
 		const char *txt;
