@@ -195,7 +195,7 @@ static void nsec3_flood(void)
 
 	/* RFC 9276 3.2: one iteration over the validator's limit (150) makes
 	 * the answer insecure, with EDE 27. */
-	gscn *s = scn_new("nsec3-151-iterations-insecure", "twin of nsec3-hash-flood-150: RFC 9276 "
+	gscn *s = scn_new("nsec3-151-iterations-insecure", "twin of nsec3-flood-foreign-params: RFC 9276 "
 			  "3.2, an NSEC3 proof above the iteration limit is treated as insecure, EDE 27",
 			  NULL);
 	gzone *z = gz_new(s, "example.", 13, NULL, 0);
