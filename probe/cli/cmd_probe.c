@@ -50,15 +50,6 @@ int dp_probe_exit_code(const dp_resolver_result *r, size_t n)
 	return reachable ? rc : DP_EXIT_UNKNOWN;
 }
 
-static int effective_timeout(const dp_global *g)
-{
-	if (g->timeout_ms > 0)
-		return g->timeout_ms;
-	if (g->cfg != NULL && g->cfg->probe_timeout_ms > 0)
-		return g->cfg->probe_timeout_ms;
-	return 1500;
-}
-
 int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, int jobs,
 		     dp_resolver_result **out, size_t *nout, char *err, size_t errlen)
 {
@@ -107,7 +98,7 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 			}
 	}
 	memset(&o, 0, sizeof(o));
-	o.timeout_ms = effective_timeout(g);
+	o.timeout_ms = g->timeout_ms;   /* main resolved --timeout, the config, the default */
 	o.jobs = jobs;
 	o.anchors = anchors;
 	o.now = dp_now();

@@ -15,6 +15,7 @@
 #include <string.h>
 #include "probe/cli/cli.h"
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 
 #ifndef DP_VERSION
 #define DP_VERSION "0.1.0"
@@ -55,7 +56,8 @@ static void usage(FILE *out)
 		"  -c, --config FILE      configuration (default " DP_DEFAULT_CONFIG ", optional)\n"
 		"      --resolver ADDR[:PORT]  resolver to use (repeatable; [v6]:port for IPv6)\n"
 		"      --format FMT       text (default), json or prometheus\n"
-		"      --timeout MS       per-query timeout in milliseconds (default 1500)\n"
+		"      --timeout MS       per-query timeout in milliseconds (default "
+		DP_STR(DP_DNS_TIMEOUT_MS) ")\n"
 		"      --now TIME         evaluate at TIME (2026-11-23T10:00:00Z, 2026-11-23, @EPOCH)\n"
 		"      --anchors FILE     trust anchors (DS/DNSKEY, zone-file format) instead of the\n"
 		"                         built-in root anchors\n"
@@ -296,7 +298,7 @@ int main(int argc, char **argv)
 	if (!g.client_given && g.cfg != NULL && g.cfg->has_client)
 		g.client = g.cfg->client;
 	if (g.timeout_ms == 0)
-		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : 1500;
+		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : DP_DNS_TIMEOUT_MS;
 	optind = 0;     /* a fresh getopt for the subcommand */
 	rc = cmd->run(&g, nrest, rest);
 out:

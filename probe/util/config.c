@@ -17,6 +17,7 @@
 #include <yaml.h>
 #include "probe/util/config.h"
 #include "probe/util/addr.h"
+#include "probe/util/fileio.h"
 
 #define DP_CONFIG_MAX_BYTES (1 << 20)   /* a config file is small */
 #define DP_CONFIG_MAX_DEPTH 32
@@ -584,42 +585,24 @@ int dp_config_parse(const char *path, const char *text, size_t len,
 
 int dp_config_load(const char *path, dp_config **out, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	int rc;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return errno == ENOENT ? DP_ENOTFOUND : DP_EIO;
+	rc = dp_read_file_max(path, DP_CONFIG_MAX_BYTES, &buf, &len, err, errlen);
+	if (rc == DP_ELIMIT) {
+		/* the parser's own wording for a file too large */
+		snprintf(err, errlen, "%s:1:1: file is larger than %d bytes", path, DP_CONFIG_MAX_BYTES);
+		return DP_ECONFIG;
 	}
-	for (;;) {
-		if (len == cap) {
-			char *nb;
-			if (cap > DP_CONFIG_MAX_BYTES)
-				break;
-			cap = cap ? cap * 2 : 4096;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				free(buf);
-				fclose(f);
-				return DP_ENOMEM;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
+	if (rc == DP_EIO) {
+		int eno = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(eno));
+		return eno == ENOENT ? DP_ENOTFOUND : DP_EIO;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-		free(buf);
-		fclose(f);
-		return DP_EIO;
-	}
-	fclose(f);
-	rc = dp_config_parse(path, buf ? buf : "", len, out, err, errlen);
+	if (rc != DP_OK)
+		return rc;
+	rc = dp_config_parse(path, buf, len, out, err, errlen);
 	free(buf);
 	return rc;
 }
