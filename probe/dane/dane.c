@@ -20,6 +20,8 @@
 #include "probe/util/clock.h"
 #include "probe/dane/dane.h"
 #include "probe/dane/smtp.h"
+#include "probe/dane/adview.h"
+#include "probe/dane/postfix.h"
 
 /* snprintf that truncates on purpose: reasons are cut, never overflowed. */
 static void dane_fmt(char *dst, size_t len, const char *fmt, ...)
@@ -111,6 +113,8 @@ static int dane_resolve(dane_run *run, const char *name, ldns_rr_type type, val_
 		return DP_EINVAL;
 	rc = val_resolve(run->vctx, dn, type, out);
 	ldns_rdf_deep_free(dn);
+	if (rc == DP_OK)
+		rc = adview_apply(run->cfg, run->res, name, type, *out);
 	if (rc != DP_OK)
 		run->oom = rc == DP_ENOMEM;
 	return rc;
@@ -619,7 +623,9 @@ static void dane_judge(dane_run *run, dane_host *h, dane_addr *a)
 	for (k = 0; k < 2; k++) {
 		char why[512], step[700] = "";
 
-		a->action[k] = policy_decide((pol_kind)k, &a->obs, why, sizeof why, NULL);
+		a->action[k] = run->cfg->postfix_rules
+			? postfix_decide((pol_kind)k, &a->obs, why, sizeof why)
+			: policy_decide((pol_kind)k, &a->obs, why, sizeof why, NULL);
 		if (a->action[k] == POL_DANE_SUCCESS) {
 			dane_fmt(a->reason[k], sizeof a->reason[k], "%s", why);
 			continue;
@@ -711,7 +717,9 @@ int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_res
 int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 		       const char *domain, dane_result **out)
 {
-	dane_run run = { vctx, cache, cfg, NULL, 0 };
+	/* The host cache keeps statuses, not the AD-view differences each
+	 * domain must list: an AD-view run does its own lookups. */
+	dane_run run = { vctx, cfg->ad_server ? NULL : cache, cfg, NULL, 0 };
 	dane_result *r;
 	int64_t t0 = dp_mono_ms();
 	size_t hi, len = strlen(domain);
@@ -727,6 +735,8 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 		r->domain[len - 1] = '\0';
 	dane_lower(r->domain);
 	dane_fmt(r->resolver, sizeof r->resolver, "%s", cfg->resolver ? cfg->resolver : "");
+	r->postfix_rules = cfg->postfix_rules;
+	r->client_ad = cfg->ad_server != NULL;
 	{
 		ldns_rdf *dn = NULL;
 		if (ldns_str2rdf_dname(&dn, r->domain) != LDNS_STATUS_OK) {
@@ -773,7 +783,8 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 				 * is reported but the walk goes on, as daneverify's
 				 * does (RFC 7672 2.2.1 would allow DANE there; the
 				 * tables do not). */
-				if (a->cert == DANE_CERT_SUCCESS && r->mx_status == POL_SECURE)
+				if (a->cert == DANE_CERT_SUCCESS && (r->mx_status == POL_SECURE ||
+				    (cfg->postfix_rules && a->action[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS)))
 					r->dane_success = 1;
 			}
 		}
@@ -799,5 +810,6 @@ void dane_result_free(dane_result *r)
 		dane_host_clear(&r->hosts[i]);
 	free(r->hosts);
 	free(r->events);
+	free(r->ad_diffs);
 	free(r);
 }
