@@ -382,12 +382,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.cfg.smtp_timeout_ms = smtp_timeout;
 	pool.cfg.port = port;
 	pool.cfg.resolver = pool.srv.text;
-	/* Client model ad: the MTA believes this resolver's AD bit. */
-	if (g->client.model == DP_CLIENT_AD) {
-		pool.cfg.ad_server = &pool.srv;
-		pool.cfg.ad_timeout_ms = g->timeout_ms;
-	}
-	pool.cfg.postfix_rules = g->client.preset == DP_PRESET_POSTFIX;
+	dp_client_dane_cfg(g, &pool.cfg, &pool.srv);
 	pool.anchors = anchors;
 	pool.domains = domains;
 	pool.n_domains = n;

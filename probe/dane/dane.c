@@ -467,7 +467,10 @@ static void dane_cache_put(dane_cache *c, const dane_host *h, const char *cname_
  * an address that is not).  From the cache when it has the host. */
 static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_t ct_len)
 {
-	const dane_cache_ent *e = dane_cache_find(run->cache, h->name);
+	/* The cache keeps statuses, not the AD-view differences each domain
+	 * must list: an AD-view run does its own lookups. */
+	dane_cache *cache = run->cfg->ad_server ? NULL : run->cache;
+	const dane_cache_ent *e = dane_cache_find(cache, h->name);
 	size_t i;
 
 	if (e != NULL) {
@@ -488,7 +491,7 @@ static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_
 	if (run->oom || h->a_status == POL_LOOKUP_ERROR || h->aaaa_status == POL_LOOKUP_ERROR ||
 	    (h->tlsa_looked_up && h->tlsa_status == POL_LOOKUP_ERROR))
 		return;
-	dane_cache_put(run->cache, h, cname_target);
+	dane_cache_put(cache, h, cname_target);
 }
 
 /* ---- SMTP, STARTTLS, certificate ---- */
@@ -656,6 +659,8 @@ static void dane_verdict(dane_run *run)
 	const char *res = run->cfg->resolver ? run->cfg->resolver : "the resolver";
 	int k;
 
+	r->postfix_rules = run->cfg->postfix_rules;
+	r->client_ad = run->cfg->ad_server != NULL;
 	for (k = 0; k < 2; k++) {
 		size_t hi, ai, fails = 0;
 		int found = 0;
@@ -708,6 +713,17 @@ static void dane_verdict(dane_run *run)
 
 /* ---- the walk ---- */
 
+/* DANE success on this path: the certificate matched with a secure MX,
+ * or, under Postfix's rules, with the host's secure TLSA behind an
+ * insecure MX (RFC 7672 2.2.1; postfix.c). */
+static int dane_path_success(const dane_run *run, const dane_addr *a)
+{
+	if (a->cert != DANE_CERT_SUCCESS)
+		return 0;
+	return run->res->mx_status == POL_SECURE
+	       || (run->cfg->postfix_rules && a->action[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS);
+}
+
 int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_result **out)
 {
 	return dane_verify_cached(vctx, NULL, cfg, domain, out);
@@ -716,9 +732,7 @@ int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_res
 int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 		       const char *domain, dane_result **out)
 {
-	/* The host cache keeps statuses, not the AD-view differences each
-	 * domain must list: an AD-view run does its own lookups. */
-	dane_run run = { vctx, cfg->ad_server ? NULL : cache, cfg, NULL, 0 };
+	dane_run run = { vctx, cache, cfg, NULL, 0 };
 	dane_result *r;
 	int64_t t0 = dp_mono_ms();
 	size_t hi, len = strlen(domain);
@@ -734,8 +748,6 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 		r->domain[len - 1] = '\0';
 	dane_lower(r->domain);
 	dane_fmt(r->resolver, sizeof r->resolver, "%s", cfg->resolver ? cfg->resolver : "");
-	r->postfix_rules = cfg->postfix_rules;
-	r->client_ad = cfg->ad_server != NULL;
 	{
 		ldns_rdf *dn = NULL;
 		if (ldns_str2rdf_dname(&dn, r->domain) != LDNS_STATUS_OK) {
@@ -782,8 +794,7 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 				 * is reported but the walk goes on, as daneverify's
 				 * does (RFC 7672 2.2.1 would allow DANE there; the
 				 * tables do not). */
-				if (a->cert == DANE_CERT_SUCCESS && (r->mx_status == POL_SECURE ||
-				    (cfg->postfix_rules && a->action[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS)))
+				if (dane_path_success(&run, a))
 					r->dane_success = 1;
 			}
 		}
