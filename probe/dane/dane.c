@@ -576,8 +576,10 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	if (rc != DP_OK) {
 		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s",
 			 s.detail[0] ? s.detail : dp_strerror(rc));
-		if (rc == DP_ESMTP)
+		if (rc == DP_ESMTP) {
 			a->obs.no_starttls = 1;   /* offered, then refused */
+			a->obs.starttls_refused = s.starttls_refused != 0;
+		}
 		else
 			a->obs.tls_failed = 1;
 		dane_event_add(run, DV_TLS_FAIL, hi, ai);
