@@ -360,6 +360,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.cfg.smtp_timeout_ms = smtp_timeout;
 	pool.cfg.port = port;
 	pool.cfg.resolver = pool.srv.text;
+	dp_client_dane_cfg(g, &pool.cfg, &pool.srv);
 	pool.anchors = anchors;
 	pool.domains = domains;
 	pool.n_domains = n;
