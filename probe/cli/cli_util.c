@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
 #include "probe/util/fileio.h"
 #include "probe/util/rewrite.h"
 
@@ -15,12 +16,16 @@ static char last_error[4096];
 
 void dp_errorf(const char *fmt, ...)
 {
+	char esc[sizeof(last_error) * 2];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(last_error, sizeof(last_error), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "daneprobe: %s\n", last_error);
+	/* Messages carry names and replies from argv, files and the
+	 * network: escaped, newlines included, so one message is one line. */
+	dp_escape(esc, sizeof(esc), last_error, strlen(last_error), DP_ESC_KEEP_BACKSLASH);
+	fprintf(stderr, "daneprobe: %s\n", esc);
 }
 
 const char *dp_last_error(void)

@@ -20,6 +20,8 @@
 #include "probe/util/clock.h"
 #include "probe/dane/dane.h"
 #include "probe/dane/smtp.h"
+#include "probe/dane/adview.h"
+#include "probe/dane/postfix.h"
 
 /* snprintf that truncates on purpose: reasons are cut, never overflowed. */
 static void dane_fmt(char *dst, size_t len, const char *fmt, ...)
@@ -111,6 +113,8 @@ static int dane_resolve(dane_run *run, const char *name, ldns_rr_type type, val_
 		return DP_EINVAL;
 	rc = val_resolve(run->vctx, dn, type, out);
 	ldns_rdf_deep_free(dn);
+	if (rc == DP_OK)
+		rc = adview_apply(run->cfg, run->res, name, type, *out);
 	if (rc != DP_OK)
 		run->oom = rc == DP_ENOMEM;
 	return rc;
@@ -463,7 +467,10 @@ static void dane_cache_put(dane_cache *c, const dane_host *h, const char *cname_
  * an address that is not).  From the cache when it has the host. */
 static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_t ct_len)
 {
-	const dane_cache_ent *e = dane_cache_find(run->cache, h->name);
+	/* The cache keeps statuses, not the AD-view differences each domain
+	 * must list: an AD-view run does its own lookups. */
+	dane_cache *cache = run->cfg->ad_server ? NULL : run->cache;
+	const dane_cache_ent *e = dane_cache_find(cache, h->name);
 	size_t i;
 
 	if (e != NULL) {
@@ -484,7 +491,7 @@ static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_
 	if (run->oom || h->a_status == POL_LOOKUP_ERROR || h->aaaa_status == POL_LOOKUP_ERROR ||
 	    (h->tlsa_looked_up && h->tlsa_status == POL_LOOKUP_ERROR))
 		return;
-	dane_cache_put(run->cache, h, cname_target);
+	dane_cache_put(cache, h, cname_target);
 }
 
 /* ---- SMTP, STARTTLS, certificate ---- */
@@ -569,8 +576,10 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	if (rc != DP_OK) {
 		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s",
 			 s.detail[0] ? s.detail : dp_strerror(rc));
-		if (rc == DP_ESMTP)
+		if (rc == DP_ESMTP) {
 			a->obs.no_starttls = 1;   /* offered, then refused */
+			a->obs.starttls_refused = s.starttls_refused != 0;
+		}
 		else
 			a->obs.tls_failed = 1;
 		dane_event_add(run, DV_TLS_FAIL, hi, ai);
@@ -618,7 +627,9 @@ static void dane_judge(dane_run *run, dane_host *h, dane_addr *a)
 	for (k = 0; k < 2; k++) {
 		char why[512], step[700] = "";
 
-		a->action[k] = policy_decide((pol_kind)k, &a->obs, why, sizeof why, NULL);
+		a->action[k] = run->cfg->postfix_rules
+			? postfix_decide((pol_kind)k, &a->obs, why, sizeof why)
+			: policy_decide((pol_kind)k, &a->obs, why, sizeof why, NULL);
 		if (a->action[k] == POL_DANE_SUCCESS) {
 			dane_fmt(a->reason[k], sizeof a->reason[k], "%s", why);
 			continue;
@@ -650,6 +661,8 @@ static void dane_verdict(dane_run *run)
 	const char *res = run->cfg->resolver ? run->cfg->resolver : "the resolver";
 	int k;
 
+	r->postfix_rules = run->cfg->postfix_rules;
+	r->client_ad = run->cfg->ad_server != NULL;
 	for (k = 0; k < 2; k++) {
 		size_t hi, ai, fails = 0;
 		int found = 0;
@@ -701,6 +714,17 @@ static void dane_verdict(dane_run *run)
 }
 
 /* ---- the walk ---- */
+
+/* DANE success on this path: the certificate matched with a secure MX,
+ * or, under Postfix's rules, with the host's secure TLSA behind an
+ * insecure MX (RFC 7672 2.2.1; postfix.c). */
+static int dane_path_success(const dane_run *run, const dane_addr *a)
+{
+	if (a->cert != DANE_CERT_SUCCESS)
+		return 0;
+	return run->res->mx_status == POL_SECURE
+	       || (run->cfg->postfix_rules && a->action[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS);
+}
 
 int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_result **out)
 {
@@ -772,7 +796,7 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 				 * is reported but the walk goes on, as daneverify's
 				 * does (RFC 7672 2.2.1 would allow DANE there; the
 				 * tables do not). */
-				if (a->cert == DANE_CERT_SUCCESS && r->mx_status == POL_SECURE)
+				if (dane_path_success(&run, a))
 					r->dane_success = 1;
 			}
 		}
@@ -798,5 +822,6 @@ void dane_result_free(dane_result *r)
 		dane_host_clear(&r->hosts[i]);
 	free(r->hosts);
 	free(r->events);
+	free(r->ad_diffs);
 	free(r);
 }

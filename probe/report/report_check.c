@@ -13,6 +13,7 @@
 #include "probe/report/report_anchor.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/report_prom.h"
+#include "probe/util/escape.h"
 #include "probe/util/strbuf.h"
 
 /* ---- the run's problems ---- */
@@ -231,7 +232,7 @@ static void text_problems(FILE *out, const check_run *c, size_t budget)
 
 	if (c->n_problems == 0)
 		return;
-	fprintf(out, "problems:\n");
+	dp_fprintf_text(out, "problems:\n");
 	for (size_t i = 0; i < c->n_problems; i++) {
 		const check_problem *p = &c->problems[i];
 		char line[1400];
@@ -241,10 +242,10 @@ static void text_problems(FILE *out, const check_run *c, size_t budget)
 		if (budget > 0 && n > 160)      /* --brief: one screen line each */
 			n = snprintf(line + 156, sizeof(line) - 156, "...\n") + 156;
 		if (budget > 0 && used + (size_t)n + 48 > budget) {
-			fprintf(out, "  ... %zu more (run without --brief)\n", c->n_problems - i);
+			dp_fprintf_text(out, "  ... %zu more (run without --brief)\n", c->n_problems - i);
 			return;
 		}
-		fputs(line, out);
+		dp_fprintf_text(out, "%s", line);
 		used += (size_t)n;
 	}
 }
@@ -255,12 +256,12 @@ static void text_anchors(FILE *out, const json_t *a)
 	json_t *tp, *key;
 	const char *reason = json_string_value(json_object_get(a, "reason"));
 
-	fprintf(out, "anchors: %s (%s)\n", json_string_value(json_object_get(a, "status")),
+	dp_fprintf_text(out, "anchors: %s (%s)\n", json_string_value(json_object_get(a, "status")),
 		json_is_string(json_object_get(a, "source")) ? json_string_value(json_object_get(a, "source")) : "-");
 	json_array_foreach(json_object_get(a, "trust_points"), i, tp) {
-		fprintf(out, "  trust point %s:", json_string_value(json_object_get(tp, "trust_point")));
+		dp_fprintf_text(out, "  trust point %s:", json_string_value(json_object_get(tp, "trust_point")));
 		json_array_foreach(json_object_get(tp, "keys"), k, key)
-			fprintf(out, "%s key %lld alg %lld %s (%s)", k ? "," : "",
+			dp_fprintf_text(out, "%s key %lld alg %lld %s (%s)", k ? "," : "",
 				(long long)json_integer_value(json_object_get(key, "tag")),
 				(long long)json_integer_value(json_object_get(key, "algorithm")),
 				json_string_value(json_object_get(key, "state")),
@@ -268,7 +269,7 @@ static void text_anchors(FILE *out, const json_t *a)
 		fputc('\n', out);
 	}
 	if (reason != NULL && reason[0] != '\0')
-		fprintf(out, "  %s\n", reason);
+		dp_fprintf_text(out, "  %s\n", reason);
 }
 
 static void text_verify(FILE *out, const json_t *verify)
@@ -276,19 +277,19 @@ static void text_verify(FILE *out, const json_t *verify)
 	size_t i;
 	json_t *v;
 
-	fprintf(out, "\nverify:\n");
+	dp_fprintf_text(out, "\nverify:\n");
 	if (json_array_size(verify) == 0)
-		fprintf(out, "  no dane.destinations configured\n");
+		dp_fprintf_text(out, "  no dane.destinations configured\n");
 	json_array_foreach(verify, i, v) {
 		json_t *verdict = json_object_get(v, "verdict");
 		const char *reason = json_string_value(json_object_get(v, "reason"));
 		const char *o = json_string_value(json_object_get(verdict, "opportunistic"));
 		const char *m = json_string_value(json_object_get(verdict, "mandatory"));
 
-		fprintf(out, "  %s: opportunistic %s, mandatory %s\n",
+		dp_fprintf_text(out, "  %s: opportunistic %s, mandatory %s\n",
 			json_string_value(json_object_get(v, "domain")), o ? o : "unknown", m ? m : "unknown");
 		if (reason != NULL && reason[0] != '\0')
-			fprintf(out, "    %s\n", reason);
+			dp_fprintf_text(out, "    %s\n", reason);
 	}
 }
 
@@ -297,17 +298,17 @@ void report_check_text(FILE *out, const check_run *c)
 	char line[2048];
 
 	report_check_nagios(c, line, sizeof(line));
-	fprintf(out, "%s\n", line);
+	dp_fprintf_text(out, "%s\n", line);
 	text_problems(out, c, c->brief ? CHECK_BRIEF_MAX - strlen(line) - 1 : 0);
 	if (c->brief)
 		return;
 	fputc('\n', out);
 	text_anchors(out, c->anchors);
-	fprintf(out, "\nprobe:\n");
+	dp_fprintf_text(out, "\nprobe:\n");
 	if (c->n > 0)
 		dp_probe_print_text(out, c->res, c->n, c->verbose);
 	if (c->adv != NULL) {
-		fprintf(out, "\norder:\n");
+		dp_fprintf_text(out, "\norder:\n");
 		dp_order_print_text(out, c->adv, c->in);
 	}
 	text_verify(out, c->verify);
