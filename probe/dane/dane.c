@@ -20,12 +20,11 @@
 #include "probe/dane/dane.h"
 #include "probe/dane/dane_int.h"
 #include "probe/dane/smtp.h"
+#include "probe/dane/adview.h"
+#include "probe/dane/postfix.h"
 #include "probe/util/addr.h"
 
-/* snprintf that truncates on purpose: reasons are cut, never overflowed. */
-static void dane_fmt(char *dst, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void dane_fmt(char *dst, size_t len, const char *fmt, ...)
+void dane_fmt(char *dst, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -102,6 +101,8 @@ static int dane_resolve(dane_run *run, const char *name, ldns_rr_type type, val_
 		return DP_EINVAL;
 	rc = val_resolve(run->vctx, dn, type, out);
 	ldns_rdf_deep_free(dn);
+	if (rc == DP_OK)
+		rc = adview_apply(run->cfg, run->res, name, type, *out);
 	if (rc != DP_OK)
 		run->oom = rc == DP_ENOMEM;
 	return rc;
@@ -349,7 +350,10 @@ static void dane_tlsa_step(dane_run *run, dane_host *h, const char *cname_target
  * an address that is not).  From the cache when it has the host. */
 static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_t ct_len)
 {
-	int hit = dane_cache_get(run->cache, h, cname_target, ct_len);
+	/* The cache keeps statuses, not the AD-view differences each domain
+	 * must list: an AD-view run does its own lookups. */
+	dane_cache *cache = run->cfg->ad_server ? NULL : run->cache;
+	int hit = dane_cache_get(cache, h, cname_target, ct_len);
 	size_t i;
 
 	if (hit != 0) {
@@ -369,7 +373,7 @@ static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_
 	if (run->oom || h->a_status == POL_LOOKUP_ERROR || h->aaaa_status == POL_LOOKUP_ERROR ||
 	    (h->tlsa_looked_up && h->tlsa_status == POL_LOOKUP_ERROR))
 		return;
-	dane_cache_put(run->cache, h, cname_target);
+	dane_cache_put(cache, h, cname_target);
 }
 
 /* ---- SMTP, STARTTLS, certificate ---- */
@@ -469,8 +473,10 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	if (rc != DP_OK) {
 		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s",
 			 s.detail[0] ? s.detail : dp_strerror(rc));
-		if (rc == DP_ESMTP)
+		if (rc == DP_ESMTP) {
 			a->obs.no_starttls = 1;   /* offered, then refused */
+			a->obs.starttls_refused = s.starttls_refused != 0;
+		}
 		else
 			a->obs.tls_failed = 1;
 		dane_event_add(run, DV_TLS_FAIL, hi, ai);
@@ -488,105 +494,18 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	ERR_clear_error();
 }
 
-/* ---- one path ---- */
-
-static void dane_judge(dane_run *run, dane_host *h, dane_addr *a)
-{
-	const char *res = run->cfg->resolver ? run->cfg->resolver : "the resolver";
-	int k;
-
-	a->obs.mx = run->res->mx_status;
-	a->obs.addr = a->status;
-	a->obs.tlsa = h->tlsa_looked_up ? h->tlsa_status : POL_NONE;
-	a->obs.tlsa_unusable = h->tlsa_status == POL_SECURE && h->tlsa_usable == 0;
-	a->obs.cert = a->cert == DANE_CERT_SUCCESS ? POL_CERT_SUCCESS :
-		      a->cert == DANE_CERT_FAILED ? POL_CERT_FAILED : POL_CERT_NONE;
-	for (k = 0; k < 2; k++) {
-		char why[512], step[700] = "";
-
-		a->action[k] = policy_decide((pol_kind)k, &a->obs, why, sizeof why, NULL);
-		if (a->action[k] == POL_DANE_SUCCESS) {
-			dane_fmt(a->reason[k], sizeof a->reason[k], "%s", why);
-			continue;
-		}
-		/* Name the step and the record that decided it. */
-		if (a->obs.mx == POL_BOGUS || a->obs.mx == POL_INSECURE)
-			dane_fmt(step, sizeof step, "; MX %s/MX: %s", run->res->domain, run->res->mx_reason);
-		if (a->status != POL_SECURE)
-			dane_fmt(step + strlen(step), sizeof step - strlen(step), "; %s %s/%s: %s",
-				 a->address[0] ? a->address : "(no address)", h->name,
-				 a->family == 6 ? "AAAA" : "A", a->lookup_reason);
-		else if (h->tlsa_status != POL_SECURE || h->tlsa_usable == 0)
-			dane_fmt(step + strlen(step), sizeof step - strlen(step), "; TLSA %s: %s",
-				 h->tlsa_name, h->tlsa_reason[0] ? h->tlsa_reason : dane_lookup_json(h->tlsa_status));
-		/* A session problem is worth saying even when the table
-		 * decided on DNS alone (it makes the path undeliverable). */
-		if (a->smtp_detail[0])
-			dane_fmt(step + strlen(step), sizeof step - strlen(step), "; SMTP %s: %s",
-				 a->address, a->smtp_detail);
-		dane_fmt(a->reason[k], sizeof a->reason[k], "%s%s (resolver %s)", why, step, res);
-	}
-}
-
-/* ---- the domain verdict ---- */
-
-static void dane_verdict(dane_run *run)
-{
-	dane_result *r = run->res;
-	const char *res = run->cfg->resolver ? run->cfg->resolver : "the resolver";
-	int k;
-
-	for (k = 0; k < 2; k++) {
-		size_t hi, ai, fails = 0;
-		int found = 0;
-
-		r->verdict[k] = POL_DANE_FAIL;
-		for (hi = 0; hi < r->n_hosts && !found; hi++)
-			for (ai = 0; ai < r->hosts[hi].n_addrs && !found; ai++) {
-				const dane_addr *a = &r->hosts[hi].addrs[ai];
-				/* A host that cannot be reached delivers nothing:
-				 * the MTA tries the next one (RFC 5321 5.1). */
-				if (a->action[k] == POL_DANE_FAIL || a->obs.connect_failed) {
-					fails++;
-					continue;
-				}
-				found = 1;
-				r->verdict[k] = a->action[k];
-				dane_fmt(r->reason[k], sizeof r->reason[k], "MX(%s) %s: %s",
-					 r->hosts[hi].name, a->address, a->reason[k]);
-			}
-		if (found)
-			continue;
-		if (r->mx_status == POL_BOGUS)
-			dane_fmt(r->reason[k], sizeof r->reason[k],
-				 "the MX record of %s is bogus: %s (resolver %s)", r->domain, r->mx_reason, res);
-		else if (r->mx_status == POL_LOOKUP_ERROR)
-			dane_fmt(r->reason[k], sizeof r->reason[k],
-				 "the MX lookup for %s failed: %s (resolver %s; RFC 7672 2.1.1: not the same as no MX, delivery is deferred)",
-				 r->domain, r->mx_reason, res);
-		else if (r->nxdomain)
-			dane_fmt(r->reason[k], sizeof r->reason[k], "%s does not exist (NXDOMAIN, resolver %s)",
-				 r->domain, res);
-		else if (r->null_mx)
-			dane_fmt(r->reason[k], sizeof r->reason[k], "%s publishes a null MX (RFC 7505): it accepts no mail",
-				 r->domain);
-		else if (fails == 0)
-			dane_fmt(r->reason[k], sizeof r->reason[k], "no MX host of %s has an address (resolver %s)",
-				 r->domain, res);
-		else {
-			/* The first failing path says the most: the MTA would
-			 * have tried it first. */
-			for (hi = 0; hi < r->n_hosts; hi++)
-				if (r->hosts[hi].n_addrs > 0)
-					break;
-			dane_fmt(r->reason[k], sizeof r->reason[k], "no MX host passed (%zu path%s tried); first: MX(%s) %s: %s",
-				 fails, fails == 1 ? "" : "s", r->hosts[hi].name,
-				 r->hosts[hi].addrs[0].address, r->hosts[hi].addrs[0].reason[k]);
-		}
-	}
-}
-
 /* ---- the walk ---- */
+
+/* DANE success on this path: the certificate matched with a secure MX,
+ * or, under Postfix's rules, with the host's secure TLSA behind an
+ * insecure MX (RFC 7672 2.2.1; postfix.c). */
+static int dane_path_success(const dane_run *run, const dane_addr *a)
+{
+	if (a->cert != DANE_CERT_SUCCESS)
+		return 0;
+	return run->res->mx_status == POL_SECURE
+	       || (run->cfg->postfix_rules && a->action[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS);
+}
 
 int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_result **out)
 {
@@ -651,19 +570,19 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 					else
 						dane_smtp_step(&run, (int)hi, (int)ai);
 				}
-				dane_judge(&run, h, a);
+				dane_judge(run.cfg, run.res, h, a);
 				/* The appliance's "DANE SUCCESS" is the tables'
 				 * DANE Success: the whole chain secure and the
 				 * certificate matched.  With an insecure MX a match
 				 * is reported but the walk goes on, as daneverify's
 				 * does (RFC 7672 2.2.1 would allow DANE there; the
 				 * tables do not). */
-				if (a->cert == DANE_CERT_SUCCESS && r->mx_status == POL_SECURE)
+				if (dane_path_success(&run, a))
 					r->dane_success = 1;
 			}
 		}
 	}
-	dane_verdict(&run);
+	dane_verdict(run.cfg, run.res);
 	dane_event_add(&run, r->dane_success ? DV_SUCCESS : DV_FAILED, -1, -1);
 	r->elapsed_ms = dp_mono_ms() - t0;
 	if (run.oom) {
@@ -684,5 +603,6 @@ void dane_result_free(dane_result *r)
 		dane_host_clear(&r->hosts[i]);
 	free(r->hosts);
 	free(r->events);
+	free(r->ad_diffs);
 	free(r);
 }

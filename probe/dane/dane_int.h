@@ -1,12 +1,21 @@
 /*
- * dane_int.h - what dane.c (the walk) and dane_cache.c (the per-worker
- * host cache) share.  Not for use outside probe/dane/.
+ * dane_int.h - what dane.c (the walk), dane_cache.c (the per-worker host
+ * cache) and dane_verdict.c (the judgement) share.  Not for use outside probe/dane/.
  */
 #ifndef DP_DANE_INT_H
 #define DP_DANE_INT_H
 
 #include <stddef.h>
 #include "probe/dane/dane.h"
+
+/* snprintf that truncates on purpose: reasons are cut, never overflowed. */
+void dane_fmt(char *dst, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Judge one path under both policies (dane_verdict.c): a->obs from what
+ * the walk saw, a->action[] and a->reason[] (naming the deciding step). */
+void dane_judge(const dane_cfg *cfg, const dane_result *r, dane_host *h, dane_addr *a);
+/* The domain's verdict and reason under both policies, from its paths. */
+void dane_verdict(const dane_cfg *cfg, dane_result *r);
 
 /* Free what a host owns (addresses' matched records, TLSA set); h itself
  * is the caller's. */

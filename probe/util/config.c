@@ -17,6 +17,7 @@
 #include <yaml.h>
 #include "probe/util/config.h"
 #include "probe/util/addr.h"
+#include "probe/util/config_values.h"
 #include "probe/util/fileio.h"
 
 #define DP_CONFIG_MAX_BYTES (1 << 20)   /* a config file is small */
@@ -95,6 +96,14 @@ static int cfg_next(cfg_parser *p, yaml_event_t *ev)
 		 "YAML syntax error: %s%s%s", p->yp.problem ? p->yp.problem : "unknown",
 		 p->yp.context ? " " : "", p->yp.context ? p->yp.context : "");
 	return -1;
+}
+
+/* YAML 1.1/1.2 core schema: a plain scalar that is empty, ~ or null. */
+static int yaml_null(const yaml_event_t *ev, const char *v)
+{
+	return ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+		strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0);
 }
 
 static dp_ynode *cfg_node(cfg_parser *p, yaml_event_t *ev, int depth);
@@ -179,6 +188,8 @@ static dp_ynode *cfg_node(cfg_parser *p, yaml_event_t *ev, int depth)
 			if (n->value == NULL) {
 				ynode_free(n);
 				n = NULL;
+			} else {
+				n->is_null = yaml_null(ev, n->value);
 			}
 		}
 		break;
@@ -268,7 +279,7 @@ const dp_ynode *dp_ynode_child(const dp_ynode *map, const char *key)
 		return NULL;
 	for (size_t i = 0; i < map->n_items; i++)
 		if (strcmp(map->items[i]->key, key) == 0)
-			return map->items[i];
+			return map->items[i]->is_null ? NULL : map->items[i];
 	return NULL;
 }
 
@@ -338,7 +349,8 @@ static int key_known(const char *key, const char *const *known)
 static int check_keys(cfg_parser *p, const dp_ynode *map, const char *where,
 		      const char *const *known)
 {
-	if (map == NULL)
+	/* "alert:" with only comments under it is YAML null: no keys. */
+	if (map == NULL || (map->type == DP_YSCALAR && map->value[0] == '\0'))
 		return 0;
 	if (map->type != DP_YMAP) {
 		cfg_fail(p, map->line, map->col, "'%s' must be a mapping", where);
@@ -480,6 +492,18 @@ static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 	return 0;
 }
 
+/* Every value, at load time, so that the error names FILE:LINE:COL. */
+static int check_values(cfg_parser *p, const dp_config *cfg)
+{
+	const dp_ynode *bad = NULL;
+	char why[512];
+
+	if (dp_config_check_values(cfg, &bad, why, sizeof why) == 0)
+		return 0;
+	cfg_fail(p, bad ? bad->line : 1, bad ? bad->col : 1, "%s", why);
+	return -1;
+}
+
 static int check_config(cfg_parser *p, dp_config *cfg)
 {
 	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", "client", NULL };
@@ -531,7 +555,7 @@ static int check_config(cfg_parser *p, dp_config *cfg)
 			}
 		free(v);
 	}
-	return 0;
+	return check_values(p, cfg);
 }
 
 int dp_config_parse(const char *path, const char *text, size_t len,
