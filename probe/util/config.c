@@ -349,8 +349,7 @@ static int key_known(const char *key, const char *const *known)
 static int check_keys(cfg_parser *p, const dp_ynode *map, const char *where,
 		      const char *const *known)
 {
-	/* "alert:" with only comments under it is YAML null: no keys. */
-	if (map == NULL || (map->type == DP_YSCALAR && map->value[0] == '\0'))
+	if (map == NULL)
 		return 0;
 	if (map->type != DP_YMAP) {
 		cfg_fail(p, map->line, map->col, "'%s' must be a mapping", where);

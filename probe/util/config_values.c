@@ -73,7 +73,8 @@ static int check_names(vcheck *v, const dp_ynode *n, const char *what)
 		snprintf(v->why, v->whylen, "'%s' must be a domain name or a list of them", what);
 		return -1;
 	}
-	if ((p = dp_dname_problem(n->value)) != NULL)
+	/* A null item ("- ~", "[null]") is no name either. */
+	if ((p = dp_dname_problem(n->is_null ? "" : n->value)) != NULL)
 		return vfail(v, n, what, p);
 	return 0;
 }
@@ -218,13 +219,8 @@ int dp_config_check_values(const dp_config *cfg, const dp_ynode **bad, char *why
 		rc = check_url(&v, dp_config_get(cfg, "anchors.bootstrap"), "anchors.bootstrap", 1);
 	if (rc == 0)
 		rc = check_url(&v, dp_config_get(cfg, "alert.webhook"), "alert.webhook", 0);
-	if (rc == 0) {
-		/* "destinations:" alone is YAML null, an empty list (as
-		 * dp_config_strings reads it); an empty item is an error. */
-		const dp_ynode *d = dp_config_get(cfg, "dane.destinations");
-		if (d != NULL && !(d->type == DP_YSCALAR && d->value[0] == '\0'))
-			rc = check_names(&v, d, "dane.destinations");
-	}
+	if (rc == 0)   /* "destinations:" alone is YAML null: absent here */
+		rc = check_names(&v, dp_config_get(cfg, "dane.destinations"), "dane.destinations");
 	if (rc == 0)
 		rc = check_probe_names(&v, cfg);
 	if (rc != 0 && bad != NULL)
