@@ -31,6 +31,7 @@
 #include "probe/net/query.h"
 #include "probe/dane/tlsa.h"
 #include "probe/util/fileio.h"
+#include "probe/util/escape.h"
 
 typedef struct tc_run {
 	SSL_CTX *ctx;
@@ -111,7 +112,7 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		json_object_set_new(jh, "dnssec", strcmp(status, "file") == 0 ? json_null() : json_string(status));
 		json_object_set_new(jh, "source", json_string(strcmp(status, "file") == 0 ? "file" : "dns"));
 	} else {
-		printf("TLSA %s (%s): %zu record(s)\n", tlsa_name, status, set->n);
+		dp_fprintf_text(stdout, "TLSA %s (%s): %zu record(s)\n", tlsa_name, status, set->n);
 	}
 	/* Each record alone, so the operator sees which one a new chain
 	 * matches (a renewal usually publishes old and new side by side). */
@@ -133,7 +134,7 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 			json_object_set_new(o, "reason", usable ? json_null() : json_string(why));
 			json_array_append_new(jr, o);
 		} else {
-			printf("  %s  %s\n", text, !usable ? why : hit ? "MATCHES this chain" : "does not match");
+			dp_fprintf_text(stdout, "  %s  %s\n", text, !usable ? why : hit ? "MATCHES this chain" : "does not match");
 		}
 	}
 	if (jh != NULL) {
@@ -144,12 +145,12 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		json_object_set_new(jh, "reason", rc == DP_OK ? json_null() : json_string(reason));
 		json_array_append_new(run->hosts, jh);
 	} else if (rc == DP_OK) {
-		printf("MATCH: the chain matches %s at depth %d (%s)%s\n", matched, depth,
+		dp_fprintf_text(stdout, "MATCH: the chain matches %s at depth %d (%s)%s\n", matched, depth,
 		       depth == 0 ? "the leaf" : "a CA of the chain",
 		       strcmp(status, "secure") == 0 ? "" : strcmp(status, "file") == 0 ? "" :
 		       "; but the TLSA records are not secure: DANE clients will not use them");
 	} else {
-		printf("NO MATCH for %s: %s\n", host, reason);
+		dp_fprintf_text(stdout, "NO MATCH for %s: %s\n", host, reason);
 	}
 	if (ex > run->worst)
 		run->worst = ex;
@@ -189,7 +190,7 @@ static int tc_host_dns(tc_run *run, const char *host, int *found)
 			ex = tc_check(run, host, qn, st, &set);
 		tlsa_set_free(&set);
 		if (v->status == VAL_BOGUS && run->fmt != DP_FMT_JSON)
-			printf("BOGUS TLSA records at %s: %s\n", qn, v->reason);
+			dp_fprintf_text(stdout, "BOGUS TLSA records at %s: %s\n", qn, v->reason);
 	}
 	val_result_free(v);
 	return ex;
@@ -223,7 +224,7 @@ static int tc_dns(tc_run *run, const char *domain)
 			continue;
 		tc_host_dns(run, host, &found);
 		if (!found && run->fmt != DP_FMT_JSON)
-			printf("TLSA _%d._tcp.%s: no TLSA records\n", run->port, host);
+			dp_fprintf_text(stdout, "TLSA _%d._tcp.%s: no TLSA records\n", run->port, host);
 		any |= found;
 	}
 	val_result_free(v);
