@@ -62,6 +62,25 @@ static unsigned smtp_keyword(const char *text, size_t len)
 	return 0;
 }
 
+/* One reply line without its CRLF: DP_OK or DP_EPARSE with detail. */
+static int smtp_line_check(const char *line, size_t ll, char *detail, size_t detail_len)
+{
+	/* RFC 5321 4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF )
+	 *   Reply-code [ SP textstring ] CRLF; the code is 2-5, 0-5, 0-9. */
+	if (ll < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' ||
+	    line[1] > '5' || line[2] < '0' || line[2] > '9' ||
+	    (ll > 3 && line[3] != '-' && line[3] != ' ')) {
+		smtp_set(detail, detail_len, "malformed SMTP reply line \"%s\" (RFC 5321 4.2)",
+			 line, ll);
+		return DP_EPARSE;
+	}
+	if (memchr(line, '\0', ll) != NULL) {
+		smtp_set(detail, detail_len, "NUL byte in SMTP reply line \"%s\"", line, ll);
+		return DP_EPARSE;
+	}
+	return DP_OK;
+}
+
 int smtp_reply_parse(const char *buf, size_t len, smtp_reply *out,
 		     size_t *consumed, char *detail, size_t detail_len)
 {
@@ -92,19 +111,8 @@ int smtp_reply_parse(const char *buf, size_t len, smtp_reply *out,
 		}
 		if (ll > 0 && line[ll - 1] == '\r')
 			ll--;
-		/* RFC 5321 4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF )
-		 *   Reply-code [ SP textstring ] CRLF; the code is 2-5, 0-5, 0-9. */
-		if (ll < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' ||
-		    line[1] > '5' || line[2] < '0' || line[2] > '9' ||
-		    (ll > 3 && line[3] != '-' && line[3] != ' ')) {
-			smtp_set(detail, detail_len, "malformed SMTP reply line \"%s\" (RFC 5321 4.2)",
-				 line, ll);
+		if (smtp_line_check(line, ll, detail, detail_len) != DP_OK)
 			return DP_EPARSE;
-		}
-		if (memchr(line, '\0', ll) != NULL) {
-			smtp_set(detail, detail_len, "NUL byte in SMTP reply line \"%s\"", line, ll);
-			return DP_EPARSE;
-		}
 		c = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 		if (n_lines > 0 && c != code) {
 			char d2[200];

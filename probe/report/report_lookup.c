@@ -93,7 +93,7 @@ int report_lookup_print_json(FILE *out, const val_result *r, const char *resolve
 	json_decref(o);
 	if (!s)
 		return DP_ENOMEM;
-	fprintf(out, "%s\n", s);
+	dp_fprintf_text(out, "%s\n", s);
 	free(s);
 	return DP_OK;
 }

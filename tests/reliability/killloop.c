@@ -30,6 +30,7 @@
 #include <sys/wait.h>
 #include "probe/net/alert.h"
 #include "probe/report/prom.h"
+#include "probe/util/builtin.h"
 #include "probe/util/fileio.h"
 #include "probe/util/strbuf.h"
 #include "validator/statefile.h"
@@ -214,7 +215,7 @@ static int load_anchors(void)
 	char msg[512];
 	int fb;
 
-	if (statefile_load("/nonexistent/state", DP_DATADIR "/root-anchors.ds", T_NOW, &state_tp, &fb,
+	if (statefile_load("/nonexistent/state", dp_builtin_root_ds, T_NOW, &state_tp, &fb,
 			   msg, sizeof msg) != DP_OK) {
 		fprintf(stderr, "killloop: no built-in anchors: %s\n", msg);
 		return -1;
