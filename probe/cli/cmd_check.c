@@ -231,13 +231,15 @@ static void check_probe_free(check_probe *p)
 /* ---- verify of dane.destinations ---- */
 
 /* The destinations are canaries known to publish DANE (the source
- * document uses ietf.org), so the Opportunistic verdict decides: DANE
- * fail is critical, a fall back to plain TLS a warning. */
+ * document uses ietf.org), so the Opportunistic verdict decides (the
+ * Mandatory one for a dane-only destination of --postfix): DANE fail is
+ * critical, a fall back to plain TLS a warning. */
 static void destination_problem(check_run *c, const char *domain, const dane_result *r,
-				const char *why)
+				int mandatory, const char *why)
 {
 	char id[300];
-	pol_action a = r != NULL ? r->verdict[POL_OPPORTUNISTIC] : POL_DANE_FAIL;
+	int k = mandatory ? POL_MANDATORY : POL_OPPORTUNISTIC;
+	pol_action a = r != NULL ? r->verdict[k] : POL_DANE_FAIL;
 
 	if (r == NULL) {
 		snprintf(id, sizeof(id), "not-checked %s", domain);
@@ -245,12 +247,10 @@ static void destination_problem(check_run *c, const char *domain, const dane_res
 				  "%s", why != NULL ? why : "not checked");
 	} else if (a == POL_FALLBACK_TLS) {
 		snprintf(id, sizeof(id), "fallback-tls %s", domain);
-		check_problem_add(c, DP_EXIT_WARNING, "fallback to TLS", domain, id, 1, "%s",
-				  r->reason[POL_OPPORTUNISTIC]);
+		check_problem_add(c, DP_EXIT_WARNING, "fallback to TLS", domain, id, 1, "%s", r->reason[k]);
 	} else if (a == POL_DANE_FAIL) {
 		snprintf(id, sizeof(id), "dane-fail %s", domain);
-		check_problem_add(c, DP_EXIT_CRITICAL, "DANE fail", domain, id, 1, "%s",
-				  r->reason[POL_OPPORTUNISTIC]);
+		check_problem_add(c, DP_EXIT_CRITICAL, "DANE fail", domain, id, 1, "%s", r->reason[k]);
 	}
 }
 
@@ -270,10 +270,13 @@ static void check_verify(dp_global *g, check_run *c)
 	query_fetcher fetcher;
 	dane_cfg dcfg;
 	char err[512] = "cannot set up the DANE check";
+	const char **dests = NULL;
+	int *mandatory = NULL;
+	size_t nd = dp_destinations(g, &dests, &mandatory);
 
 	c->verify = json_array();
-	if (g->cfg == NULL || g->cfg->n_destinations == 0)
-		return;
+	if (nd == 0)
+		goto out;
 	memset(&dcfg, 0, sizeof(dcfg));
 	memset(&fetcher, 0, sizeof(fetcher));
 	fetcher.server = &srv;
@@ -282,23 +285,24 @@ static void check_verify(dp_global *g, check_run *c)
 	    || dp_anchors_for_run(g, &anchors, err, sizeof(err)) != DP_OK
 	    || (dcfg.ssl_ctx = tlsa_ctx_new()) == NULL
 	    || val_ctx_new(&vctx, anchors, dp_now(), query_fetch, &fetcher) != DP_OK) {
-		for (size_t i = 0; i < g->cfg->n_destinations; i++) {
-			json_array_append_new(c->verify, unchecked_json(g->cfg->destinations[i], err));
-			destination_problem(c, g->cfg->destinations[i], NULL, err);
+		for (size_t i = 0; i < nd; i++) {
+			json_array_append_new(c->verify, unchecked_json(dests[i], err));
+			destination_problem(c, dests[i], NULL, mandatory[i], err);
 		}
 		goto out;
 	}
 	dcfg.resolver = srv.text;
-	for (size_t i = 0; i < g->cfg->n_destinations; i++) {
+	dp_client_dane_cfg(g, &dcfg, &srv);
+	for (size_t i = 0; i < nd; i++) {
 		dane_result *r = NULL;
-		const char *d = g->cfg->destinations[i];
+		const char *d = dests[i];
 
 		if (dane_verify(vctx, &dcfg, d, &r) != DP_OK) {
 			json_array_append_new(c->verify, unchecked_json(d, "not a domain name, or out of memory"));
-			destination_problem(c, d, NULL, "not a domain name, or out of memory");
+			destination_problem(c, d, NULL, mandatory[i], "not a domain name, or out of memory");
 			continue;
 		}
-		destination_problem(c, d, r, NULL);
+		destination_problem(c, d, r, mandatory[i], NULL);
 		json_array_append_new(c->verify, report_verify_json(r));
 		dane_result_free(r);
 	}
@@ -308,6 +312,23 @@ out:
 		SSL_CTX_free(dcfg.ssl_ctx);
 	val_anchors_free(anchors);
 	free(rlist);
+	free(dests);
+	free(mandatory);
+}
+
+/* --postfix: the Postfix section, each finding a warning. */
+static void check_postfix(dp_global *g, check_run *c)
+{
+	size_t i;
+	json_t *v;
+	char id[300];
+
+	if (dp_postfix_json(g, &c->postfix) == DP_EXIT_OK || c->postfix == NULL)
+		return;
+	json_array_foreach(json_object_get(c->postfix, "findings"), i, v) {
+		snprintf(id, sizeof(id), "postfix %.200s", json_string_value(v));
+		check_problem_add(c, DP_EXIT_WARNING, "Postfix", NULL, id, 1, "%s", json_string_value(v));
+	}
 }
 
 /* ---- alerting: the state, the webhook, the Prometheus file ---- */
@@ -412,6 +433,8 @@ static void check_print(const dp_global *g, const check_run *c)
 		}
 	} else {
 		report_check_text(stdout, c);
+		if (!c->brief)
+			dp_postfix_print_text(c->postfix);
 	}
 }
 
@@ -489,6 +512,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	c.adv = p.adv;
 	c.in = p.in;
 	check_verify(g, &c);
+	check_postfix(g, &c);
 	check_problems_sort(&c);
 	c.elapsed_ms = dp_mono_ms() - t0;
 	if (g->cfg != NULL && g->cfg->webhook != NULL)

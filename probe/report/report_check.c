@@ -106,6 +106,7 @@ void check_run_clear(check_run *c)
 	json_decref(c->anchors);
 	json_decref(c->verify);
 	json_decref(c->alert);
+	json_decref(c->postfix);
 	free(c->problems);
 	memset(c, 0, sizeof(*c));
 }
@@ -350,6 +351,7 @@ json_t *report_check_json(const check_run *c)
 	json_object_set_new(o, "order", c->adv ? dp_order_json(c->adv, c->in) : json_null());
 	json_object_set(o, "verify", c->verify);
 	json_object_set(o, "alert", c->alert ? c->alert : json_null());
+	json_object_set(o, "postfix", c->postfix ? c->postfix : json_null());
 	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)c->elapsed_ms));
 	return o;
 }

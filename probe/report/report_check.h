@@ -46,6 +46,7 @@ typedef struct check_run {
 	check_problem *problems;          /* malloced; sorted by check_problems_sort */
 	size_t n_problems;
 	json_t *alert;                    /* {"state_file","posted",...} or NULL (owned) */
+	json_t *postfix;                  /* --postfix's section, or NULL (owned) */
 	int brief, verbose;
 } check_run;
 
