@@ -70,7 +70,8 @@ struct val_ctx {
 	void *fetch_arg;
 	val_trace_fn trace;
 	void *trace_arg;
-	val_policy pol;
+	val_policy pol;         /* pol.work points at work */
+	val_work work;          /* this lookup's counters (reset per val_resolve) */
 	val_keycache *kc;
 	val_stats stats;
 	msg_entry **msgs;
@@ -1323,7 +1324,12 @@ int val_resolve(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type, val_resul
 	}
 	vsecure(&acc);
 	ctx->depth = 0;
+	/* The KeyTrap and NSEC3 caps are per lookup: what one hostile name
+	 * costs is bounded, whatever the run looked up before. */
+	memset(&ctx->work, 0, sizeof ctx->work);
 	resolve_loop(ctx, r, &acc);
+	ctx->stats.sig_checks += ctx->work.sig_checks;
+	ctx->stats.nsec3_hashes += ctx->work.nsec3_hashes;
 	if (!r->final_name)
 		r->final_name = ldns_rdf_clone(r->qname);
 	if (!r->rrset)
@@ -1381,6 +1387,7 @@ int val_ctx_new(val_ctx **out, const val_anchors *anchors, int64_t now,
 	ctx->fetch = fetch_fn;
 	ctx->fetch_arg = fetch_arg;
 	val_policy_default(&ctx->pol);
+	ctx->pol.work = &ctx->work;
 	*out = ctx;
 	return DP_OK;
 }
@@ -1422,8 +1429,10 @@ void val_ctx_set_trace(val_ctx *ctx, val_trace_fn fn, void *arg)
 
 void val_ctx_set_policy(val_ctx *ctx, const val_policy *pol)
 {
-	if (ctx && pol)
+	if (ctx && pol) {
 		ctx->pol = *pol;
+		ctx->pol.work = &ctx->work;
+	}
 }
 
 void val_ctx_stats(const val_ctx *ctx, val_stats *out)

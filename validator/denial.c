@@ -514,6 +514,8 @@ typedef struct n3_view {
 	const uint8_t *salt;
 	size_t salt_len;
 	const ldns_rdf *zone;
+	val_work *work;          /* the lookup's counters, or NULL */
+	unsigned max_hashes;     /* cap on work->nsec3_hashes */
 } n3_view;
 
 static const ldns_rdf *n3_bitmap(const ldns_rr *rr)
@@ -521,9 +523,31 @@ static const ldns_rdf *n3_bitmap(const ldns_rr *rr)
 	return ldns_rr_rd_count(rr) > 5 ? ldns_rr_rdf(rr, 5) : NULL;
 }
 
+/* Hash name with the view's parameters, counted against the lookup's cap
+ * (CVE-2023-50868: a closest-encloser proof for a name of many labels in
+ * a zone of many iterations).  -1 on failure: n3_fail says which. */
 static int n3_hash(const n3_view *v, const ldns_rdf *name, uint8_t h[N3_HASH_LEN])
 {
+	if (v->work != NULL) {
+		if (v->work->nsec3_hashes >= v->max_hashes)
+			return -1;
+		v->work->nsec3_hashes++;
+	}
 	return n3_hash_raw(name, v->iterations, v->salt, v->salt_len, h);
+}
+
+/* Why n3_hash failed: the lookup's hash cap, or memory/the crypto
+ * library.  Either way the proof could not be checked: INDETERMINATE. */
+static val_status n3_fail(const n3_view *v, val_why *why)
+{
+	if (v->work != NULL && v->work->nsec3_hashes >= v->max_hashes)
+		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
+			    "NSEC3 hash cap of %u per lookup reached (%u iterations each; "
+			    "CVE-2023-50868)", v->max_hashes, (unsigned)v->iterations);
+	else
+		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
+			    "out of memory or crypto library failure in NSEC3 proof");
+	return VAL_INDETERMINATE;
 }
 
 static const n3_rec *n3_match(const n3_view *v, const uint8_t h[N3_HASH_LEN])
@@ -654,8 +678,10 @@ static val_status n3_ce_proof(const n3_view *v, const ldns_rdf *name,
 	*exists = 0;
 	*nc_optout = 0;
 	while (sname != NULL && val_name_under(sname, v->zone)) {
-		if (n3_hash(v, sname, h) != 0)
-			break;
+		if (n3_hash(v, sname, h) != 0) {
+			ldns_rdf_deep_free(sname);
+			return n3_fail(v, why);
+		}
 		if ((m = n3_match(v, h)) != NULL) {
 			const ldns_rdf *bm = n3_bitmap(m->rr);
 			if (first) {
@@ -725,8 +751,7 @@ static val_status n3_nxdomain(const n3_view *v, const ldns_rdf *qname,
 	if ((wc = name_wild(ce)) == NULL || n3_hash(v, wc, h) != 0) {
 		ldns_rdf_deep_free(wc);
 		ldns_rdf_deep_free(ce);
-		val_why_set(why, VAL_EDE_OTHER, "out of memory in NSEC3 proof");
-		return VAL_INDETERMINATE;
+		return n3_fail(v, why);
 	}
 	if (n3_match(v, h) != NULL || n3_cover(v, h) == NULL) {
 		why_name(why, VAL_EDE_NSEC_MISSING,
@@ -798,8 +823,7 @@ static val_status n3_nodata(const n3_view *v, const ldns_rdf *qname,
 	ldns_rdf_deep_free(wc);
 	return no_nodata_proof("NSEC3", qname, qtype, why);
 nomem:
-	val_why_set(why, VAL_EDE_OTHER, "out of memory in NSEC3 proof");
-	return VAL_INDETERMINATE;
+	return n3_fail(v, why);
 }
 
 static val_status n3_no_ds(const n3_view *v, const ldns_rdf *child,
@@ -811,10 +835,8 @@ static val_status n3_no_ds(const n3_view *v, const ldns_rdf *child,
 	int optout, exists;
 	val_status st;
 
-	if (n3_hash(v, child, h) != 0) {
-		val_why_set(why, VAL_EDE_OTHER, "out of memory in NSEC3 proof");
-		return VAL_INDETERMINATE;
-	}
+	if (n3_hash(v, child, h) != 0)
+		return n3_fail(v, why);
 	if ((m = n3_match(v, h)) != NULL) {
 		if (!n3_bitmap_nodata(m, LDNS_RR_TYPE_DS, child, why))
 			return VAL_BOGUS;
@@ -837,10 +859,8 @@ static val_status n3_wildcard(const n3_view *v, const ldns_rdf *qname,
 {
 	uint8_t h[N3_HASH_LEN];
 
-	if (n3_hash(v, nc, h) != 0) {
-		val_why_set(why, VAL_EDE_OTHER, "out of memory in NSEC3 proof");
-		return VAL_INDETERMINATE;
-	}
+	if (n3_hash(v, nc, h) != 0)
+		return n3_fail(v, why);
 	/* RFC 5155 8.8: the next closer name is covered.  An opt-out span
 	 * there is accepted, as unbound does: it could only hide an unsigned
 	 * delegation, and a signed wildcard answer still came from the zone. */
@@ -925,6 +945,8 @@ static val_status prove(const proof_args *a, const ldns_rr_list *nsecs,
 				    z, v3.iterations, pol->nsec3_max_iterations);
 			st = VAL_INSECURE;
 		} else {
+			v3.work = pol->work;
+			v3.max_hashes = pol->max_nsec3_hashes;
 			switch (a->kind) {
 			case PROOF_NXDOMAIN: st = n3_nxdomain(&v3, a->qname, a->ce_out, why); break;
 			case PROOF_NODATA: st = n3_nodata(&v3, a->qname, a->qtype, why); break;

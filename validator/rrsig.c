@@ -939,6 +939,36 @@ static int why_rank(val_ede ede)
 	}
 }
 
+/*
+ * Count one RRSIG x DNSKEY try against the caps (KeyTrap, CVE-2023-50387):
+ * VAL_SECURE to go on; VAL_BOGUS when this RRset alone asks for more than
+ * max_sig_checks_per_rrset (no honest zone does); VAL_INDETERMINATE when
+ * the lookup's budget in pol->work is spent.  why names the cap.
+ */
+static val_status sig_budget(const val_policy *pol, unsigned *tries, label *lb,
+			     val_why *why)
+{
+	unsigned per_set = pol ? pol->max_sig_checks_per_rrset : 8;
+
+	if (*tries >= per_set) {
+		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
+			    "%s needs more than %u RRSIG/DNSKEY checks (the per-RRset cap: "
+			    "colliding key tags or too many RRSIGs, KeyTrap CVE-2023-50387)",
+			    what_of(lb), per_set);
+		return VAL_BOGUS;
+	}
+	if (pol && pol->work && pol->work->sig_checks >= pol->max_sig_checks) {
+		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE,
+			    "signature check cap of %u per lookup reached at %s "
+			    "(KeyTrap CVE-2023-50387)", pol->max_sig_checks, what_of(lb));
+		return VAL_INDETERMINATE;
+	}
+	(*tries)++;
+	if (pol && pol->work)
+		pol->work->sig_checks++;
+	return VAL_SECURE;
+}
+
 val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 			const ldns_rr_list *dnskeys, int64_t now,
 			const val_policy *pol, val_keycache *kc,
@@ -950,6 +980,7 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 	const ldns_rr *first;
 	size_t i, j, n_cover = 0, n_supported = 0, nkeys;
 	int best_rank = -1, unsup_alg = -1, op_err = 0;
+	unsigned tries = 0;
 	val_why op;
 	int tags_local[16], *tags_heap = NULL, *tags;
 	val_status st = VAL_BOGUS;
@@ -1016,6 +1047,8 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 			    !val_name_eq(ldns_rr_owner(k), signer))
 				continue;
 			found = 1;
+			if ((st = sig_budget(pol, &tries, &lb, why)) != VAL_SECURE)
+				goto out;
 			r = rrsig_verify_tag(rrset, sig, k, tags[j], now, pol, kc, &tmp);
 			if (r == DP_OK) {
 				if (signer_out != NULL)
@@ -1065,6 +1098,8 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 	} else if (best_rank < 0) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS, "no usable RRSIG for %s", what_of(&lb));
 	}
+	if (st == VAL_SECURE)   /* only sig_budget's "go on" comes here */
+		st = VAL_BOGUS;
 out:
 	free(tags_heap);
 	val_keycache_free(own);

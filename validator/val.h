@@ -72,6 +72,9 @@ void val_result_free(val_result *r);
 /* Statistics for benchmarks and --trace. */
 typedef struct val_stats {
 	unsigned long fetches, cache_hits, sig_verifications;
+	/* RRSIG x DNSKEY checks and NSEC3 hashes, summed over lookups (each
+	 * lookup is capped by val_policy's max_sig_checks, max_nsec3_hashes) */
+	unsigned long sig_checks, nsec3_hashes;
 } val_stats;
 void val_ctx_stats(const val_ctx *ctx, val_stats *out);
 
