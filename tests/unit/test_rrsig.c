@@ -677,11 +677,41 @@ static void test_keytrap(void **state)
 	ldns_rr_list_deep_free(a);
 }
 
+/* The DS side of KeyTrap: DS records whose tag every key shares would make
+ * the DNSKEY step hash each pair; DS_MAX_DIGESTS (64) bounds it, and the
+ * reason names it. */
+static void test_keytrap_ds(void **state)
+{
+	ldns_rr_list *keys = ldns_rr_list_new(), *ds = ldns_rr_list_new();
+	ldns_rr_list *sigs = ldns_rr_list_new();
+	val_why why = { VAL_EDE_NONE, "" };
+	val_policy pol;
+	char line[200];
+	val_status st;
+
+	(void)state;
+	for (unsigned i = 0; i < KT_KEYS; i++)
+		ldns_rr_list_push_rr(keys, kt_key(3000 + i));
+	for (unsigned i = 0; i < 2; i++) {
+		snprintf(line, sizeof line, "example.org. 3600 IN DS %u 8 2 %064x", KT_TAG, i);
+		ldns_rr_list_push_rr(ds, t_rr(line));
+	}
+	ldns_rr_list_push_rr(sigs, kt_sig("example.org.", 4000));
+	val_policy_default(&pol);
+	st = dnskey_verify(keys, sigs, ds, NULL, T_NOW, &pol, NULL, &why);
+	assert_why(st, VAL_BOGUS, why, VAL_EDE_DNSSEC_BOGUS,
+		   "DS set of example.org asks for more than 64 digests");
+	ldns_rr_list_deep_free(keys);
+	ldns_rr_list_deep_free(ds);
+	ldns_rr_list_deep_free(sigs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status_names),
 		cmocka_unit_test(test_keytrap),
+		cmocka_unit_test(test_keytrap_ds),
 		cmocka_unit_test(test_serial_wrap),
 		cmocka_unit_test(test_malformed),
 		ALG_TESTS(0), ALG_TESTS(1), ALG_TESTS(2), ALG_TESTS(3),
