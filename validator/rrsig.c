@@ -1,23 +1,15 @@
 /*
- * rrsig.c - RRSIG verification (RFC 4035 5.3) and the DNSKEY RRset check
- * against DS records or trust anchors (RFC 4035 5.2).
+ * rrsig.c - RRSIG verification (RFC 4035 5.3): the checks that decide
+ * whether a signature counts, one RRSIG at a time and for an RRset.  The
+ * DNSKEY RRset check against DS records or anchors is in ds.c.
  *
  * The checks are ours; ldns supplies the records and OpenSSL the
  * arithmetic.  We do not call ldns_verify_*: we want our own reasons, our
- * own time handling, and the speed of decoding each key only once.
- *
- * Signed data (RFC 4034 3.1.8.1) is built by hand into a reusable buffer:
- * the RRSIG rdata without the signature, then every RR of the set in
- * canonical form (RFC 4034 6.2 as amended by RFC 6840 5.1) and canonical
- * order (6.3), with the original TTL and the wildcard owner restored.
+ * own time handling, and the speed of decoding each key only once
+ * (keycache.c).  The signed data is built in canon.c.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/param_build.h>
-#include <openssl/rsa.h>
 
 #include "validator/dnssec.h"
 #include "validator/dnssec_int.h"
@@ -552,174 +544,5 @@ val_status rrset_verify(const ldns_rr_list *rrset, const ldns_rr_list *rrsigs,
 out:
 	free(tags_heap);
 	val_keycache_free(own);
-	return st;
-}
-
-/* Is this DNSKEY one of the anchor keys (same owner and rdata)? */
-static int key_in_list(const ldns_rr *k, const ldns_rr_list *keys)
-{
-	uint8_t a[VAL_DNSKEY_RDATA_MAX], b[VAL_DNSKEY_RDATA_MAX];
-	size_t alen = val_dnskey_rdata(k, a, sizeof(a)), i;
-
-	if (alen == 0 || keys == NULL)
-		return 0;
-	for (i = 0; i < ldns_rr_list_rr_count(keys); i++) {
-		const ldns_rr *o = ldns_rr_list_rr(keys, i);
-		size_t blen = val_dnskey_rdata(o, b, sizeof(b));
-		if (blen == alen && memcmp(a, b, alen) == 0 &&
-		    val_name_eq(ldns_rr_owner(k), ldns_rr_owner(o)))
-			return 1;
-	}
-	return 0;
-}
-
-/* Digests of DS x DNSKEY pairs one DNSKEY set may cost: only pairs with
- * the same key tag and algorithm are hashed, and colliding tags are an
- * attacker's tool (KeyTrap, CVE-2023-50387). */
-#define DS_MAX_DIGESTS 64
-
-/* What a DS set (or anchor) says about a DNSKEY set. */
-typedef struct trust {
-	ldns_rr_list *trusted;          /* keys a DS or an anchor points at */
-	const ldns_rr *first_ds;        /* first usable DS, for the reason */
-	size_t n_ds_supported, n_anchor_keys, digests;
-	int unsup_alg, unsup_dt;
-} trust;
-
-/* RFC 4509 section 3: with a supported stronger digest in the set, SHA-1
- * DS records are ignored (no downgrade to the weakest). */
-static int ds_skip_sha1(const ldns_rr_list *ds_set)
-{
-	for (size_t i = 0; ds_set != NULL && i < ldns_rr_list_rr_count(ds_set); i++) {
-		const ldns_rr *ds = ldns_rr_list_rr(ds_set, i);
-		int ok = 1;
-		uint32_t alg = val_rdf_uint(ds, 1, 1, &ok), dt = val_rdf_uint(ds, 2, 1, &ok);
-
-		if (ldns_rr_get_type(ds) == LDNS_RR_TYPE_DS && ok && dt != LDNS_SHA1 &&
-		    val_digest_supported((uint8_t)dt) && val_alg_supported((uint8_t)alg))
-			return 1;
-	}
-	return 0;
-}
-
-/* The keys the DS records point at (RFC 4035 5.2).  RFC 6840 5.2: DS of an
- * unknown digest or algorithm is ignored; 5.11: one usable DS suffices. */
-static void trust_from_ds(trust *t, const ldns_rr_list *ds_set, const ldns_rr_list *dnskeys)
-{
-	int skip_sha1 = ds_skip_sha1(ds_set);
-
-	for (size_t i = 0; ds_set != NULL && i < ldns_rr_list_rr_count(ds_set); i++) {
-		const ldns_rr *ds = ldns_rr_list_rr(ds_set, i);
-		int ok = 1;
-		uint32_t tag = val_rdf_uint(ds, 0, 2, &ok), alg = val_rdf_uint(ds, 1, 1, &ok);
-		uint32_t dt = val_rdf_uint(ds, 2, 1, &ok);
-
-		if (ldns_rr_get_type(ds) != LDNS_RR_TYPE_DS || !ok || (skip_sha1 && dt == LDNS_SHA1))
-			continue;
-		if (!val_alg_supported((uint8_t)alg)) {
-			t->unsup_alg = (int)alg;
-			continue;
-		}
-		if (!val_digest_supported((uint8_t)dt)) {
-			t->unsup_dt = (int)dt;
-			continue;
-		}
-		t->n_ds_supported++;
-		if (t->first_ds == NULL)
-			t->first_ds = ds;
-		for (size_t j = 0; j < ldns_rr_list_rr_count(dnskeys); j++) {
-			ldns_rr *k = ldns_rr_list_rr(dnskeys, j);
-			if (ldns_rr_get_type(k) != LDNS_RR_TYPE_DNSKEY || val_dnskey_alg(k) != alg ||
-			    dnskey_tag(k) != tag || t->digests >= DS_MAX_DIGESTS)
-				continue;
-			t->digests++;
-			if (ds_match(ds, k) == DP_OK)
-				ldns_rr_list_push_rr(t->trusted, k);
-		}
-	}
-}
-
-/* Anchor keys are trusted as they are (RFC 4035 5: trust anchors). */
-static void trust_from_keys(trust *t, const ldns_rr_list *anchor_keys,
-			    const ldns_rr_list *dnskeys)
-{
-	for (size_t i = 0; anchor_keys != NULL && i < ldns_rr_list_rr_count(anchor_keys); i++) {
-		const ldns_rr *ak = ldns_rr_list_rr(anchor_keys, i);
-		if (ldns_rr_get_type(ak) != LDNS_RR_TYPE_DNSKEY)
-			continue;
-		if (!val_alg_supported(val_dnskey_alg(ak))) {
-			t->unsup_alg = val_dnskey_alg(ak);
-			continue;
-		}
-		t->n_anchor_keys++;
-	}
-	for (size_t j = 0; t->n_anchor_keys > 0 && j < ldns_rr_list_rr_count(dnskeys); j++) {
-		ldns_rr *k = ldns_rr_list_rr(dnskeys, j);
-		if (ldns_rr_get_type(k) == LDNS_RR_TYPE_DNSKEY && key_in_list(k, anchor_keys))
-			ldns_rr_list_push_rr(t->trusted, k);
-	}
-}
-
-/* The verdict when no key is trusted: insecure when every DS or anchor
- * uses what we cannot check (RFC 4035 5.2), else bogus. */
-static val_status trust_failed(const trust *t, const char *zone, val_why *why)
-{
-	int ok = 1;
-
-	if (t->n_ds_supported == 0 && t->n_anchor_keys == 0) {
-		if (t->unsup_alg >= 0) {
-			val_why_set(why, VAL_EDE_UNSUPPORTED_DNSKEY_ALG,
-				    "DS/anchors for %s use only unsupported algorithms (alg %d)",
-				    zone, t->unsup_alg);
-			return VAL_INSECURE;
-		}
-		if (t->unsup_dt >= 0) {
-			val_why_set(why, VAL_EDE_UNSUPPORTED_DS_DIGEST,
-				    "DS for %s use only unsupported digest types (digest %d)",
-				    zone, t->unsup_dt);
-			return VAL_INSECURE;
-		}
-		val_why_set(why, VAL_EDE_DNSKEY_MISSING,
-			    "no DS or trust anchor to validate the DNSKEY set of %s", zone);
-	} else if (t->digests >= DS_MAX_DIGESTS) {
-		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
-			    "DS set of %s asks for more than %d digests (colliding key tags, KeyTrap)",
-			    zone, DS_MAX_DIGESTS);
-	} else if (t->first_ds != NULL) {
-		val_why_set(why, VAL_EDE_DNSKEY_MISSING, "DS %u/%u/%u for %s matches no DNSKEY",
-			    val_rdf_uint(t->first_ds, 0, 2, &ok), val_rdf_uint(t->first_ds, 1, 1, &ok),
-			    val_rdf_uint(t->first_ds, 2, 1, &ok), zone);
-	} else {
-		val_why_set(why, VAL_EDE_DNSKEY_MISSING,
-			    "no trust anchor key is in the DNSKEY set of %s", zone);
-	}
-	return VAL_BOGUS;
-}
-
-val_status dnskey_verify(const ldns_rr_list *dnskeys, const ldns_rr_list *rrsigs,
-			 const ldns_rr_list *anchors_ds,
-			 const ldns_rr_list *anchor_keys, int64_t now,
-			 const val_policy *pol, val_keycache *kc, val_why *why)
-{
-	char zone[300];
-	trust t = { NULL, NULL, 0, 0, 0, -1, -1 };
-	val_status st;
-
-	if (dnskeys == NULL || ldns_rr_list_rr_count(dnskeys) == 0) {
-		val_why_set(why, VAL_EDE_DNSKEY_MISSING, "no DNSKEY RRset to validate");
-		return VAL_BOGUS;
-	}
-	val_name_str(ldns_rr_owner(ldns_rr_list_rr(dnskeys, 0)), zone, sizeof(zone));
-	if ((t.trusted = ldns_rr_list_new()) == NULL) {
-		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE, "out of memory validating %s/DNSKEY", zone);
-		return VAL_INDETERMINATE;
-	}
-	trust_from_ds(&t, anchors_ds, dnskeys);
-	trust_from_keys(&t, anchor_keys, dnskeys);
-	if (ldns_rr_list_rr_count(t.trusted) == 0)
-		st = trust_failed(&t, zone, why);
-	else
-		st = rrset_verify(dnskeys, rrsigs, t.trusted, now, pol, kc, NULL, why);
-	ldns_rr_list_free(t.trusted);
 	return st;
 }
