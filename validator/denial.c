@@ -77,7 +77,7 @@ void denial_why_name(val_why *why, val_ede ede, const char *fmt,
 {
 	char s[300];
 
-	val_name_str(name, s, sizeof(s));
+	val_dname_str(name, s, sizeof(s));
 	val_why_set(why, ede, fmt, s);
 }
 
@@ -91,8 +91,8 @@ int denial_bitmap_nodata(const ldns_rdf *bm, const char *kind, ldns_rr_type qtyp
 {
 	char n[300], t[32];
 
-	val_name_str(name, n, sizeof(n));
-	val_type_str(qtype, t, sizeof(t));
+	val_dname_str(name, n, sizeof(n));
+	val_rrtype_str(qtype, t, sizeof(t));
 	if (denial_bitmap_has(bm, qtype)) {
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 			    "%s for %s shows that type %s exists (NODATA claimed)", kind, n, t);
@@ -128,8 +128,8 @@ val_status denial_no_proof(const char *kind, const ldns_rdf *qname, ldns_rr_type
 {
 	char n[300], t[32];
 
-	val_name_str(qname, n, sizeof(n));
-	val_type_str(qtype, t, sizeof(t));
+	val_dname_str(qname, n, sizeof(n));
+	val_rrtype_str(qtype, t, sizeof(t));
 	val_why_set(why, VAL_EDE_NSEC_MISSING, "no %s proves that %s/%s does not exist", kind, n, t);
 	return VAL_BOGUS;
 }
@@ -151,8 +151,8 @@ static val_status prove_args(const proof_args *a, const ldns_rdf *zone, ldns_rdf
 		return VAL_BOGUS;
 	}
 	if (!val_name_under(a->qname, zone)) {
-		val_name_str(a->qname, q, sizeof(q));
-		val_name_str(zone, z, sizeof(z));
+		val_dname_str(a->qname, q, sizeof(q));
+		val_dname_str(zone, z, sizeof(z));
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 			    "%s is not in zone %s: its records cannot deny it", q, z);
 		return VAL_BOGUS;
@@ -180,8 +180,8 @@ static val_status no_records(const proof_args *a, const ldns_rdf *zone, int unkn
 {
 	char q[300], z[300];
 
-	val_name_str(a->qname, q, sizeof(q));
-	val_name_str(zone, z, sizeof(z));
+	val_dname_str(a->qname, q, sizeof(q));
+	val_dname_str(zone, z, sizeof(z));
 	if (unknown_alg >= 0) {
 		val_why_set(why, VAL_EDE_OTHER, "NSEC3 for %s uses only unknown hash algorithm %d",
 			    z, unknown_alg);

@@ -254,7 +254,7 @@ val_status dnskey_verify(const ldns_rr_list *dnskeys, const ldns_rr_list *rrsigs
 		val_why_set(why, VAL_EDE_DNSKEY_MISSING, "no DNSKEY RRset to validate");
 		return VAL_BOGUS;
 	}
-	val_name_str(ldns_rr_owner(ldns_rr_list_rr(dnskeys, 0)), zone, sizeof(zone));
+	val_dname_str(ldns_rr_owner(ldns_rr_list_rr(dnskeys, 0)), zone, sizeof(zone));
 	if ((t.trusted = ldns_rr_list_new()) == NULL) {
 		val_why_set(why, VAL_EDE_DNSSEC_INDETERMINATE, "out of memory validating %s/DNSKEY", zone);
 		return VAL_INDETERMINATE;

@@ -351,7 +351,7 @@ static void why_optout(val_why *why, const char *what, const ldns_rdf *name)
 {
 	char n[300];
 
-	val_name_str(name, n, sizeof(n));
+	val_dname_str(name, n, sizeof(n));
 	val_why_set(why, VAL_EDE_NONE,
 		    "%s for %s holds only through an NSEC3 opt-out span (RFC 5155 9.2)",
 		    what, n);
@@ -505,7 +505,7 @@ static val_status n3_too_many(const n3_view *v, const ldns_rdf *zone, const val_
 {
 	char z[300];
 
-	val_name_str(zone, z, sizeof(z));
+	val_dname_str(zone, z, sizeof(z));
 	val_why_set(why, VAL_EDE_UNSUPPORTED_NSEC3_ITERATIONS,
 		    "NSEC3 for %s uses %u iterations, more than the limit of %u (RFC 9276)",
 		    z, v->iterations, pol->nsec3_max_iterations);

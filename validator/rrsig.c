@@ -35,8 +35,8 @@ static const char *what_of(label *l)
 
 	if (!l->have_what) {
 		rr = l->rrset ? ldns_rr_list_rr(l->rrset, 0) : NULL;
-		val_name_str(rr ? ldns_rr_owner(rr) : NULL, name, sizeof(name));
-		val_type_str(rr ? ldns_rr_get_type(rr) : 0, type, sizeof(type));
+		val_dname_str(rr ? ldns_rr_owner(rr) : NULL, name, sizeof(name));
+		val_rrtype_str(rr ? ldns_rr_get_type(rr) : 0, type, sizeof(type));
 		snprintf(l->what, sizeof(l->what), "%s/%s", name, type);
 		l->have_what = 1;
 	}
@@ -46,7 +46,7 @@ static const char *what_of(label *l)
 static const char *signer_of(label *l)
 {
 	if (!l->have_signer) {
-		val_name_str(l->signer, l->signer_s, sizeof(l->signer_s));
+		val_dname_str(l->signer, l->signer_s, sizeof(l->signer_s));
 		l->have_signer = 1;
 	}
 	return l->signer_s;
