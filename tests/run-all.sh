@@ -28,6 +28,8 @@ echo "== unit tests"
 tests/run-unit.sh "$@" | tee "$log/unit.txt"
 count "$log/unit.txt"
 
+echo "== adversarial corpus"; tests/adversarial/run.sh "$build" | tee "$log/adversarial.txt"; count "$log/adversarial.txt"
+
 echo "== lab"
 cleanup() { tests/lab/lab down >/dev/null 2>&1 || true; }
 trap cleanup EXIT INT TERM

@@ -5,6 +5,7 @@
  * The order matters: nothing of the XML is looked at before its signature
  * has verified against the configured CA at the given time.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include "probe/anchor/bootstrap.h"
+#include "probe/util/fileio.h"
 
 #define P7S_MAX_SIZE (64 * 1024)
 
@@ -55,30 +57,13 @@ static void ossl_reason(char *buf, size_t len)
 
 static int read_local(const char *path, size_t max, blob *b, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	int rc = dp_read_file_max(path, max, &b->p, &b->len, err, errlen);
 
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot read %s: %m", path);
-		return DP_EIO;
-	}
-	b->p = malloc(max + 1);
-	if (b->p == NULL) {
-		fclose(f);
-		return DP_ENOMEM;
-	}
-	n = fread(b->p, 1, max + 1, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || n > max) {
-		snprintf(err, errlen, bad ? "cannot read %s" : "%s is larger than the limit", path);
-		free(b->p);
-		b->p = NULL;
-		return bad ? DP_EIO : DP_ELIMIT;
-	}
-	b->p[n] = '\0';
-	b->len = n;
-	return DP_OK;
+	/* The anchor commands have always said "cannot read" for both an
+	 * open and a read failure. */
+	if (rc == DP_EIO)
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+	return rc;
 }
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)

@@ -115,13 +115,21 @@ int dp_advise(const dp_rank_in *in, size_t n, dp_advice **out)
 		if (in[i].dane_safe)
 			safe++;
 	}
-	if (safe == 0)
-		warn(a, "%s", "no resolver is DANE-safe: DANE domains will be Bogus through every resolver");
-	else if (n == 1)
+	/* What an unsafe resolver does to mail depends on the client model:
+	 * a local validator sees Bogus; an AD-trusting MTA sees no AD. */
+	const char *effect = in[0].client == DP_CLIENT_AD
+		? "an AD-trusting MTA gets no AD: Opportunistic mail goes without DANE and Mandatory mail is deferred"
+		: "DANE domains will be Bogus and their mail will stay queued";
+	char line[256];
+	if (safe == 0) {
+		warn(a, "no resolver is DANE-safe: through every resolver %s", effect);
+	} else if (n == 1) {
 		warn(a, "%s", "only one resolver is configured: when it is unreachable there is no DANE-safe secondary");
-	else if (safe == 1)
-		warn(a, "no DANE-safe secondary remains: when %s is unreachable, DANE domains will be Bogus and their mail will stay queued",
-		     in[rec[0]].address);
+	} else if (safe == 1) {
+		snprintf(line, sizeof(line), "no DANE-safe secondary remains: when %s is unreachable, %s",
+			 in[rec[0]].address, effect);
+		warn(a, "%s", line);
+	}
 	*out = a;
 	a = NULL;
 	rc = DP_OK;

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "probe/battery/classify.h"
+#include "probe/util/client.h"
 
 typedef struct dp_rank_in {
 	const char *address;
@@ -23,6 +24,7 @@ typedef struct dp_rank_in {
 	int failures;            /* failed tests */
 	int rtt_ms;              /* -1 if unknown */
 	const char *why_unsafe;  /* first reason when not DANE-safe, or NULL */
+	dp_client_model client;  /* the model dane_safe was judged under (warnings' words) */
 } dp_rank_in;
 
 typedef struct dp_rank_out {

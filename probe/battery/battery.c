@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include "probe/battery/battery_int.h"
 #include "probe/util/clock.h"
 
@@ -28,7 +27,7 @@
 
 typedef struct fetchw {
 	query_fetcher f;
-	rstate *S;
+	battery_rstate *S;
 	int queries;
 } fetchw;
 
@@ -42,7 +41,7 @@ static int fetch_cb(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt
 	return query_fetch(&w->f, name, type, out);
 }
 
-static int ctx_open(rstate *S, const run *R, fetchw *w, val_ctx **ctx)
+static int ctx_open(battery_rstate *S, const battery_run *R, fetchw *w, val_ctx **ctx)
 {
 	memset(w, 0, sizeof(*w));
 	w->S = S;
@@ -66,7 +65,7 @@ static val_result *validate(val_ctx *ctx, const char *name, ldns_rr_type type)
 	return res;
 }
 
-static void sub_validate(rstate *S, const run *R, const char *qname, ldns_rr_type type, sub_result *s)
+static void sub_validate(battery_rstate *S, const battery_run *R, const char *qname, ldns_rr_type type, battery_sub *s)
 {
 	fetchw w;
 	val_ctx *ctx = NULL;
@@ -100,16 +99,16 @@ static void sub_validate(rstate *S, const run *R, const char *qname, ldns_rr_typ
 	s->done = 1;
 }
 
-static void task_alg(rstate *S, const run *R, int k)
+static void task_alg(battery_rstate *S, const battery_run *R, int k)
 {
 	sub_validate(S, R, R->names->algs[k].name, LDNS_RR_TYPE_SOA, &S->algs[k]);
 }
 
-static void task_iter(rstate *S, const run *R, int k)
+static void task_iter(battery_rstate *S, const battery_run *R, int k)
 {
 	char qname[300];
 
-	bat_random_name(R->names->iters[k].name, qname, sizeof(qname));
+	bat_nx_name(R->names->iters[k].name, qname, sizeof(qname));
 	sub_validate(S, R, qname, LDNS_RR_TYPE_A, &S->iters[k]);
 }
 
@@ -126,7 +125,7 @@ static dp_obs *obs_add(dp_obs **v, size_t *n)
 
 /* Validate one record, and when it is not secure ask it directly with
  * DO+CD to see what the resolver did to it. */
-static val_result *observe(rstate *S, const run *R, val_ctx *ctx, size_t k, const char *name,
+static val_result *observe(battery_rstate *S, const battery_run *R, val_ctx *ctx, size_t k, const char *name,
 			   ldns_rr_type type, int has_expect, val_status expect)
 {
 	val_result *v = validate(ctx, name, type);
@@ -161,7 +160,7 @@ static val_result *observe(rstate *S, const run *R, val_ctx *ctx, size_t k, cons
 	return v;
 }
 
-static void task_chain(rstate *S, const run *R, size_t k)
+static void task_chain(battery_rstate *S, const battery_run *R, size_t k)
 {
 	const dp_probe_names *N = R->names;
 	fetchw w;
@@ -201,7 +200,7 @@ static void task_chain(rstate *S, const run *R, size_t k)
 
 /* ---- tasks ---- */
 
-static void basic_done(rstate *S, int bit)
+static void basic_done(battery_rstate *S, int bit)
 {
 	dp_test *u = &S->res->tests[DP_T_UDP], *t = &S->res->tests[DP_T_TCP];
 
@@ -213,9 +212,9 @@ static void basic_done(rstate *S, int bit)
 	pthread_mutex_unlock(&S->mu);
 }
 
-static void run_task(run *R, const task *tk)
+static void run_task(battery_run *R, const battery_task *tk)
 {
-	rstate *S = &R->rs[tk->r];
+	battery_rstate *S = &R->rs[tk->r];
 	dp_test *t = tk->test >= 0 ? &S->res->tests[tk->test] : NULL;
 
 	if (!S->res->parse_ok)
@@ -245,7 +244,7 @@ static void run_task(run *R, const task *tk)
 
 static void *worker(void *arg)
 {
-	run *R = arg;
+	battery_run *R = arg;
 
 	for (;;) {
 		size_t i;
@@ -260,7 +259,7 @@ static void *worker(void *arg)
 }
 
 /* Longest tasks first, so a limited pool finishes sooner. */
-static int build_tasks(run *R)
+static int build_tasks(battery_run *R)
 {
 	const dp_probe_names *N = R->names;
 	size_t per = R->n_chain + N->n_algs + N->n_iters + DP_T_COUNT;
@@ -271,17 +270,17 @@ static int build_tasks(run *R)
 		return -1;
 	for (size_t r = 0; r < R->n; r++)
 		for (size_t c = 0; c < R->n_chain; c++)
-			R->tasks[k++] = (task){ r, DP_T_CHAIN, (int)c };
+			R->tasks[k++] = (battery_task){ r, DP_T_CHAIN, (int)c };
 	for (size_t r = 0; r < R->n; r++) {
 		for (size_t a = 0; a < N->n_algs; a++)
-			R->tasks[k++] = (task){ r, DP_T_ALGORITHMS, (int)a };
+			R->tasks[k++] = (battery_task){ r, DP_T_ALGORITHMS, (int)a };
 		for (size_t a = 0; a < N->n_iters; a++)
-			R->tasks[k++] = (task){ r, DP_T_NSEC3_ITER, (int)a };
+			R->tasks[k++] = (battery_task){ r, DP_T_NSEC3_ITER, (int)a };
 	}
 	for (int t = 0; t < DP_T_COUNT; t++)
 		for (size_t r = 0; r < R->n; r++)
 			if (t != DP_T_CHAIN && t != DP_T_ALGORITHMS && t != DP_T_NSEC3_ITER)
-				R->tasks[k++] = (task){ r, t, 0 };
+				R->tasks[k++] = (battery_task){ r, t, 0 };
 	R->ntasks = k;
 	return 0;
 }
@@ -337,7 +336,7 @@ static int alg_apart(int alg)
 	return alg == 5 || alg == 7 || alg == 10;
 }
 
-static void merge_subs(rstate *S, const run *R, int is_alg)
+static void merge_subs(battery_rstate *S, const battery_run *R, int is_alg)
 {
 	dp_test *t = &S->res->tests[is_alg ? DP_T_ALGORITHMS : DP_T_NSEC3_ITER];
 	size_t n = is_alg ? R->names->n_algs : R->names->n_iters;
@@ -349,7 +348,7 @@ static void merge_subs(rstate *S, const run *R, int is_alg)
 		return;
 	}
 	for (size_t k = 0; k < n; k++) {
-		const sub_result *s = is_alg ? &S->algs[k] : &S->iters[k];
+		const battery_sub *s = is_alg ? &S->algs[k] : &S->iters[k];
 		int key = is_alg ? R->names->algs[k].alg : R->names->iters[k].iterations;
 		const char *zone = is_alg ? R->names->algs[k].name : R->names->iters[k].name;
 		val_status want = VAL_SECURE;
@@ -396,7 +395,7 @@ static void merge_subs(rstate *S, const run *R, int is_alg)
 			is_alg ? " (local status/resolver AD; 5,7,10 informational)" : " (local status/resolver AD)");
 }
 
-static void merge_chain(rstate *S, const run *R)
+static void merge_chain(battery_rstate *S, const battery_run *R)
 {
 	dp_resolver_result *res = S->res;
 	dp_test *t = &res->tests[DP_T_CHAIN];
@@ -576,6 +575,7 @@ static int rtt_of(const dp_resolver_result *res)
 
 void dp_probe_judge(dp_resolver_result *r, size_t n)
 {
+	dp_shape_settle(r, n);
 	for (size_t i = 0; i < n; i++) {
 		dp_resolver_result *res = &r[i];
 		char **notes = res->reasons;
@@ -634,7 +634,7 @@ int dp_probe_critical_depth(const dp_resolver_result *r, size_t n)
 
 /* ---- the run ---- */
 
-static void rstate_free(rstate *S, size_t n_chain)
+static void rstate_free(battery_rstate *S, size_t n_chain)
 {
 	for (size_t k = 0; S->cobs && k < n_chain; k++)
 		free(S->cobs[k]);
@@ -648,7 +648,7 @@ static void rstate_free(rstate *S, size_t n_chain)
 int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names *names,
 		 const dp_probe_opts *o, dp_resolver_result **out)
 {
-	run R;
+	battery_run R;
 	dp_resolver_result *res;
 	pthread_t *th = NULL;
 	size_t nth, started = 0;
@@ -667,7 +667,7 @@ int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names 
 	if (res == NULL || R.rs == NULL)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		rstate *S = &R.rs[i];
+		battery_rstate *S = &R.rs[i];
 		size_t nc = R.n_chain ? R.n_chain : 1;
 
 		pthread_mutex_init(&S->mu, NULL);
@@ -675,6 +675,7 @@ int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names 
 		snprintf(res[i].address, sizeof(res[i].address), "%s", targets[i].address);
 		snprintf(res[i].name, sizeof(res[i].name), "%s", targets[i].name ? targets[i].name : "");
 		res[i].priority = targets[i].priority;
+		res[i].trusted_path = targets[i].trusted_path;
 		res[i].parse_ok = dp_addr_parse(targets[i].address, &S->srv) == DP_OK;
 		for (int t = 0; t < DP_T_COUNT; t++) {
 			res[i].tests[t].rtt_ms = -1;
@@ -718,6 +719,7 @@ int dp_probe_run(const dp_probe_target *targets, size_t n, const dp_probe_names 
 		merge_chain(&R.rs[i], &R);
 	}
 	dp_probe_judge(res, n);
+	dp_client_judge(res, n, o->client);
 	*out = res;
 	res = NULL;
 	rc = DP_OK;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include "probe/battery/classify.h"
 #include "probe/util/config.h"
+#include "probe/util/client.h"
 #include "probe/net/query.h"
 #include "validator/anchors.h"
 #include "validator/val.h"
@@ -49,6 +50,7 @@ typedef struct dp_probe_target {
 	const char *address;      /* as configured: "127.0.0.1", "[::1]:5353" */
 	const char *name;         /* may be NULL */
 	int priority;
+	int trusted_path;         /* the config trusts the path to it (AD may be believed) */
 } dp_probe_target;
 
 typedef struct dp_probe_opts {
@@ -56,6 +58,7 @@ typedef struct dp_probe_opts {
 	int jobs;                 /* 0: everything at once */
 	const val_anchors *anchors;
 	int64_t now;              /* for local validation and the clock test */
+	dp_client_model client;   /* who judges: local validation or the AD bit */
 } dp_probe_opts;
 
 /* The local validation of one DANE probe record through one resolver. */
@@ -80,6 +83,10 @@ typedef struct dp_resolver_result {
 	dp_class cls;
 	unsigned tags;
 	int dane_safe;
+	dp_client_model client;   /* the model dane_safe was judged under */
+	int local_safe;           /* dane_safe under the local model */
+	int severity;             /* dp_severity when not dane_safe */
+	int trusted_path;         /* from the target */
 	char **reasons;           /* malloced strings */
 	size_t n_reasons;
 	int rtt_ms;
@@ -101,6 +108,20 @@ int dp_probe_critical_depth(const dp_resolver_result *r, size_t n);
  * dane_safe, the chain test, class, tags and reasons (called by
  * dp_probe_run; exposed for the unit tests). */
 void dp_probe_judge(dp_resolver_result *r, size_t n);
+
+/* How bad a resolver that is not DANE-safe is (exit codes, check). */
+typedef enum dp_severity {
+	DP_SEV_BY_POSITION = 0,  /* critical as the primary, a warning as a secondary */
+	DP_SEV_WARNING,          /* a warning wherever it stands (untrusted path) */
+	DP_SEV_CRITICAL          /* critical wherever it stands (a downgrade) */
+} dp_severity;
+
+/* Judge every resolver again under client model m (client.c): under
+ * DP_CLIENT_AD only a validating, non-permissive resolver on loopback or
+ * a trusted path is DANE-safe, and the reason for the verdict comes
+ * first.  Under DP_CLIENT_LOCAL only records the model.  Called by
+ * dp_probe_run after dp_probe_judge. */
+void dp_client_judge(dp_resolver_result *r, size_t n, dp_client_model m);
 
 /* ---- glue for the subcommands (cmd_probe.c) ---- */
 

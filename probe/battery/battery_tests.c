@@ -7,14 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include "probe/battery/battery_int.h"
 #include "probe/util/clock.h"
 #include "validator/names.h"
 
 /* ---- small helpers ---- */
 
-void bat_detail(dp_test *t, const char *fmt, ...)
+static void bat_detail(dp_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bat_detail(dp_test *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -50,8 +50,8 @@ void bat_rdf_text(const ldns_rdf *r, char *buf, size_t len)
 	val_dname_str(r, buf, len);
 }
 
-/* "NAME [TYPE]" -> name, type (default def). */
-int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type)
+/* "NAME [TYPE]" -> name, type (default def); -1 for an unknown type. */
+static int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type)
 {
 	const char *sp = strchr(spec, ' ');
 
@@ -72,14 +72,13 @@ int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ld
 	return 0;
 }
 
-void bat_random_name(const char *zone, char *buf, size_t len)
+/* A fixed label, not a random one: the denial of a random label holds one
+ * to three NSEC/NSEC3 records depending on where the label falls, so its
+ * size, and whether it fit a 512-byte resolver, changed from run to run
+ * (issue 14: "no-nsec3" came and went).  One name gives one answer. */
+void bat_nx_name(const char *zone, char *buf, size_t len)
 {
-	unsigned char r[6];
-
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		memset(r, 0x5a, sizeof(r));
-	snprintf(buf, len, "dp-%02x%02x%02x%02x%02x%02x.%s", r[0], r[1], r[2], r[3], r[4], r[5],
-		 strcmp(zone, ".") == 0 ? "" : zone);
+	snprintf(buf, len, "dp-nx-probe.%s", strcmp(zone, ".") == 0 ? "" : zone);
 }
 
 size_t bat_count_type(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type t)
@@ -110,7 +109,7 @@ size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type cover
 }
 
 /* One direct query.  Updates the test's counters, rtt, rcode, err. */
-int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type type,
+int bat_ask(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, ldns_rr_type type,
 	       unsigned flags, uint16_t edns, query_response *resp)
 {
 	ldns_rdf *qn;
@@ -158,14 +157,33 @@ int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type 
 	return rc;
 }
 
-const char *bat_first_secure(const run *R)
+static const char *bat_first_secure(const battery_run *R)
 {
 	return R->names->n_secure ? R->names->secure[0] : NULL;
 }
 
+dp_rule bat_rule(dp_test *t, dp_test_id id, int rc, const query_response *r, ldns_rr_type type,
+		 const char *what)
+{
+	size_t n = rc == DP_OK && r->pkt ? bat_count_type(r->pkt, LDNS_SECTION_ANSWER, type) : 0;
+	dp_shape s = dp_shape_of(rc, t->rcode, n);
+	dp_rule rule = dp_shape_rule(id, s);
+
+	t->shape = (int)s;
+	if (rule == DP_RULE_CONFIG) {
+		t->flags |= DP_TF_CONFIG;
+		bat_verdict(t, DP_RES_SKIP, "configuration problem: %s: %s, the probe name lacks what this test asks",
+			what, dp_shape_name(s));
+	} else if (rule == DP_RULE_COMPARE) {
+		t->flags |= DP_TF_COMPARE;
+		bat_verdict(t, DP_RES_SKIP, "%s: %s", what, dp_shape_name(s));
+	}
+	return rule;
+}
+
 /* ---- the tests ---- */
 
-void bat_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *how)
+void bat_plain(battery_rstate *S, const battery_run *R, dp_test *t, unsigned flags, const char *how)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -174,17 +192,23 @@ void bat_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *
 		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
 		return;
 	}
-	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, flags, 0, &r) != DP_OK)
-		bat_verdict(t, DP_RES_FAIL, "%s A over %s: %s", name, how, r.detail);
-	else if (ldns_pkt_get_rcode(r.pkt) != LDNS_RCODE_NOERROR)
-		bat_verdict(t, DP_RES_FAIL, "%s A over %s: %s", name, how, bat_rcode_name(t->rcode));
-	else
+	char what[300];
+	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, flags, 0, &r);
+	dp_rule rule;
+
+	snprintf(what, sizeof(what), "%s A over %s", name, how);
+	rule = bat_rule(t, (flags & QUERY_TCP) ? DP_T_TCP : DP_T_UDP, rc, &r, LDNS_RR_TYPE_A, what);
+	if (rc != DP_OK)
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, r.detail);
+	else if (rule == DP_RULE_FAIL)
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, bat_rcode_name(t->rcode));
+	else if (rule == DP_RULE_PASS)
 		bat_verdict(t, DP_RES_PASS, "%s A: NOERROR, %zu answer records", name,
 			ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)));
 	query_response_clear(&r);
 }
 
-void bat_edns0(rstate *S, const run *R, dp_test *t)
+void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -193,7 +217,10 @@ void bat_edns0(rstate *S, const run *R, dp_test *t)
 		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
 		return;
 	}
-	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, 0, 0, &r) != DP_OK)
+	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, 0, 0, &r);
+
+	bat_rule(t, DP_T_EDNS0, rc, &r, LDNS_RR_TYPE_A, name);
+	if (rc != DP_OK)
 		bat_verdict(t, DP_RES_FAIL, "query with OPT: %s", r.detail);
 	else if (t->rcode == LDNS_RCODE_FORMERR)
 		bat_verdict(t, DP_RES_FAIL, "FORMERR to a query with OPT: no EDNS0");
@@ -206,7 +233,7 @@ void bat_edns0(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
+void bat_do_ad(battery_rstate *S, const battery_run *R, dp_test *t, int want_ad)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -215,9 +242,17 @@ void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
 		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
 		return;
 	}
-	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r) != DP_OK) {
+	char what[300];
+	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r);
+	dp_rule rule;
+
+	snprintf(what, sizeof(what), "%s A with DO", name);
+	rule = bat_rule(t, want_ad ? DP_T_AD : DP_T_DO, rc, &r, LDNS_RR_TYPE_A, what);
+	if (rule == DP_RULE_CONFIG || rule == DP_RULE_COMPARE) {
+		/* written by bat_rule */
+	} else if (rc != DP_OK) {
 		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, r.detail);
-	} else if (t->rcode != LDNS_RCODE_NOERROR) {
+	} else if (rule == DP_RULE_FAIL) {
 		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, bat_rcode_name(t->rcode));
 	} else if (want_ad) {
 		if (ldns_pkt_ad(r.pkt))
@@ -233,7 +268,7 @@ void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
 	query_response_clear(&r);
 }
 
-void bat_cd(rstate *S, const run *R, dp_test *t)
+void bat_cd(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
 	query_response r;
@@ -242,19 +277,31 @@ void bat_cd(rstate *S, const run *R, dp_test *t)
 		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
 		return;
 	}
-	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r) != DP_OK)
-		bat_verdict(t, DP_RES_FAIL, "bogus %s A with CD=1: %s", name, r.detail);
-	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) > 0)
+	char what[300];
+	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r);
+	dp_rule rule;
+
+	snprintf(what, sizeof(what), "bogus %s A with CD=1", name);
+	rule = bat_rule(t, DP_T_CD, rc, &r, LDNS_RR_TYPE_A, what);
+	if (rc != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, r.detail);
+	} else if (rule == DP_RULE_PASS && t->shape == DP_SHAPE_DATA) {
 		bat_verdict(t, DP_RES_PASS, "bogus %s A comes back with CD=1", name);
-	else
-		bat_verdict(t, DP_RES_FAIL, "bogus %s A with CD=1: %s, no data: resolver ignores CD", name,
-			bat_rcode_name(t->rcode));
+	} else if (rule == DP_RULE_PASS) {
+		/* A resolver that ignored CD would have answered SERVFAIL. */
+		t->flags |= DP_TF_CONFIG;
+		bat_verdict(t, DP_RES_PASS, "%s: NOERROR/NODATA: CD honoured (configuration problem: "
+			"%s has no A record, probe.names.bogus should name one)", what, name);
+	} else if (rule == DP_RULE_FAIL) {
+		bat_verdict(t, DP_RES_FAIL, "%s: %s, no data%s", what, bat_rcode_name(t->rcode),
+			t->rcode == LDNS_RCODE_SERVFAIL ? ": resolver ignores CD" : "");
+	}
 	query_response_clear(&r);
 }
 
 /* The zone a name is in: the name if it has a DNSKEY set, else the owner
  * of the SOA in the authority section.  zone gets "" when unknown. */
-static void zone_of(rstate *S, const run *R, dp_test *t, const char *name, char *zone, size_t len)
+static void zone_of(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, char *zone, size_t len)
 {
 	query_response r;
 	ldns_rr_list *auth;
@@ -275,13 +322,20 @@ static void zone_of(rstate *S, const run *R, dp_test *t, const char *name, char 
 }
 
 /* One DNSKEY set with its RRSIG; 0 on success, else detail written. */
-static int dnskey_ok(rstate *S, const run *R, dp_test *t, const char *zone, const char *what,
+static int dnskey_ok(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, const char *what,
 		     char *note, size_t notelen)
 {
 	query_response r;
 	int ok = -1;
 
-	if (bat_ask(S, R, t, zone, LDNS_RR_TYPE_DNSKEY, QUERY_DO | QUERY_CD, 0, &r) != DP_OK)
+	char q[300];
+	int rc = bat_ask(S, R, t, zone, LDNS_RR_TYPE_DNSKEY, QUERY_DO | QUERY_CD, 0, &r);
+
+	snprintf(q, sizeof(q), "%s DNSKEY %s", what, zone);
+	dp_rule rule = bat_rule(t, DP_T_DNSKEY, rc, &r, LDNS_RR_TYPE_DNSKEY, q);
+	if (rule == DP_RULE_CONFIG || rule == DP_RULE_COMPARE)
+		;       /* written by bat_rule */
+	else if (rc != DP_OK)
 		bat_verdict(t, DP_RES_FAIL, "%s DNSKEY %s: %s%s", what, zone, r.detail,
 			r.udp_truncated ? " (TC over UDP and TCP failed)" : "");
 	else if (bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) == 0)
@@ -299,7 +353,7 @@ static int dnskey_ok(rstate *S, const run *R, dp_test *t, const char *zone, cons
 	return ok;
 }
 
-void bat_dnskey(rstate *S, const run *R, dp_test *t)
+void bat_dnskey(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	char zone[256], n1[96] = "", n2[96] = "", n3[96] = "";
 	const char *name = bat_first_secure(R);
@@ -323,7 +377,7 @@ void bat_dnskey(rstate *S, const run *R, dp_test *t)
 	bat_verdict(t, DP_RES_PASS, "%s%s%s%s%s", n1, n2[0] ? ", " : "", n2, n3[0] ? ", " : "", n3);
 }
 
-void bat_ds(rstate *S, const run *R, dp_test *t)
+void bat_ds(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R), *child = R->names->insecure_child;
 	char zone[256], part[600] = "";
@@ -380,7 +434,7 @@ void bat_ds(rstate *S, const run *R, dp_test *t)
 		bat_verdict(t, DP_RES_PASS, "%s", part);
 }
 
-void bat_denial(rstate *S, const run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
+void bat_denial(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
 {
 	char qname[300], tn[16];
 	query_response r;
@@ -390,14 +444,19 @@ void bat_denial(rstate *S, const run *R, dp_test *t, const char *zone, ldns_rr_t
 		return;
 	}
 	bat_type_name(dtype, tn, sizeof(tn));
-	bat_random_name(zone, qname, sizeof(qname));
-	if (bat_ask(S, R, t, qname, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
+	bat_nx_name(zone, qname, sizeof(qname));
+	int rc = bat_ask(S, R, t, qname, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r);
+	dp_rule rule = bat_rule(t, dtype == LDNS_RR_TYPE_NSEC ? DP_T_NSEC : DP_T_NSEC3, rc, &r,
+				LDNS_RR_TYPE_A, qname);
+	if (rc != DP_OK) {
 		bat_verdict(t, DP_RES_FAIL, "%s A: %s", qname, r.detail);
 		return;
 	}
 	size_t denial = bat_count_type(r.pkt, LDNS_SECTION_AUTHORITY, dtype);
 	size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, dtype);
-	if (t->rcode != LDNS_RCODE_NXDOMAIN)
+	if (rule == DP_RULE_CONFIG)
+		;       /* the name exists: written by bat_rule */
+	else if (rule != DP_RULE_CHECK)
 		bat_verdict(t, DP_RES_FAIL, "%s A: %s, expected NXDOMAIN", qname, bat_rcode_name(t->rcode));
 	else if (denial == 0)
 		bat_verdict(t, DP_RES_FAIL, "NXDOMAIN for %s without %s records: resolver strips denial proofs", qname, tn);
@@ -428,7 +487,7 @@ static void first_mx(const ldns_pkt *p, char *host, size_t len)
 	}
 }
 
-void bat_tlsa(rstate *S, const run *R, dp_test *t)
+void bat_tlsa(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *dom = R->names->n_dane ? R->names->dane[0] : NULL;
 	char host[256], qname[300];
@@ -456,7 +515,12 @@ void bat_tlsa(rstate *S, const run *R, dp_test *t)
 	}
 	size_t n = bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TLSA);
 	size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_TLSA);
-	if (t->rcode == LDNS_RCODE_REFUSED || t->rcode == LDNS_RCODE_NOTIMPL || t->rcode == LDNS_RCODE_FORMERR) {
+	char what[400];
+	snprintf(what, sizeof(what), "TLSA %s with CD=1 (a resolver that filters type 52 answers so)", qname);
+	dp_rule rule = bat_rule(t, DP_T_TLSA, DP_OK, &r, LDNS_RR_TYPE_TLSA, what);
+	if (rule == DP_RULE_COMPARE || rule == DP_RULE_CONFIG) {
+		t->flags |= DP_TF_FILTERED;
+	} else if (t->rcode == LDNS_RCODE_REFUSED || t->rcode == LDNS_RCODE_NOTIMPL || t->rcode == LDNS_RCODE_FORMERR) {
 		t->flags |= DP_TF_FILTERED;
 		bat_verdict(t, DP_RES_FAIL, "TLSA %s refused (%s): resolver filters type 52", qname, bat_rcode_name(t->rcode));
 	} else if (n == 0) {
@@ -472,7 +536,7 @@ void bat_tlsa(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_unknown(rstate *S, const run *R, dp_test *t)
+void bat_unknown(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *spec = R->names->unknown_type ? R->names->unknown_type : bat_first_secure(R);
 	char name[256], tn[24];
@@ -488,9 +552,15 @@ void bat_unknown(rstate *S, const run *R, dp_test *t)
 		return;
 	}
 	bat_type_name(type, tn, sizeof(tn));
-	if (bat_ask(S, R, t, name, type, QUERY_DO, 0, &r) != DP_OK)
+	char what[300];
+	int rc = bat_ask(S, R, t, name, type, QUERY_DO, 0, &r);
+	snprintf(what, sizeof(what), "%s %s", name, tn);
+	dp_rule rule = bat_rule(t, DP_T_UNKNOWN_TYPE, rc, &r, type, what);
+	if (rule == DP_RULE_CONFIG || rule == DP_RULE_COMPARE)
+		;       /* written by bat_rule */
+	else if (rc != DP_OK)
 		bat_verdict(t, DP_RES_FAIL, "%s %s: %s", name, tn, r.detail);
-	else if (t->rcode == LDNS_RCODE_NOERROR || t->rcode == LDNS_RCODE_NXDOMAIN)
+	else if (rule == DP_RULE_PASS)
 		bat_verdict(t, DP_RES_PASS, "%s %s: %s", name, tn, bat_rcode_name(t->rcode));
 	else
 		bat_verdict(t, DP_RES_FAIL, "%s %s: %s (unknown types not passed through)", name, tn,
@@ -498,7 +568,7 @@ void bat_unknown(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_bogus(rstate *S, const run *R, dp_test *t)
+void bat_bogus(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
 	query_response r;
@@ -507,7 +577,14 @@ void bat_bogus(rstate *S, const run *R, dp_test *t)
 		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
 		return;
 	}
-	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r) != DP_OK) {
+	char what[300];
+	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r);
+	snprintf(what, sizeof(what), "bogus %s A with CD=0", name);
+	if (bat_rule(t, DP_T_BOGUS, rc, &r, LDNS_RR_TYPE_A, what) == DP_RULE_CONFIG) {
+		query_response_clear(&r);
+		return;
+	}
+	if (rc != DP_OK) {
 		bat_verdict(t, DP_RES_FAIL, "bogus %s A: %s", name, r.detail);
 		return;
 	}
@@ -523,7 +600,7 @@ void bat_bogus(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_edns_size(rstate *S, const run *R, dp_test *t)
+void bat_edns_size(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *spec = R->names->big_answer;
 	char name[256], tn[24];
@@ -562,13 +639,17 @@ void bat_edns_size(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r2);
 }
 
-void bat_clock(rstate *S, const run *R, dp_test *t)
+void bat_clock(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R);
-	int64_t now = R->o->now;
+	int64_t now = R->o->now, skew;
 	char a[32], b[32];
 	query_response r;
+	val_policy pol;
 
+	/* The skew the validator forgives is the one the clock test allows. */
+	val_policy_default(&pol);
+	skew = pol.skew_seconds;
 	if (name == NULL) {
 		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
 		return;
@@ -591,7 +672,7 @@ void bat_clock(rstate *S, const run *R, dp_test *t)
 		seen = 1;
 		dp_time_fmt(inc_t, a, sizeof(a));
 		dp_time_fmt(exp_t, b, sizeof(b));
-		if (inc_t > now + CLOCK_SKEW || exp_t < now - CLOCK_SKEW) {
+		if (inc_t > now + skew || exp_t < now - skew) {
 			bat_verdict(t, DP_RES_FAIL, "RRSIG of %s valid %s..%s, local clock outside (check the clock or the resolver's cache)",
 				name, a, b);
 			query_response_clear(&r);

@@ -108,7 +108,7 @@ void dp_bogus_finalize(dp_test tests[DP_T_COUNT])
 	dp_test *b = &tests[DP_T_BOGUS];
 	int validates = tests[DP_T_AD].result == DP_RES_PASS;
 
-	if (b->result != DP_RES_SKIP || b->rcode < 0)
+	if (b->result != DP_RES_SKIP || b->rcode < 0 || (b->flags & DP_TF_CONFIG))
 		return;
 	if (b->flags & DP_TF_AD) {
 		b->result = DP_RES_FAIL;
@@ -157,6 +157,13 @@ static int protocol_failed(const dp_test *t)
 	return t->result == DP_RES_FAIL && (t->err == DP_EPARSE || t->err == DP_EPROTO);
 }
 
+/* A capability tag names what the resolver does to the records; a test
+ * lost to message size alone (TC and no TCP) is small-edns, not that. */
+static int capability_failed(const dp_test tests[DP_T_COUNT], dp_test_id id)
+{
+	return failed(tests, id) && !(tests[id].flags & DP_TF_SIZE);
+}
+
 static unsigned tags_of(const dp_test tests[DP_T_COUNT], int dane_safe)
 {
 	unsigned tags = 0;
@@ -170,17 +177,19 @@ static unsigned tags_of(const dp_test tests[DP_T_COUNT], int dane_safe)
 	for (int i = 0; i < DP_T_COUNT; i++)
 		if (failed(tests, (dp_test_id)i) && (tests[i].flags & DP_TF_SIZE))
 			tags |= DP_TAG_SMALL_EDNS;
-	if (failed(tests, DP_T_TLSA))
+	if (capability_failed(tests, DP_T_TLSA))
 		tags |= DP_TAG_NO_TLSA;
-	if (failed(tests, DP_T_NSEC3))
+	if (capability_failed(tests, DP_T_NSEC3))
 		tags |= DP_TAG_NO_NSEC3;
-	if (failed(tests, DP_T_NSEC))
+	if (capability_failed(tests, DP_T_NSEC))
 		tags |= DP_TAG_NO_NSEC;
-	if (failed(tests, DP_T_CD))
+	if (capability_failed(tests, DP_T_CD))
 		tags |= DP_TAG_NO_CD;
-	if (failed(tests, DP_T_UNKNOWN_TYPE))
+	if (capability_failed(tests, DP_T_UNKNOWN_TYPE))
 		tags |= DP_TAG_NO_UNKNOWN;
-	if (failed(tests, DP_T_BOGUS))
+	/* Permissive is bogus data handed back, not a bogus query that timed
+	 * out or was refused. */
+	if (failed(tests, DP_T_BOGUS) && (tests[DP_T_BOGUS].flags & (DP_TF_AD | DP_TF_DATA)))
 		tags |= DP_TAG_PERMISSIVE;
 	if (failed(tests, DP_T_CHAIN) || !dane_safe)
 		tags |= DP_TAG_CHAIN;

@@ -42,7 +42,9 @@ enum dp_test_flag {
 	DP_TF_AD = 1 << 2,          /* bogus: AD=1 on bogus data */
 	DP_TF_DATA = 1 << 3,        /* bogus: data came back with CD=0 */
 	DP_TF_STRIPPED = 1 << 4,    /* answer came back without its RRSIGs */
-	DP_TF_FILTERED = 1 << 5     /* the type was refused, dropped or emptied */
+	DP_TF_FILTERED = 1 << 5,    /* the type was refused, dropped or emptied */
+	DP_TF_CONFIG = 1 << 6,      /* the probe name lacks what the test needs */
+	DP_TF_COMPARE = 1 << 7      /* NODATA/NXDOMAIN: fault or config, see shape.h */
 };
 
 typedef struct dp_test {
@@ -54,6 +56,7 @@ typedef struct dp_test {
 	int queries;            /* queries sent */
 	int depth;              /* longest chain of dependent queries */
 	unsigned flags;         /* dp_test_flag */
+	int shape;              /* dp_shape of the deciding answer (shape.h) */
 } dp_test;
 
 typedef enum dp_class {

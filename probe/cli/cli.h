@@ -25,11 +25,13 @@ typedef struct dp_global {
 	const char **resolvers;    /* --resolver ADDR[:PORT], in order */
 	size_t n_resolvers;
 	dp_format format;
-	int timeout_ms;            /* --timeout, else probe.timeout_ms, else 1500 */
+	int timeout_ms;            /* --timeout, else probe.timeout_ms, else DP_DNS_TIMEOUT_MS */
 	int verbose;               /* -v count */
 	int trace;                 /* --trace */
 	const char *anchors_path;  /* --anchors FILE or NULL (built-in) */
 	const char *datadir;       /* where configs/ lives (root-anchors.ds, CA) */
+	dp_client client;          /* --client, else the config's client:, else local */
+	int client_given;          /* --client was given */
 } dp_global;
 
 /* Each subcommand: argv[0] is the subcommand name; returns an exit code. */
@@ -45,6 +47,11 @@ int cmd_check(dp_global *g, int argc, char **argv);
  * else /etc/resolv.conf.  *out malloced array of borrowed/static strings
  * (caller frees the array).  Returns the count (0: none found). */
 size_t dp_resolvers_effective(const dp_global *g, const char ***out);
+
+/* The first of those, parsed.  0, or -1 after printing "CMD: no resolver
+ * ..." or "CMD: bad resolver address '...'" (cmd names the command). */
+#include "probe/util/addr.h"
+int dp_resolver_first(const dp_global *g, const char *cmd, dp_addr *out);
 
 /* The trust anchors for this run: --anchors FILE, else the state file's
  * valid keys (when the anchor module provides them), else the built-in

@@ -385,7 +385,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 				in[i] = (dp_rank_in){ res[i].address, res[i].name[0] ? res[i].name : NULL,
 						      res[i].priority, res[i].cls, res[i].tags, res[i].dane_safe,
 						      dp_failures(res[i].tests), res[i].rtt_ms,
-						      res[i].n_reasons ? res[i].reasons[0] : NULL };
+						      res[i].n_reasons ? res[i].reasons[0] : NULL, res[i].client };
 			}
 			if (dp_advise(in, n, &adv) == DP_OK && adv->changed)
 				status = worse(status, DP_EXIT_WARNING);

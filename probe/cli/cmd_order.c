@@ -216,6 +216,7 @@ static int rank_inputs(order_run *o)
 		x->failures = dp_failures(r->tests);
 		x->rtt_ms = r->rtt_ms;
 		x->why_unsafe = r->n_reasons ? r->reasons[0] : NULL;
+		x->client = r->client;
 	}
 	return 0;
 }

@@ -40,19 +40,14 @@ int dp_probe_exit_code(const dp_resolver_result *r, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (r[i].cls != DP_CLASS_UNREACHABLE && r[i].cls != DP_CLASS_BROKEN)
 			reachable = 1;
-		if (!r[i].dane_safe)
-			rc = i == 0 ? DP_EXIT_CRITICAL : (rc == DP_EXIT_OK ? DP_EXIT_WARNING : rc);
+		if (r[i].dane_safe)
+			continue;
+		if (r[i].severity == DP_SEV_CRITICAL || (r[i].severity == DP_SEV_BY_POSITION && i == 0))
+			rc = DP_EXIT_CRITICAL;
+		else if (rc == DP_EXIT_OK)
+			rc = DP_EXIT_WARNING;
 	}
 	return reachable ? rc : DP_EXIT_UNKNOWN;
-}
-
-static int effective_timeout(const dp_global *g)
-{
-	if (g->timeout_ms > 0)
-		return g->timeout_ms;
-	if (g->cfg != NULL && g->cfg->probe_timeout_ms > 0)
-		return g->cfg->probe_timeout_ms;
-	return 1500;
 }
 
 int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, int jobs,
@@ -98,14 +93,16 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 			if (strcmp(g->cfg->resolvers[k].address, addrs[i]) == 0) {
 				targets[i].name = g->cfg->resolvers[k].name;
 				targets[i].priority = g->cfg->resolvers[k].priority;
+				targets[i].trusted_path = g->cfg->resolvers[k].trusted_path;
 				break;
 			}
 	}
 	memset(&o, 0, sizeof(o));
-	o.timeout_ms = effective_timeout(g);
+	o.timeout_ms = g->timeout_ms;   /* main resolved --timeout, the config, the default */
 	o.jobs = jobs;
 	o.anchors = anchors;
 	o.now = dp_now();
+	o.client = g->client.model;
 	rc = dp_probe_run(targets, n, &names, &o, out);
 	if (rc == DP_OK)
 		*nout = n;

@@ -29,6 +29,7 @@
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
 #include "probe/dane/tlsa.h"
+#include "probe/util/fileio.h"
 
 typedef struct tc_run {
 	SSL_CTX *ctx;
@@ -230,35 +231,6 @@ static int tc_dns(tc_run *run, const char *domain)
 	return run->worst;
 }
 
-static char *tc_read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (cap - len < 4096) {
-			char *g;
-			if (cap > (1u << 24) || (g = realloc(buf, cap + 8192)) == NULL) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = g;
-			cap += 8192;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -266,10 +238,9 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		{ "cert", required_argument, NULL, 'c' },
 		{ "tlsa-file", required_argument, NULL, 't' },
 		{ "port", required_argument, NULL, 'p' },
-		{ "resolver", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *cert = NULL, *tfile = NULL, *resolver = NULL, **rlist = NULL;
+	const char *cert = NULL, *tfile = NULL;
 	tc_run run;
 	val_anchors *anchors = NULL;
 	dp_addr srv;
@@ -301,9 +272,6 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 			}
 			run.port = (int)port;
 			break;
-		case 'r':
-			resolver = optarg;
-			break;
 		default:
 			tc_usage(stderr);
 			return DP_EXIT_UNKNOWN;
@@ -326,9 +294,10 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 
 	if (tfile != NULL) {
 		tlsa_set set;
-		char *text = tc_read_file(tfile);
+		char *text = NULL;
 
-		if (text == NULL) {
+		/* A zone file of TLSA records is small: 16 MiB is far beyond any. */
+		if (dp_read_file_max(tfile, 1u << 24, &text, NULL, NULL, 0) != DP_OK) {
 			dp_errorf("tlsa-check: %s: %s", tfile, strerror(errno ? errno : EIO));
 			goto out;
 		}
@@ -341,17 +310,8 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		rc = tc_check(&run, argv[optind], tfile, "file", &set);
 		tlsa_set_free(&set);
 	} else {
-		if (resolver == NULL) {
-			if (dp_resolvers_effective(g, &rlist) == 0) {
-				dp_errorf("tlsa-check: no resolver (use --resolver, the config or /etc/resolv.conf)");
-				goto out;
-			}
-			resolver = rlist[0];
-		}
-		if (dp_addr_parse(resolver, &srv) != DP_OK) {
-			dp_errorf("tlsa-check: bad resolver address '%s'", resolver);
+		if (dp_resolver_first(g, "tlsa-check", &srv) < 0)
 			goto out;
-		}
 		if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
 			dp_errorf("tlsa-check: trust anchors: %s", err);
 			goto out;
@@ -383,7 +343,6 @@ out:
 	json_decref(run.hosts);
 	val_ctx_free(run.vctx);
 	val_anchors_free(anchors);
-	free(rlist);
 	SSL_CTX_free(run.ctx);
 	sk_X509_pop_free(run.chain, X509_free);
 	return rc;

@@ -17,13 +17,13 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "probe/cli/cli.h"
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
 #include "probe/report/report_verify.h"
@@ -81,8 +81,9 @@ static void verify_usage(FILE *f)
 		"  --from-file FILE  more domains, one per line ('#' comments; '-' = stdin)\n"
 		"  -j, --jobs N      check N domains at once (default 8, at most 256)\n"
 		"  --policy P        which outcome sets the exit code (default opportunistic)\n"
-		"  --smtp-timeout MS whole SMTP/TLS session per address (default 10000)\n"
-		"  --helo NAME       EHLO name (default daneprobe.invalid)\n"
+		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
+		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
+		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
 		"  --format FMT      text (default) or json (one JSON line per domain)\n"
 		"  --trace           print each query and validation step\n"
 		"  -h, --help        this help\n"
@@ -285,18 +286,15 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		{ "smtp-timeout", required_argument, NULL, 'S' },
 		{ "smtp-port", required_argument, NULL, 'p' },
 		{ "helo", required_argument, NULL, 'H' },
-		{ "resolver", required_argument, NULL, 'r' },
-		{ "trace", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
 	verify_pool pool;
 	verify_worker *workers = NULL;
 	char **domains = NULL;
 	size_t n = 0, cap = 0, i, n_workers;
-	const char *resolver = NULL, **rlist = NULL;
 	val_anchors *anchors = NULL;
 	pthread_attr_t attr;
-	int jobs = 8, c, rc = DP_EXIT_UNKNOWN, smtp_timeout = 10000, port = 25;
+	int jobs = 8, c, rc = DP_EXIT_UNKNOWN, smtp_timeout = DP_SMTP_TIMEOUT_MS, port = 25;
 	char err[512];
 
 	memset(&pool, 0, sizeof pool);
@@ -304,7 +302,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.fmt = g->format == DP_FMT_JSON ? DP_FMT_JSON : DP_FMT_TEXT;
 	pool.trace = g->trace || g->verbose > 0;
 	pool.policy = POL_OPPORTUNISTIC;
-	pool.cfg.helo_name = "daneprobe.invalid";
+	pool.cfg.helo_name = DP_HELO_NAME;
 	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -346,12 +344,6 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		case 'H':
 			pool.cfg.helo_name = optarg;
 			break;
-		case 'r':
-			resolver = optarg;
-			break;
-		case 'T':
-			pool.trace = 1;
-			break;
 		default:
 			verify_usage(stderr);
 			goto out;
@@ -374,17 +366,8 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		verify_usage(stderr);
 		goto out;
 	}
-	if (resolver == NULL) {
-		if (dp_resolvers_effective(g, &rlist) == 0) {
-			dp_errorf("verify: no resolver (use --resolver, the config or /etc/resolv.conf)");
-			goto out;
-		}
-		resolver = rlist[0];
-	}
-	if (dp_addr_parse(resolver, &pool.srv) != DP_OK) {
-		dp_errorf("verify: bad resolver address '%s'", resolver);
+	if (dp_resolver_first(g, "verify", &pool.srv) < 0)
 		goto out;
-	}
 	if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
 		dp_errorf("verify: trust anchors: %s", err);
 		goto out;
@@ -394,9 +377,8 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		dp_errorf("verify: OpenSSL has no DANE support here");
 		goto out;
 	}
-	/* A server that hangs up while we write must give an error, not a
-	 * signal that ends the program (SSL_write cannot use MSG_NOSIGNAL). */
-	signal(SIGPIPE, SIG_IGN);
+	/* main() ignores SIGPIPE: a server that hangs up while we write
+	 * gives an error, not the end of the program. */
 	pool.cfg.smtp_timeout_ms = smtp_timeout;
 	pool.cfg.port = port;
 	pool.cfg.resolver = pool.srv.text;
@@ -436,7 +418,6 @@ out:
 	for (i = 0; i < n; i++)
 		free(domains[i]);
 	free(domains);
-	free(rlist);
 	if (pool.cfg.ssl_ctx != NULL)
 		SSL_CTX_free(pool.cfg.ssl_ctx);
 	val_anchors_free(anchors);

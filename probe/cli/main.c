@@ -15,6 +15,7 @@
 #include <string.h>
 #include "probe/cli/cli.h"
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 
 #ifndef DP_VERSION
 #define DP_VERSION "0.1.0"
@@ -55,10 +56,13 @@ static void usage(FILE *out)
 		"  -c, --config FILE      configuration (default " DP_DEFAULT_CONFIG ", optional)\n"
 		"      --resolver ADDR[:PORT]  resolver to use (repeatable; [v6]:port for IPv6)\n"
 		"      --format FMT       text (default), json or prometheus\n"
-		"      --timeout MS       per-query timeout in milliseconds (default 1500)\n"
+		"      --timeout MS       per-query timeout in milliseconds (default "
+		DP_STR(DP_DNS_TIMEOUT_MS) ")\n"
 		"      --now TIME         evaluate at TIME (2026-11-23T10:00:00Z, 2026-11-23, @EPOCH)\n"
 		"      --anchors FILE     trust anchors (DS/DNSKEY, zone-file format) instead of the\n"
 		"                         built-in root anchors\n"
+		"      --client MODEL     who judges the resolvers: local (validates itself, default),\n"
+		"                         ad (trusts the AD bit), or esa, postfix, exim\n"
 		"  -v, --verbose          more detail (repeatable)\n"
 		"      --trace            print every query and validation step\n"
 		"  -h, --help             this help; `daneprobe COMMAND --help` for a command\n"
@@ -68,7 +72,7 @@ static void usage(FILE *out)
 }
 
 enum { GOPT_CONFIG, GOPT_RESOLVER, GOPT_FORMAT, GOPT_TIMEOUT, GOPT_NOW, GOPT_ANCHORS,
-       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION };
+       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION, GOPT_CLIENT };
 
 typedef struct gopt {
 	const char *lng;   /* long name without dashes */
@@ -83,6 +87,7 @@ static const gopt gopts[] = {
 	{ "now", 0, 1, GOPT_NOW }, { "anchors", 0, 1, GOPT_ANCHORS },
 	{ "verbose", 'v', 0, GOPT_VERBOSE }, { "trace", 0, 0, GOPT_TRACE },
 	{ "help", 'h', 0, GOPT_HELP }, { "version", 'V', 0, GOPT_VERSION },
+	{ "client", 0, 1, GOPT_CLIENT },
 };
 
 /* Match argv word against the global options.  Returns the option or
@@ -153,6 +158,13 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		break;
 	case GOPT_ANCHORS:
 		g->anchors_path = val;
+		break;
+	case GOPT_CLIENT:
+		if (dp_client_parse(val, &g->client) < 0) {
+			dp_errorf("--client must be local, ad, esa, postfix or exim, not '%s'", val);
+			return -1;
+		}
+		g->client_given = 1;
 		break;
 	case GOPT_VERBOSE:
 		g->verbose++;
@@ -283,8 +295,10 @@ int main(int argc, char **argv)
 		goto out;
 	if (load_config(&g) < 0)
 		goto out;
+	if (!g.client_given && g.cfg != NULL && g.cfg->has_client)
+		g.client = g.cfg->client;
 	if (g.timeout_ms == 0)
-		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : 1500;
+		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : DP_DNS_TIMEOUT_MS;
 	optind = 0;     /* a fresh getopt for the subcommand */
 	rc = cmd->run(&g, nrest, rest);
 out:

@@ -529,8 +529,7 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 		dane_event_add(run, DV_CONNECT_FAIL, hi, ai);
 		return;
 	}
-	rc = smtp_connect(&s, (struct sockaddr *)&ss, sl,
-			  cfg->smtp_timeout_ms > 0 ? cfg->smtp_timeout_ms : 10000);
+	rc = smtp_connect(&s, (struct sockaddr *)&ss, sl, cfg->smtp_timeout_ms);
 	if (rc != DP_OK) {
 		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s", s.detail);
 		a->obs.connect_failed = 1;
@@ -543,7 +542,7 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	dane_fmt(a->local, sizeof a->local, "%s", s.local);
 	dane_event_add(run, DV_CONNECTED, hi, ai);
 	dane_event_add(run, DV_TLSA, hi, ai);
-	rc = smtp_greet(&s, cfg->helo_name ? cfg->helo_name : "daneprobe.invalid");
+	rc = smtp_greet(&s, cfg->helo_name);
 	if (rc != DP_OK) {
 		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s", s.detail);
 		a->obs.connect_failed = 1;

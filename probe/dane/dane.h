@@ -20,9 +20,9 @@
 
 typedef struct dane_cfg {
 	SSL_CTX *ssl_ctx;          /* from tlsa_ctx_new, shared */
-	int smtp_timeout_ms;       /* whole SMTP session per address; 0 = 10000 */
+	int smtp_timeout_ms;       /* whole SMTP session per address; 0 = DP_SMTP_TIMEOUT_MS */
 	int port;                  /* 0 = 25 (tests use another) */
-	const char *helo_name;     /* NULL = "daneprobe.invalid" */
+	const char *helo_name;     /* NULL = DP_HELO_NAME */
 	const char *resolver;      /* for reasons: which resolver answered */
 	int max_hosts;             /* MX hosts tried; 0 = 10 */
 } dane_cfg;

@@ -17,6 +17,7 @@
 #include <netinet/tcp.h>
 #include <openssl/err.h>
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 #include "probe/dane/smtp.h"
 
 /* ---- reply parser ---- */
@@ -210,7 +211,7 @@ int smtp_connect(smtp_session *s, const struct sockaddr *addr, socklen_t addrlen
 	int err = 0, rc, one = 1;
 	socklen_t el = sizeof err;
 
-	s->deadline_ms = (long long)dp_mono_ms() + (timeout_ms > 0 ? timeout_ms : 10000);
+	s->deadline_ms = (long long)dp_mono_ms() + (timeout_ms > 0 ? timeout_ms : DP_SMTP_TIMEOUT_MS);
 	smtp_addr_text(addr, s->peer, sizeof s->peer);
 	s->fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
@@ -314,7 +315,7 @@ int smtp_greet(smtp_session *s, const char *helo_name)
 			 s->banner.code, s->banner.text);
 		return DP_ESMTP;
 	}
-	snprintf(cmd, sizeof cmd, "EHLO %s\r\n", helo_name ? helo_name : "daneprobe.invalid");
+	snprintf(cmd, sizeof cmd, "EHLO %s\r\n", helo_name ? helo_name : DP_HELO_NAME);
 	if ((rc = smtp_send(s, cmd)) != DP_OK)
 		return rc;
 	rc = smtp_read_reply(s, &s->ehlo, "reading the EHLO reply");
@@ -326,7 +327,7 @@ int smtp_greet(smtp_session *s, const char *helo_name)
 	}
 	/* RFC 5321 4.1.4: a server that does not know EHLO gets HELO; such
 	 * a server offers no extensions, hence no STARTTLS. */
-	snprintf(cmd, sizeof cmd, "HELO %s\r\n", helo_name ? helo_name : "daneprobe.invalid");
+	snprintf(cmd, sizeof cmd, "HELO %s\r\n", helo_name ? helo_name : DP_HELO_NAME);
 	if ((rc = smtp_send(s, cmd)) != DP_OK)
 		return rc;
 	rc = smtp_read_reply(s, &s->ehlo, "reading the HELO reply");

@@ -29,6 +29,8 @@ json_t *dp_probe_json(const dp_resolver_result *r, size_t n)
 			json_array_append_new(tags, json_string(tok));
 		json_object_set_new(o, "tags", tags);
 		json_object_set_new(o, "dane_safe", json_boolean(x->dane_safe));
+		json_object_set_new(o, "client", json_string(dp_client_model_name(x->client)));
+		json_object_set_new(o, "dane_safe_local", json_boolean(x->local_safe));
 		for (size_t k = 0; k < x->n_reasons; k++)
 			json_array_append_new(reasons, json_string(x->reasons[k]));
 		json_object_set_new(o, "reasons", reasons);
@@ -47,9 +49,16 @@ json_t *dp_probe_json(const dp_resolver_result *r, size_t n)
 		json_object_set_new(o, "tests", tests);
 		json_array_append_new(arr, o);
 	}
+	json_object_set_new(root, "client", json_string(dp_client_model_name(n ? r[0].client : DP_CLIENT_LOCAL)));
 	json_object_set_new(root, "resolvers", arr);
 	json_object_set_new(root, "critical_path_queries", json_integer(dp_probe_critical_depth(r, n)));
 	return root;
+}
+
+/* The DANE column: a warning (an untrusted path) is not a "NO". */
+static const char *safe_word(const dp_resolver_result *r)
+{
+	return r->dane_safe ? "safe" : r->severity == DP_SEV_WARNING ? "warn" : "NO";
 }
 
 static const char *cell(dp_result r)
@@ -69,6 +78,10 @@ void dp_probe_print_text(FILE *out, const dp_resolver_result *r, size_t n, int v
 		if (l > cw)
 			cw = l;
 	}
+	if (n > 0)
+		fprintf(out, "client model: %s (%s)\n", dp_client_model_name(r[0].client),
+			r[0].client == DP_CLIENT_AD ? "the MTA trusts the resolver's AD bit"
+						    : "the MTA validates locally through the resolver");
 	fprintf(out, "%-*s %4s %-*s %-4s %6s ", aw, "RESOLVER", "PRIO", cw, "CLASS", "DANE", "RTT");
 	for (int t = 0; t < DP_T_COUNT; t++)
 		fprintf(out, " %-*s", (int)(strlen(short_names[t]) > 4 ? strlen(short_names[t]) : 4), short_names[t]);
@@ -80,7 +93,7 @@ void dp_probe_print_text(FILE *out, const dp_resolver_result *r, size_t n, int v
 		else
 			snprintf(rtt, sizeof(rtt), "-");
 		fprintf(out, "%-*s %4d %-*s %-4s %6s ", aw, r[i].address, r[i].priority, cw,
-			dp_class_name(r[i].cls), r[i].dane_safe ? "safe" : "NO", rtt);
+			dp_class_name(r[i].cls), safe_word(&r[i]), rtt);
 		for (int t = 0; t < DP_T_COUNT; t++)
 			fprintf(out, " %-*s", (int)(strlen(short_names[t]) > 4 ? strlen(short_names[t]) : 4),
 				cell(r[i].tests[t].result));
@@ -91,7 +104,8 @@ void dp_probe_print_text(FILE *out, const dp_resolver_result *r, size_t n, int v
 		dp_tags_format(r[i].tags, tags, sizeof(tags));
 		fprintf(out, "\n%s%s%s%s: %s%s%s%s, %s\n", r[i].address, r[i].name[0] ? " (" : "", r[i].name,
 			r[i].name[0] ? ")" : "", dp_class_name(r[i].cls), tags[0] ? " [" : "", tags,
-			tags[0] ? "]" : "", r[i].dane_safe ? "DANE-safe" : "NOT DANE-safe");
+			tags[0] ? "]" : "", r[i].dane_safe ? "DANE-safe"
+			: r[i].severity == DP_SEV_WARNING ? "NOT DANE-safe (warning)" : "NOT DANE-safe");
 		for (size_t k = 0; k < r[i].n_reasons; k++)
 			fprintf(out, "  - %s\n", r[i].reasons[k]);
 		if (verbose)

@@ -89,3 +89,18 @@ int dp_addr_parse(const char *s, dp_addr *out)
 	return DP_OK;
 }
 
+
+int dp_addr_is_loopback(const dp_addr *a)
+{
+	if (a->addr.ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const struct sockaddr_in *)&a->addr;
+		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (a->addr.ss_family == AF_INET6) {
+		const struct in6_addr *v6 = &((const struct sockaddr_in6 *)&a->addr)->sin6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(v6))
+			return 1;
+		return IN6_IS_ADDR_V4MAPPED(v6) && v6->s6_addr[12] == 127;
+	}
+	return 0;
+}

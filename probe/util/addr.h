@@ -16,5 +16,8 @@ typedef struct dp_addr {
 /* Parse "ADDR", "ADDR:PORT", "[V6]", "[V6]:PORT" (port default 53).
  * DP_EINVAL on anything else.  Names are not resolved. */
 int dp_addr_parse(const char *s, dp_addr *out);
+/* 1 for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104: a path that never
+ * leaves the host (RFC 7672 2.2: AD is only as good as that path). */
+int dp_addr_is_loopback(const dp_addr *a);
 
 #endif

@@ -17,6 +17,7 @@
 #include <yaml.h>
 #include "probe/util/config.h"
 #include "probe/util/addr.h"
+#include "probe/util/fileio.h"
 
 #define DP_CONFIG_MAX_BYTES (1 << 20)   /* a config file is small */
 #define DP_CONFIG_MAX_DEPTH 32
@@ -390,9 +391,42 @@ static int scalar_int(cfg_parser *p, const dp_ynode *n, const char *what,
 	return 0;
 }
 
+/* true/yes/on or false/no/off (YAML 1.1 words); an absent node is false. */
+static int scalar_bool(cfg_parser *p, const dp_ynode *n, const char *what, int *out)
+{
+	static const char *const yes[] = { "true", "yes", "on", NULL }, *const no[] = { "false", "no", "off", NULL };
+
+	*out = 0;
+	if (n == NULL)
+		return 0;
+	if (n->type == DP_YSCALAR && key_known(n->value, yes)) {
+		*out = 1;
+		return 0;
+	}
+	if (n->type == DP_YSCALAR && key_known(n->value, no))
+		return 0;
+	cfg_fail(p, n->line, n->col, "'%s' must be true or false", what);
+	return -1;
+}
+
+/* client: local | ad | esa | postfix | exim (SPEC section 5). */
+static int check_client(cfg_parser *p, dp_config *cfg)
+{
+	const dp_ynode *n = dp_config_get(cfg, "client");
+
+	if (n == NULL)
+		return 0;
+	if (n->type != DP_YSCALAR || dp_client_parse(n->value, &cfg->client) < 0) {
+		cfg_fail(p, n->line, n->col, "'client' must be local, ad, esa, postfix or exim");
+		return -1;
+	}
+	cfg->has_client = 1;
+	return 0;
+}
+
 static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 {
-	static const char *const known[] = { "name", "address", "priority", NULL };
+	static const char *const known[] = { "name", "address", "priority", "trusted_path", NULL };
 
 	if (seq == NULL)
 		return 0;
@@ -429,6 +463,8 @@ static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 				 rc->address);
 			return -1;
 		}
+		if (scalar_bool(p, dp_ynode_child(r, "trusted_path"), "trusted_path", &rc->trusted_path) < 0)
+			return -1;
 		prio = dp_ynode_child(r, "priority");
 		if (prio != NULL) {
 			if (scalar_int(p, prio, "priority", 0, 65535, &rc->priority) < 0)
@@ -446,7 +482,7 @@ static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 
 static int check_config(cfg_parser *p, dp_config *cfg)
 {
-	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", NULL };
+	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", "client", NULL };
 	static const char *const anchors[] = { "state_file", "bootstrap", "file", NULL };
 	static const char *const probe[] = { "timeout_ms", "names", NULL };
 	static const char *const dane[] = { "destinations", NULL };
@@ -454,6 +490,7 @@ static int check_config(cfg_parser *p, dp_config *cfg)
 	const dp_ynode *n;
 
 	if (check_keys(p, cfg->root, "the configuration", top) < 0
+	    || check_client(p, cfg) < 0
 	    || check_keys(p, dp_config_get(cfg, "anchors"), "anchors", anchors) < 0
 	    || check_keys(p, dp_config_get(cfg, "probe"), "probe", probe) < 0
 	    || check_keys(p, dp_config_get(cfg, "dane"), "dane", dane) < 0
@@ -548,42 +585,24 @@ int dp_config_parse(const char *path, const char *text, size_t len,
 
 int dp_config_load(const char *path, dp_config **out, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	int rc;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return errno == ENOENT ? DP_ENOTFOUND : DP_EIO;
+	rc = dp_read_file_max(path, DP_CONFIG_MAX_BYTES, &buf, &len, err, errlen);
+	if (rc == DP_ELIMIT) {
+		/* the parser's own wording for a file too large */
+		snprintf(err, errlen, "%s:1:1: file is larger than %d bytes", path, DP_CONFIG_MAX_BYTES);
+		return DP_ECONFIG;
 	}
-	for (;;) {
-		if (len == cap) {
-			char *nb;
-			if (cap > DP_CONFIG_MAX_BYTES)
-				break;
-			cap = cap ? cap * 2 : 4096;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				free(buf);
-				fclose(f);
-				return DP_ENOMEM;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
+	if (rc == DP_EIO) {
+		int eno = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(eno));
+		return eno == ENOENT ? DP_ENOTFOUND : DP_EIO;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-		free(buf);
-		fclose(f);
-		return DP_EIO;
-	}
-	fclose(f);
-	rc = dp_config_parse(path, buf ? buf : "", len, out, err, errlen);
+	if (rc != DP_OK)
+		return rc;
+	rc = dp_config_parse(path, buf, len, out, err, errlen);
 	free(buf);
 	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "validator/dp_err.h"
+#include "probe/util/client.h"
 
 typedef enum { DP_YSCALAR, DP_YSEQ, DP_YMAP } dp_ynode_type;
 
@@ -30,6 +31,7 @@ typedef struct dp_resolver_cfg {
 	int has_priority;
 	const dp_ynode *priority_node; /* position of the priority scalar, or NULL */
 	const dp_ynode *node;          /* the resolver's map */
+	int trusted_path;        /* trusted_path: true (AD may be believed over it) */
 } dp_resolver_cfg;
 
 typedef struct dp_config {
@@ -46,6 +48,8 @@ typedef struct dp_config {
 	size_t n_destinations;
 	char *webhook;               /* alert.webhook */
 	char *prometheus_textfile;   /* alert.prometheus_textfile */
+	dp_client client;            /* client: (default local) */
+	int has_client;              /* client: was given */
 } dp_config;
 
 /* Load and check a config file.  On error returns DP_ECONFIG (or DP_EIO)

@@ -17,7 +17,14 @@
 int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 		    char *err, size_t errlen);
 
-/* Read a whole file.  *out malloced, NUL-terminated.  DP_EIO with err. */
+/* Read a whole file.  *out malloced, NUL-terminated (binary data is kept:
+ * *outlen counts it).  DP_EIO or DP_ENOMEM with err (may be NULL). */
 int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen);
+/* The same, refusing a file of more than max bytes (DP_ELIMIT, "PATH is
+ * larger than the limit") without reading past max + 1.  On failure *out
+ * is untouched and errno says why (EFBIG for the limit), so a caller can
+ * word its own message. */
+int dp_read_file_max(const char *path, size_t max, char **out, size_t *outlen,
+		     char *err, size_t errlen);
 
 #endif

@@ -9,7 +9,7 @@
 #include "probe/battery/advise.h"
 #include "validator/dp_err.h"
 
-#define R(a, p, c, safe, f, rtt) { a, NULL, p, c, 0, safe, f, rtt, safe ? NULL : "BOGUS MX record for dane.example" }
+#define R(a, p, c, safe, f, rtt) { a, NULL, p, c, 0, safe, f, rtt, safe ? NULL : "BOGUS MX record for dane.example", DP_CLIENT_LOCAL }
 
 static void order_is(const dp_advice *a, const dp_rank_in *in, const char *const *want, const int *prio)
 {
@@ -121,6 +121,15 @@ static void test_no_safe_at_all_and_single(void **state)
 	assert_int_equal(a->n_warnings, 1);
 	assert_non_null(strstr(a->warnings[0], "no resolver is DANE-safe"));
 	assert_non_null(strstr(a->recommended[0].reason, "no DANE-safe resolver is available"));
+	assert_non_null(strstr(a->warnings[0], "will be Bogus"));
+	dp_advice_free(a);
+
+	/* Under the AD model the same verdicts mean DANE off, not Bogus. */
+	two[0].client = two[1].client = DP_CLIENT_AD;
+	assert_int_equal(dp_advise(two, 2, &a), DP_OK);
+	assert_non_null(strstr(a->warnings[0], "no resolver is DANE-safe"));
+	assert_non_null(strstr(a->warnings[0], "Mandatory mail is deferred"));
+	assert_null(strstr(a->warnings[0], "Bogus"));
 	dp_advice_free(a);
 
 	assert_int_equal(dp_advise(one, 1, &a), DP_OK);
