@@ -77,15 +77,17 @@ static int nsec_cuts(const ldns_rr *rr, const ldns_rdf *name)
 }
 
 /* The NSEC proves that name does not exist at all: it covers the name,
- * the name is not an empty non-terminal (the next name is not below it),
- * and it is not under a cut. */
+ * the name is not an empty non-terminal (the next name is not below it:
+ * RFC 4035 5.4, RFC 7129 3 -- an ENT exists and is NODATA, never
+ * NXDOMAIN), and it is not under a cut. */
 static int nsec_denies(const nsec_view *v, const ldns_rr *rr, const ldns_rdf *name)
 {
 	return nsec_covers(v, rr, name) && !denial_name_below(nsec_next(rr), name) &&
 	       !nsec_cuts(rr, name);
 }
 
-/* The NSEC proves that name is an empty non-terminal. */
+/* The NSEC proves that name is an empty non-terminal (RFC 7129 3, RFC
+ * 4035 3.1.3.2): covered, with a next name below it. */
 static int nsec_ent(const nsec_view *v, const ldns_rr *rr, const ldns_rdf *name)
 {
 	return nsec_covers(v, rr, name) && denial_name_below(nsec_next(rr), name) &&
@@ -114,7 +116,9 @@ static const ldns_rr *nsec_find_denial(const nsec_view *v, const ldns_rdf *name)
 
 /* The closest encloser that a denying NSEC implies: the deeper of the
  * common ancestors of name with the owner and with the next name
- * (RFC 4035 5.4), kept inside the zone. */
+ * (RFC 4035 5.4, RFC 7129 5), kept inside the zone.  The wildcard that
+ * must then be denied is the one at this encloser: the same NSEC fixes
+ * both, so they are proved together. */
 static ldns_rdf *nsec_closest_encloser(const ldns_rr *rr, const ldns_rdf *name,
 				       const ldns_rdf *zone)
 {

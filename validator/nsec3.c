@@ -253,11 +253,18 @@ static int n3_collect(const ldns_rr_list *l, const ldns_rdf *zone, n3_view *v,
 		od = ldns_rdf_data(owner);
 		if (ldns_rdf_size(owner) < 1 + (size_t)od[0])
 			continue;
+		/* RFC 5155 7.1 and 8: an NSEC3 owner is one hashed label
+		 * directly below its zone; another zone's NSEC3 denies nothing
+		 * here. */
 		parent = ldns_dname_left_chop(owner);
 		in_zone = parent != NULL && val_name_eq(parent, zone);
 		ldns_rdf_deep_free(parent);
 		if (!in_zone)
 			continue;
+		/* RFC 5155 8.3 (and 7.2: a server answers from one chain):
+		 * one proof hashes every name with one parameter set, that of
+		 * the first usable record; records of another salt or
+		 * iteration count never complete it. */
 		if (v->n > 0 && (iter != v->iterations ||
 				 ldns_rdf_size(salt) - 1 != v->salt_len ||
 				 memcmp(ldns_rdf_data(salt) + 1, v->salt, v->salt_len) != 0))
@@ -373,7 +380,9 @@ static val_status n3_nxdomain(const n3_view *v, const ldns_rdf *qname,
 			 "NSEC3 shows that %s exists (NXDOMAIN claimed)", qname);
 		return VAL_BOGUS;
 	}
-	/* RFC 5155 8.4: and no wildcard at the closest encloser. */
+	/* RFC 5155 8.4: and no wildcard at the closest encloser -- the one
+	 * this same proof established, so wildcard and encloser are proved
+	 * together and cannot come from two different proofs. */
 	if ((wc = denial_name_wild(ce)) == NULL || n3_hash(v, wc, h) != 0) {
 		ldns_rdf_deep_free(wc);
 		ldns_rdf_deep_free(ce);

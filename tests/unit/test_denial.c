@@ -603,6 +603,49 @@ static void test_nsec3_flood(void **state)
 	ldns_rdf_deep_free(zone);
 }
 
+/* RFC 5155 8.3: a proof hashes every name with one set of parameters (a
+ * server answers from one chain, 7.2), so records of another salt or
+ * iteration count never complete it, whichever comes first.  The B.1
+ * proof with one of its three records moved to other parameters. */
+static void test_nsec3_mixed_parameters(void **state)
+{
+	static const char *const other[] = {
+		"35mthgpgcu1qg68fab165klnsnk3dpvl.example. 3600 IN NSEC3 1 0 12 aabbccde b4um86eghhds6nea196smvmlo4ors995 NS DS RRSIG",
+		"35mthgpgcu1qg68fab165klnsnk3dpvl.example. 3600 IN NSEC3 1 0 11 aabbccdd b4um86eghhds6nea196smvmlo4ors995 NS DS RRSIG",
+	};
+	ldns_rdf *q = t_name("a.c.x.w.example."), *zone = t_name("example.");
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		for (int first = 0; first < 2; first++) {
+			ldns_rr_list *recs = ldns_rr_list_new(), *rest = n3_records("0p9m b4um", 0);
+			val_why why = { VAL_EDE_NONE, "" };
+			val_status st;
+
+			if (first)
+				ldns_rr_list_push_rr(recs, t_rr(other[i]));
+			ldns_rr_list_push_rr_list(recs, rest);
+			ldns_rr_list_free(rest);
+			if (!first)
+				ldns_rr_list_push_rr(recs, t_rr(other[i]));
+			st = denial_prove_nxdomain(q, recs, zone, NULL, NULL, &why);
+			if (st != VAL_BOGUS)
+				fail_msg("mixed parameters %zu (first %d): got %s \"%s\"", i, first,
+					 val_status_str(st), why.text);
+			ldns_rr_list_deep_free(recs);
+		}
+	}
+	/* The twin: all three with the same parameters. */
+	{
+		ldns_rr_list *recs = n3_records("0p9m b4um 35mt", 0);
+		val_why why = { VAL_EDE_NONE, "" };
+		assert_int_equal(denial_prove_nxdomain(q, recs, zone, NULL, NULL, &why), VAL_SECURE);
+		ldns_rr_list_deep_free(recs);
+	}
+	ldns_rdf_deep_free(q);
+	ldns_rdf_deep_free(zone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_nsec_next_outside_zone),
 		cmocka_unit_test(test_nsec_root_ds),
 		cmocka_unit_test(test_nsec3_flood),
+		cmocka_unit_test(test_nsec3_mixed_parameters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
