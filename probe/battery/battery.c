@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include "probe/battery/battery_int.h"
+#include "probe/util/builtin.h"
 #include "probe/util/clock.h"
 
 /* ---- local validation through the resolver ---- */
@@ -776,7 +777,7 @@ static void names_map(const dp_config *c, const char *path, int is_alg, dp_probe
 	}
 }
 
-int dp_probe_names_load(const dp_config *cfg, const char *defaults_path,
+int dp_probe_names_load(const dp_config *cfg, const char *defaults_yaml,
 			dp_probe_names *out, char *err, size_t errlen)
 {
 	const dp_config *c = cfg;
@@ -785,7 +786,8 @@ int dp_probe_names_load(const dp_config *cfg, const char *defaults_path,
 	/* A config with its own probe.names uses only those: mixing in the
 	 * Internet defaults would send a lab's probes to the public DNS. */
 	if (c == NULL || dp_config_get(c, "probe.names") == NULL) {
-		int rc = dp_config_load(defaults_path, &out->owned, err, errlen);
+		int rc = dp_config_parse(DP_BUILTIN_PROBE_NAMES_NAME, defaults_yaml, strlen(defaults_yaml),
+					 &out->owned, err, errlen);
 		if (rc != DP_OK)
 			return rc;
 		c = out->owned;

@@ -29,7 +29,6 @@ typedef struct dp_global {
 	int verbose;               /* -v count */
 	int trace;                 /* --trace */
 	const char *anchors_path;  /* --anchors FILE or NULL (built-in) */
-	const char *datadir;       /* where configs/ lives (root-anchors.ds, CA) */
 	dp_client client;          /* --client, else the config's client:, else local */
 	int client_given;          /* --client was given */
 } dp_global;
@@ -42,6 +41,7 @@ int cmd_lookup(dp_global *g, int argc, char **argv);
 int cmd_anchor(dp_global *g, int argc, char **argv);
 int cmd_tlsa_check(dp_global *g, int argc, char **argv);
 int cmd_check(dp_global *g, int argc, char **argv);
+int cmd_check_config(dp_global *g, int argc, char **argv);   /* loads the config itself */
 
 /* Resolvers to use, in priority order: --resolver, else the config,
  * else /etc/resolv.conf.  *out malloced array of borrowed/static strings
@@ -58,6 +58,12 @@ int dp_resolver_first(const dp_global *g, const char *cmd, dp_addr *out);
  * root anchors.  Writes *out on success; err gets a message. */
 #include "validator/anchors.h"
 int dp_anchors_for_run(const dp_global *g, val_anchors **out, char *err, size_t errlen);
+
+/* The RFC 5011 state file: opt (anchor's --state) when not NULL, else the
+ * config's anchors.state_file, else ANCHOR_STATE_DEFAULT.  The one place
+ * every command gets it from; the built-in anchors and ICANN CA it falls
+ * back on are compiled in (probe/util/builtin.h). */
+const char *dp_anchor_state_path(const dp_global *g, const char *opt);
 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

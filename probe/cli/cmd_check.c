@@ -31,8 +31,6 @@
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
 
-#define DEFAULT_STATE_DIR "/var/lib/daneprobe"
-
 static const char *const status_names[] = { "ok", "warning", "critical", "unknown" };
 
 static int worse(int a, int b)
@@ -101,7 +99,7 @@ static int check_anchor_status(dp_global *g, json_t **out)
 {
 	const char *fixed = g->anchors_path;
 	const char *state;
-	char ds_path[4096], note[512] = "", why[512] = "";
+	char note[512] = "", why[512] = "";
 	rfc5011_tp *tp = NULL;
 	anchor_report r;
 	int fell_back = 0, rc;
@@ -110,9 +108,8 @@ static int check_anchor_status(dp_global *g, json_t **out)
 		fixed = dp_config_str(g->cfg, "anchors.file", NULL);
 	if (fixed != NULL)
 		return check_fixed_anchors(g, fixed, out);
-	state = g->cfg && g->cfg->anchors_state_file ? g->cfg->anchors_state_file : ANCHOR_STATE_DEFAULT;
-	snprintf(ds_path, sizeof(ds_path), "%s/root-anchors.ds", g->datadir);
-	if (statefile_load(state, ds_path, dp_now(), &tp, &fell_back, note, sizeof(note)) != DP_OK) {
+	state = dp_anchor_state_path(g, NULL);
+	if (statefile_load(state, dp_builtin_root_ds, dp_now(), &tp, &fell_back, note, sizeof(note)) != DP_OK) {
 		json_t *o = json_object();
 		json_object_set_new(o, "status", json_string("critical"));
 		json_object_set_new(o, "reason", json_string(note[0] ? note : "no usable trust anchors"));
@@ -233,7 +230,7 @@ static const char *state_dir_of(const dp_global *g, const char *opt, char *buf, 
 		snprintf(buf, len, "%.*s", (int)(slash - g->cfg->prometheus_textfile), g->cfg->prometheus_textfile);
 		return buf[0] ? buf : "/";
 	}
-	return DEFAULT_STATE_DIR;
+	return DP_STATEDIR;
 }
 
 static json_t *summary(int status, const dp_resolver_result *r, size_t n, const char *prev)
@@ -333,7 +330,7 @@ static void check_usage(FILE *out)
 		"alert.webhook when the status changed since the last run.\n"
 		"\n"
 		"      --state-dir DIR  where the last status is kept (default: alert.state_dir,\n"
-		"                       else next to the Prometheus file, else " DEFAULT_STATE_DIR ")\n"
+		"                       else next to the Prometheus file, else " DP_STATEDIR ")\n"
 		"  -j, --jobs N         at most N probe tests at once\n"
 		"      --format F       text (default), json or prometheus\n"
 		"  -h, --help           this help\n"

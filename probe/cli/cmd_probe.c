@@ -8,13 +8,11 @@
 #include "probe/battery/battery.h"
 #include "probe/net/alert.h"
 #include "probe/cli/cli.h"
+#include "probe/util/builtin.h"
 #include "probe/util/clock.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
 
-#ifndef DP_DATADIR
-#define DP_DATADIR "configs"
-#endif
 
 static void probe_usage(FILE *out)
 {
@@ -57,7 +55,6 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 	dp_probe_target *targets = NULL;
 	dp_probe_names names;
 	val_anchors *anchors = NULL;
-	char defaults[4096];
 	dp_probe_opts o;
 	int rc;
 
@@ -69,8 +66,7 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 		snprintf(err, errlen, "no resolvers: give RESOLVER arguments, --resolver, resolvers: in the config, or /etc/resolv.conf");
 		return DP_EINVAL;
 	}
-	snprintf(defaults, sizeof(defaults), "%s/probe-internet.yaml", g->datadir ? g->datadir : DP_DATADIR);
-	rc = dp_probe_names_load(g->cfg, defaults, &names, err, errlen);
+	rc = dp_probe_names_load(g->cfg, dp_builtin_probe_names, &names, err, errlen);
 	if (rc != DP_OK) {
 		free(eff);
 		return rc;

@@ -97,6 +97,14 @@ static int cfg_next(cfg_parser *p, yaml_event_t *ev)
 	return -1;
 }
 
+/* YAML 1.1/1.2 core schema: a plain scalar that is empty, ~ or null. */
+static int yaml_null(const yaml_event_t *ev, const char *v)
+{
+	return ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+		strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0);
+}
+
 static dp_ynode *cfg_node(cfg_parser *p, yaml_event_t *ev, int depth);
 
 /* Build the children of a sequence or mapping whose start event was seen. */
@@ -179,6 +187,8 @@ static dp_ynode *cfg_node(cfg_parser *p, yaml_event_t *ev, int depth)
 			if (n->value == NULL) {
 				ynode_free(n);
 				n = NULL;
+			} else {
+				n->is_null = yaml_null(ev, n->value);
 			}
 		}
 		break;
@@ -268,7 +278,7 @@ const dp_ynode *dp_ynode_child(const dp_ynode *map, const char *key)
 		return NULL;
 	for (size_t i = 0; i < map->n_items; i++)
 		if (strcmp(map->items[i]->key, key) == 0)
-			return map->items[i];
+			return map->items[i]->is_null ? NULL : map->items[i];
 	return NULL;
 }
 

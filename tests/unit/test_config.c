@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <cmocka.h>
@@ -87,6 +88,53 @@ static void test_empty_config(void **state)
 	dp_config_free(cfg);
 }
 
+/* A section whose children are all commented out is a YAML null: an
+ * empty section, as in configs/daneprobe.yaml (failed before: "'alert'
+ * must be a mapping"); a misspelt key stays an error even when empty. */
+static void test_empty_sections(void **state)
+{
+	static const char text[] =
+		"anchors:\n  state_file:\n  bootstrap: ~\n"
+		"probe:\n  # timeout_ms: 1500\n"
+		"dane:\n  destinations: null\n"
+		"alert:\n  # webhook: https://alerts.example/hook\n";
+	dp_config *cfg = NULL;
+	char err[256];
+
+	(void)state;
+	if (dp_config_parse("e.yaml", text, strlen(text), &cfg, err, sizeof(err)) != DP_OK)
+		fail_msg("%s", err);
+	assert_null(cfg->anchors_state_file);
+	assert_null(cfg->anchors_bootstrap);
+	assert_null(cfg->webhook);
+	assert_int_equal(cfg->n_destinations, 0);
+	assert_int_equal(cfg->probe_timeout_ms, 0);
+	assert_null(dp_config_get(cfg, "alert"));
+	dp_config_free(cfg);
+	/* Quoted, it is a value, not a null. */
+	assert_int_equal(dp_config_parse("e.yaml", "alert: \"\"\n", 10, &cfg, err, sizeof(err)), DP_ECONFIG);
+	assert_string_equal(err, "e.yaml:1:8: 'alert' must be a mapping");
+	assert_int_equal(dp_config_parse("e.yaml", "alerts:\n", 8, &cfg, err, sizeof(err)), DP_ECONFIG);
+	assert_string_equal(err, "e.yaml:1:1: unknown key 'alerts' in the configuration");
+}
+
+/* Every file under configs/ loads (the examples a user copies). */
+static void test_shipped_configs(void **state)
+{
+	static const char *const files[] = { "daneprobe.yaml", "lab.yaml", "probe-internet.yaml" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		dp_config *cfg = NULL;
+		char path[512], err[512];
+
+		snprintf(path, sizeof(path), "%s/../configs/%s", DP_TESTDIR, files[i]);
+		if (dp_config_load(path, &cfg, err, sizeof(err)) != DP_OK)
+			fail_msg("%s", err);
+		dp_config_free(cfg);
+	}
+}
+
 static const struct bad_case {
 	const char *text;
 	const char *error;   /* expected message, including file:line:col */
@@ -143,6 +191,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_empty_config),
+		cmocka_unit_test(test_empty_sections),
+		cmocka_unit_test(test_shipped_configs),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_nul_byte_and_missing_file),
 	};

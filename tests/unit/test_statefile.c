@@ -20,9 +20,11 @@
 #include <cmocka.h>
 #include <ldns/ldns.h>
 #include "validator/statefile.h"
+#include "probe/util/builtin.h"
 
 #define T0 ((int64_t)1795003200)
-#define BUILTIN DP_DATADIR "/root-anchors.ds"
+/* The DS records compiled in from configs/root-anchors.ds. */
+#define BUILTIN dp_builtin_root_ds
 
 static char dir[64];
 static char path[128];
@@ -420,12 +422,12 @@ static void test_fallback_to_builtin(void **state)
 	assert_int_equal(statefile_load(path, BUILTIN, T0, &tp, &fb, msg, sizeof(msg)), DP_OK);
 	assert_int_equal(fb, 1);
 	rfc5011_tp_free(tp);
-	/* Built-in anchors unreadable too: an error, never an empty set. */
+	/* Built-in anchors unusable too: an error, never an empty set. */
 	tp = NULL;
-	assert_int_not_equal(statefile_load(path, "/nonexistent/root-anchors.ds", T0, &tp, &fb,
+	assert_int_not_equal(statefile_load(path, "; no records\n", T0, &tp, &fb,
 					    msg, sizeof(msg)), DP_OK);
 	assert_null(tp);
-	assert_non_null(strstr(msg, "/nonexistent/root-anchors.ds"));
+	assert_non_null(strstr(msg, "built-in anchors hold no DS record"));
 }
 
 static void test_all_revoked_file_is_not_replaced(void **state)
@@ -457,21 +459,23 @@ static void test_builtin(void **state)
 {
 	rfc5011_tp *tp = NULL;
 	char err[256];
-	FILE *f;
 
 	(void)state;
+	/* The compiled-in anchors: KSK-2017 and KSK-2024, both Valid. */
 	assert_int_equal(statefile_builtin(BUILTIN, T0, &tp, err, sizeof(err)), DP_OK);
 	assert_int_equal(tp->n_keys, 2);
+	assert_int_equal(tp->keys[0].tag, 20326);
+	assert_int_equal(tp->keys[1].tag, 38696);
+	assert_int_equal(tp->keys[1].state, RFC5011_VALID);
 	rfc5011_tp_free(tp);
-	f = fopen(path, "w");
-	fputs("; no records\n", f);
-	fclose(f);
-	assert_int_equal(statefile_builtin(path, T0, &tp, err, sizeof(err)), DP_EPARSE);
-	f = fopen(path, "w");
-	fputs("example. IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n", f);
-	fclose(f);
-	assert_int_equal(statefile_builtin(path, T0, &tp, err, sizeof(err)), DP_EPARSE);
-	assert_non_null(strstr(err, "line 1"));
+	tp = NULL;
+	assert_int_equal(statefile_builtin("; no records\n", T0, &tp, err, sizeof(err)), DP_EPARSE);
+	assert_null(tp);
+	assert_int_equal(statefile_builtin("; the root's KSK-2024, for another zone\n"
+		"example. IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D\n",
+		T0, &tp, err, sizeof(err)), DP_EPARSE);
+	assert_non_null(strstr(err, "line 2"));
+	assert_null(tp);
 }
 
 static void test_anchors_for_run(void **state)
