@@ -45,6 +45,21 @@ static int setup(void **state)
 	f->ksk = t_key(ac->alg, "example.org.", 257, T_INCEPT, T_EXPIRE, &f->ksk_rr);
 	f->zsk = t_key(ac->alg, "example.org.", 256, T_INCEPT, T_EXPIRE, &f->zsk_rr);
 	f->other = t_key(ac->alg, "example.org.", 256, T_INCEPT, T_EXPIRE, &f->other_rr);
+	/* Random keys share a tag once in 65536 pairs: then "the wrong key"
+	 * is tried as if it were the signer's, and test_wrong_key's reason
+	 * changes.  Draw again until the three tags differ. */
+	while (dnskey_tag(f->zsk_rr) == dnskey_tag(f->ksk_rr) ||
+	       dnskey_tag(f->other_rr) == dnskey_tag(f->zsk_rr) ||
+	       dnskey_tag(f->other_rr) == dnskey_tag(f->ksk_rr)) {
+		ldns_key_deep_free(f->other);
+		ldns_rr_free(f->other_rr);
+		f->other = t_key(ac->alg, "example.org.", 256, T_INCEPT, T_EXPIRE, &f->other_rr);
+		if (dnskey_tag(f->zsk_rr) == dnskey_tag(f->ksk_rr)) {
+			ldns_key_deep_free(f->zsk);
+			ldns_rr_free(f->zsk_rr);
+			f->zsk = t_key(ac->alg, "example.org.", 256, T_INCEPT, T_EXPIRE, &f->zsk_rr);
+		}
+	}
 	f->keys = ldns_rr_list_new();
 	ldns_rr_list_push_rr(f->keys, ldns_rr_clone(f->ksk_rr));
 	ldns_rr_list_push_rr(f->keys, ldns_rr_clone(f->zsk_rr));
