@@ -85,10 +85,15 @@ def nxdomain_proves_ent(r):
     """The NSEC's next owner was moved just below the qname (re-signed):
     the signed NSEC now says the qname has a descendant, so it exists (as
     an empty non-terminal) and cannot be NXDOMAIN."""
-    return (r["kind"] == "rehome_next" and "(qname) (re-signed)" in _own_note(r)
-            and r["dp"] == "bogus" and "does not exist" in r["dp_reason"]
+    if not (r["kind"] == "rehome_next" and "(qname) (re-signed)" in _own_note(r)
             and r["oracle"] == "secure" and r["oracle_rcode"] == "NOERROR"
-            and (r.get("baseline") or {}).get("dp_rcode") == "NXDOMAIN")
+            and (r.get("baseline") or {}).get("dp_rcode") == "NXDOMAIN"):
+        return False
+    # daneprobe: bogus when that NSEC was the one covering the qname; secure
+    # NXDOMAIN as honestly when another NSEC of the answer still covers it
+    # (the re-homed one was the wildcard's)
+    return ((r["dp"] == "bogus" and "does not exist" in r["dp_reason"])
+            or (r["dp"] == "secure" and _as_baseline(r)))
 
 
 
@@ -175,9 +180,11 @@ EXPLANATIONS = [
     ("E4-nxdomain-over-ent",
      "RFC 4035 5.4: an NXDOMAIN needs an NSEC that shows no name exists at or below the "
      "qname; an NSEC whose next owner is a descendant of the qname shows the qname exists "
-     "as an empty non-terminal (RFC 4592 2.2.2, RFC 5155 7.2.3), so daneprobe calls the "
-     "NXDOMAIN bogus; unbound re-reads the unsigned RCODE as NOERROR and returns the "
-     "ENT's NODATA",
+     "as an empty non-terminal (RFC 4592 2.2.2, RFC 5155 7.2.3). When that NSEC was the "
+     "covering one daneprobe calls the NXDOMAIN bogus; when another signed NSEC of the "
+     "answer still covers the qname, 5.4 is met and daneprobe keeps the secure NXDOMAIN "
+     "(the zone's key signed both readings). unbound re-reads the unsigned RCODE as "
+     "NOERROR and returns the ENT's NODATA",
      nxdomain_proves_ent),
     ("E5-nsec3-one-chain",
      "RFC 5155 7.1 and appendix C.1: a zone holds one complete NSEC3 chain per parameter set "
