@@ -28,7 +28,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include "validator/statefile.h"
 #include "validator/atomicfile.h"
 
@@ -472,8 +471,10 @@ int statefile_parse(const char *text, size_t len, rfc5011_tp **out, char *err, s
 int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
 		   const statefile_io *io, char *err, size_t errlen)
 {
-	dp_replace_opts o = { NULL, 0644, "state file", NULL, NULL };
-	char *text = NULL, *tmp = NULL;
+	/* The caller holds statefile_lock, the lock dp_file_replace takes
+	 * otherwise; the file keeps its owner, group and mode (issue 17). */
+	dp_replace_opts o = { .mode = 0644, .what = "state file", .locked = 1 };
+	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
@@ -481,53 +482,28 @@ int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
 		return DP_EINVAL;
 	if ((rc = statefile_format(tp, now, &text, &len)) != DP_OK)
 		return rc;
-	/* A fixed temporary name: the caller holds the lock, and a crash
-	 * leaves at most "<path>.tmp", overwritten by the next save. */
-	if (asprintf(&tmp, "%s.tmp", path) < 0) {
-		free(text);
-		return DP_ENOMEM;
-	}
-	o.tmp_path = tmp;
 	if (io != NULL) {
 		o.write = io->write;
 		o.write_arg = io->arg;
 	}
 	rc = dp_file_replace(path, text, len, &o, err, errlen);
 	free(text);
-	free(tmp);
 	return rc;
 }
 
 int statefile_lock(const char *path, int *fd_out, char *err, size_t errlen)
 {
-	char *lp = NULL;
-	int fd, e;
+	char *real = NULL;
+	int rc;
 
 	if (path == NULL || fd_out == NULL)
 		return DP_EINVAL;
-	if (asprintf(&lp, "%s.lock", path) < 0)
-		return DP_ENOMEM;
-	fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		e = errno;
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "cannot open lock file %s: %s", lp, strerror(e));
-		free(lp);
-		return DP_EIO;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		e = errno;
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, e == EWOULDBLOCK
-				 ? "%s is held by another daneprobe: try again later"
-				 : "cannot lock %s: %s", lp, strerror(e));
-		free(lp);
-		close(fd);
-		return e == EWOULDBLOCK ? DP_ELOCKED : DP_EIO;
-	}
-	free(lp);
-	*fd_out = fd;
-	return DP_OK;
+	/* The lock of the real file, beside it, as every writer takes it. */
+	if ((rc = dp_file_real(path, &real, err, errlen)) != DP_OK)
+		return rc;
+	rc = dp_file_lock(real, 0, fd_out, err, errlen);
+	free(real);
+	return rc;
 }
 
 void statefile_unlock(int fd)
@@ -571,20 +547,16 @@ static int read_file(const char *path, char **out, size_t *len, int *eno)
 	return DP_OK;
 }
 
-int statefile_builtin(const char *ds_path, int64_t now, rfc5011_tp **out, char *err, size_t errlen)
+int statefile_builtin(const char *ds_text, int64_t now, rfc5011_tp **out, char *err, size_t errlen)
 {
-	char *text = NULL, *line, *next;
-	size_t len, lineno = 0;
+	char *text = strdup(ds_text != NULL ? ds_text : ""), *line, *next;
+	size_t lineno = 0;
 	rfc5011_tp *tp = NULL;
 	ldns_rdf *root = NULL;
-	int rc, eno = 0;
+	int rc = DP_OK;
 
-	if ((rc = read_file(ds_path, &text, &len, &eno)) != DP_OK) {
-		snprintf(err, errlen, "cannot read built-in anchors %s: %s", ds_path,
-			 rc == DP_ENOMEM ? "out of memory" : strerror(eno));
-		return rc;
-	}
-	if ((root = ldns_dname_new_frm_str(".")) == NULL || rfc5011_tp_new(root, &tp) != DP_OK) {
+	if (text == NULL || (root = ldns_dname_new_frm_str(".")) == NULL ||
+	    rfc5011_tp_new(root, &tp) != DP_OK) {
 		rc = DP_ENOMEM;
 		goto out;
 	}
@@ -602,15 +574,15 @@ int statefile_builtin(const char *ds_path, int64_t now, rfc5011_tp **out, char *
 		if (ldns_rr_new_frm_str(&rr, line, 0, NULL, NULL) != LDNS_STATUS_OK ||
 		    ldns_rr_get_type(rr) != LDNS_RR_TYPE_DS || rfc5011_add_ds(tp, rr, now) != DP_OK) {
 			ldns_rr_free(rr);
-			snprintf(err, errlen, "built-in anchors %s line %zu: not a DS record of the root",
-				 ds_path, lineno);
+			snprintf(err, errlen, "built-in anchors line %zu: not a DS record of the root",
+				 lineno);
 			rc = DP_EPARSE;
 			goto out;
 		}
 		ldns_rr_free(rr);
 	}
 	if (tp->n_keys == 0) {
-		snprintf(err, errlen, "built-in anchors %s hold no DS record", ds_path);
+		snprintf(err, errlen, "the built-in anchors hold no DS record");
 		rc = DP_EPARSE;
 	}
 out:
@@ -624,7 +596,7 @@ out:
 	return DP_OK;
 }
 
-int statefile_load(const char *path, const char *ds_path, int64_t now,
+int statefile_load(const char *path, const char *ds_text, int64_t now,
 		   rfc5011_tp **out, int *fell_back, char *msg, size_t msglen)
 {
 	char *text = NULL;
@@ -649,14 +621,13 @@ int statefile_load(const char *path, const char *ds_path, int64_t now,
 	} else {
 		snprintf(why, sizeof(why), "%s", strerror(eno));
 	}
-	rc = statefile_builtin(ds_path, now, out, berr, sizeof(berr));
+	rc = statefile_builtin(ds_text, now, out, berr, sizeof(berr));
 	if (rc != DP_OK) {
 		snprintf(msg, msglen, "state file %s unusable (%s) and %s", path, why, berr);
 		return rc;
 	}
 	*fell_back = 1;
-	snprintf(msg, msglen, "state file %s unusable (%s): using the built-in anchors from %s",
-		 path, why, ds_path);
+	snprintf(msg, msglen, "state file %s unusable (%s): using the built-in anchors", path, why);
 	return DP_OK;
 }
 
@@ -689,11 +660,11 @@ int statefile_trust_anchors(const rfc5011_tp *tp, val_anchors **out)
 	return DP_OK;
 }
 
-int statefile_load_anchors(const char *path, const char *ds_path, int64_t now,
+int statefile_load_anchors(const char *path, const char *ds_text, int64_t now,
 			   val_anchors **out, int *fell_back, char *msg, size_t msglen)
 {
 	rfc5011_tp *tp = NULL;
-	int rc = statefile_load(path, ds_path, now, &tp, fell_back, msg, msglen);
+	int rc = statefile_load(path, ds_text, now, &tp, fell_back, msg, msglen);
 
 	if (rc != DP_OK)
 		return rc;

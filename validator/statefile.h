@@ -42,36 +42,37 @@ typedef struct statefile_io {
 } statefile_io;
 
 /*
- * Write tp to path atomically: "<path>.tmp" in the same directory, write,
- * fsync, rename over path, fsync the directory.  The caller holds the lock
- * (statefile_lock), which also guards the fixed temporary name.  io may be
- * NULL.  On failure the temporary file is removed, path is untouched, and
- * err says which step failed and why (DP_EIO, DP_ENOMEM).
+ * Write tp to path atomically with dp_file_replace (atomicfile.h): a
+ * symlink is followed, the file keeps its owner, group and mode, a
+ * temporary file a killed save left is removed.  The caller holds the
+ * lock (statefile_lock).  io may be NULL.  On failure path is untouched
+ * and err says which step failed and why (DP_EIO, DP_ENOMEM).
  */
 int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
 		   const statefile_io *io, char *err, size_t errlen);
 
-/* Take the writer's lock: flock(LOCK_EX|LOCK_NB) on "<path>.lock" (created
- * if needed).  DP_ELOCKED when another process (or another open of the
+/* Take the writer's lock: flock(LOCK_EX|LOCK_NB) on "<real>.lock" beside
+ * the file a symlink names (created if needed; see dp_file_lock).  DP_ELOCKED when another process (or another open of the
  * lock) holds it, DP_EIO when the lock file cannot be opened.  *fd_out
  * gets the descriptor to give to statefile_unlock. */
 int statefile_lock(const char *path, int *fd_out, char *err, size_t errlen);
 void statefile_unlock(int fd);
 
-/* The built-in anchors: DS records of "." in zone-file format (the file
- * DP_DATADIR "/root-anchors.ds"), all in Valid state.  DP_EPARSE when the
- * file holds no DS of the root. */
-int statefile_builtin(const char *ds_path, int64_t now, rfc5011_tp **out,
+/* The built-in anchors: ds_text holds DS records of "." in zone-file
+ * format (the program's are compiled in from configs/root-anchors.ds), all
+ * put in Valid state.  DP_EPARSE when the text holds anything else or no
+ * DS of the root; the validator reads no file for them. */
+int statefile_builtin(const char *ds_text, int64_t now, rfc5011_tp **out,
 		      char *err, size_t errlen);
 
 /*
- * Load the state file, or fall back to the built-in anchors at ds_path
- * when it is missing, unreadable, truncated or corrupt.  *fell_back is set
+ * Load the state file, or fall back to the built-in anchors in ds_text
+ * (as for statefile_builtin) when it is missing, unreadable, truncated or corrupt.  *fell_back is set
  * to 1 in that case and msg says why (msg also carries a note on success).
  * Fails (DP_EPARSE/DP_EIO) only when the built-in anchors cannot be read
  * either; never returns an empty set.
  */
-int statefile_load(const char *path, const char *ds_path, int64_t now,
+int statefile_load(const char *path, const char *ds_text, int64_t now,
 		   rfc5011_tp **out, int *fell_back, char *msg, size_t msglen);
 
 /* The keys tp trusts (Valid and Missing: their DNSKEYs, or the DS of an
@@ -84,7 +85,7 @@ int statefile_trust_anchors(const rfc5011_tp *tp, val_anchors **out);
 /* statefile_load then statefile_trust_anchors: the anchors for a run.
  * *fell_back and msg as for statefile_load; on DP_ENOTFOUND msg says that
  * every key is revoked and a bootstrap is needed. */
-int statefile_load_anchors(const char *path, const char *ds_path, int64_t now,
+int statefile_load_anchors(const char *path, const char *ds_text, int64_t now,
 			   val_anchors **out, int *fell_back, char *msg, size_t msglen);
 
 #endif

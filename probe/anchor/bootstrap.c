@@ -5,6 +5,7 @@
  * The order matters: nothing of the XML is looked at before its signature
  * has verified against the configured CA at the given time.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include "probe/anchor/bootstrap.h"
+#include "probe/util/fileio.h"
 
 #define P7S_MAX_SIZE (64 * 1024)
 
@@ -25,6 +27,12 @@ typedef struct blob {
 	size_t len, max;
 	int too_big;
 } blob;
+
+/* How messages name the CA: its file, or the built-in one. */
+static const char *ca_name(const bootstrap_opts *o)
+{
+	return o->ca_path != NULL ? o->ca_path : DP_BUILTIN_ICANN_CA_NAME;
+}
 
 /* The last OpenSSL error with its detail ("certificate verify error
  * (Verify error:certificate has expired)"). */
@@ -55,30 +63,13 @@ static void ossl_reason(char *buf, size_t len)
 
 static int read_local(const char *path, size_t max, blob *b, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	int rc = dp_read_file_max(path, max, &b->p, &b->len, err, errlen);
 
-	if (f == NULL) {
-		snprintf(err, errlen, "cannot read %s: %m", path);
-		return DP_EIO;
-	}
-	b->p = malloc(max + 1);
-	if (b->p == NULL) {
-		fclose(f);
-		return DP_ENOMEM;
-	}
-	n = fread(b->p, 1, max + 1, f);
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || n > max) {
-		snprintf(err, errlen, bad ? "cannot read %s" : "%s is larger than the limit", path);
-		free(b->p);
-		b->p = NULL;
-		return bad ? DP_EIO : DP_ELIMIT;
-	}
-	b->p[n] = '\0';
-	b->len = n;
-	return DP_OK;
+	/* The anchor commands have always said "cannot read" for both an
+	 * open and a read failure. */
+	if (rc == DP_EIO)
+		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+	return rc;
 }
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -200,24 +191,43 @@ static CMS_ContentInfo *cms_read(const char *p7s, size_t len)
 	return cms;
 }
 
-static X509_STORE *ca_store(const char *ca_path, int64_t now, char *err, size_t errlen)
+/* Every certificate of the PEM text pem; 0 when there is none. */
+static int ca_add_pem(X509_STORE *st, const char *pem)
+{
+	BIO *b = BIO_new_mem_buf(pem, -1);
+	STACK_OF(X509_INFO) *infos = b != NULL ? PEM_X509_INFO_read_bio(b, NULL, NULL, NULL) : NULL;
+	int added = 0;
+
+	for (int i = 0; infos != NULL && i < sk_X509_INFO_num(infos); i++) {
+		X509_INFO *xi = sk_X509_INFO_value(infos, i);
+		if (xi->x509 != NULL && X509_STORE_add_cert(st, xi->x509) == 1)
+			added++;
+	}
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	BIO_free(b);
+	return added > 0;
+}
+
+static X509_STORE *ca_store(const bootstrap_opts *o, char *err, size_t errlen)
 {
 	X509_STORE *st = X509_STORE_new();
 	X509_VERIFY_PARAM *param;
 	char why[256];
+	int ok;
 
 	if (st == NULL)
 		return NULL;
-	if (X509_STORE_load_file(st, ca_path) != 1) {
+	ok = o->ca_path != NULL ? X509_STORE_load_file(st, o->ca_path) == 1 : ca_add_pem(st, o->ca_pem);
+	if (!ok) {
 		ossl_reason(why, sizeof(why));
-		snprintf(err, errlen, "cannot load CA certificates %s: %s", ca_path, why);
+		snprintf(err, errlen, "cannot load CA certificates %s: %s", ca_name(o), why);
 		X509_STORE_free(st);
 		return NULL;
 	}
 	/* Certificates are checked at `now` (--now), not at the system time;
 	 * the purpose is left to the CA: ICANN's root issues only for this. */
 	param = X509_STORE_get0_param(st);
-	X509_VERIFY_PARAM_set_time(param, (time_t)now);
+	X509_VERIFY_PARAM_set_time(param, (time_t)o->now);
 	X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);
 	return st;
 }
@@ -242,9 +252,8 @@ static int signer_ok(CMS_ContentInfo *cms, const char *want, char *err, size_t e
 	return ok;
 }
 
-int bootstrap_verify(const char *xml, size_t xml_len, const char *p7s, size_t p7s_len,
-		     const char *ca_path, const char *signer_email, int64_t now,
-		     char *err, size_t errlen)
+int bootstrap_verify(const bootstrap_opts *o, const char *xml, size_t xml_len,
+		     const char *p7s, size_t p7s_len, char *err, size_t errlen)
 {
 	CMS_ContentInfo *cms = NULL;
 	X509_STORE *store = NULL;
@@ -253,7 +262,7 @@ int bootstrap_verify(const char *xml, size_t xml_len, const char *p7s, size_t p7
 	int rc = DP_EVERIFY;
 
 	ERR_clear_error();
-	if (xml == NULL || p7s == NULL || ca_path == NULL || p7s_len > P7S_MAX_SIZE ||
+	if (xml == NULL || p7s == NULL || (o->ca_path == NULL && o->ca_pem == NULL) || p7s_len > P7S_MAX_SIZE ||
 	    xml_len > ROOTXML_MAX_SIZE)
 		return DP_EINVAL;
 	if ((cms = cms_read(p7s, p7s_len)) == NULL) {
@@ -261,7 +270,7 @@ int bootstrap_verify(const char *xml, size_t xml_len, const char *p7s, size_t p7
 		rc = DP_EPARSE;
 		goto out;
 	}
-	if ((store = ca_store(ca_path, now, err, errlen)) == NULL) {
+	if ((store = ca_store(o, err, errlen)) == NULL) {
 		rc = DP_EIO;
 		goto out;
 	}
@@ -272,10 +281,10 @@ int bootstrap_verify(const char *xml, size_t xml_len, const char *p7s, size_t p7
 	if (CMS_verify(cms, NULL, store, content, NULL, CMS_DETACHED | CMS_BINARY) != 1) {
 		ossl_reason(why, sizeof(why));
 		snprintf(err, errlen, "signature of root-anchors.xml does not verify with CA %s: %s",
-			 ca_path, why);
+			 ca_name(o), why);
 		goto out;
 	}
-	if (signer_email != NULL && !signer_ok(cms, signer_email, err, errlen))
+	if (o->signer_email != NULL && !signer_ok(cms, o->signer_email, err, errlen))
 		goto out;
 	rc = DP_OK;
 out:
@@ -324,12 +333,11 @@ int bootstrap_run(const bootstrap_opts *o, ldns_rr_list **ds_out, rootxml_stats 
 	ldns_rdf *root = NULL;
 	int rc;
 
-	if (o == NULL || ds_out == NULL || o->ca_path == NULL)
+	if (o == NULL || ds_out == NULL || (o->ca_path == NULL && o->ca_pem == NULL))
 		return DP_EINVAL;
 	if ((rc = get_pair(o, &xml, &sig, err, errlen)) != DP_OK)
 		goto out;
-	rc = bootstrap_verify(xml.p, xml.len, sig.p, sig.len, o->ca_path, o->signer_email,
-			      o->now, err, errlen);
+	rc = bootstrap_verify(o, xml.p, xml.len, sig.p, sig.len, err, errlen);
 	if (rc != DP_OK)
 		goto out;
 	if ((rc = rootxml_parse(xml.p, xml.len, o->now, &ds, stats, err, errlen)) != DP_OK)

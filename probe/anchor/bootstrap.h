@@ -17,18 +17,22 @@
 #include "validator/dp_err.h"
 #include "validator/rfc5011.h"
 #include "validator/rootxml.h"
+#include "probe/util/builtin.h"
 
 #define BOOTSTRAP_DEFAULT_URL "https://data.iana.org/root-anchors/root-anchors.xml"
 #define BOOTSTRAP_SIGNER "dnssec@iana.org"
-/* The state file when neither --state nor anchors.state_file is given. */
-#define ANCHOR_STATE_DEFAULT "/var/lib/daneprobe/root.anchors"
+/* The state file when neither --state nor anchors.state_file is given
+ * (DP_STATEDIR comes from the Makefile's LOCALSTATEDIR). */
+#define ANCHOR_STATE_DEFAULT DP_STATEDIR "/root.anchors"
 
 typedef struct bootstrap_opts {
 	const char *url;          /* https:// or file:// URL of the XML; the
 				   * signature is the same URL with .p7s for .xml */
 	const char *xml_path;     /* or a local pair (url NULL) */
 	const char *p7s_path;
-	const char *ca_path;      /* PEM file: the CA certificates to trust */
+	const char *ca_path;      /* PEM file: the CA certificates to trust, */
+	const char *ca_pem;       /* or (ca_path NULL) their PEM text: the
+				   * built-in ICANN root CA, dp_builtin_icann_ca */
 	const char *signer_email; /* required emailAddress in the signer's
 				   * subject (BOOTSTRAP_SIGNER), or NULL */
 	const char *tls_cainfo;   /* CA bundle for HTTPS itself, NULL = system */
@@ -38,14 +42,14 @@ typedef struct bootstrap_opts {
 
 /*
  * Verify the detached CMS signature p7s (DER or PEM) over xml (CMS_DETACHED
- * | CMS_BINARY) with the certificates in ca_path at time now (X509 store
- * time), and the signer's emailAddress when signer_email is set.
- * DP_OK, DP_EVERIFY (bad signature, unknown or expired signer: err says
- * which), DP_EPARSE (p7s is not CMS), DP_EIO (CA file unreadable).
+ * | CMS_BINARY) with the CA certificates of o (ca_path, else ca_pem) at
+ * time o->now (X509 store time), and the signer's emailAddress when
+ * o->signer_email is set.  DP_OK, DP_EVERIFY (bad signature, unknown or
+ * expired signer: err says which), DP_EPARSE (p7s is not CMS), DP_EIO (CA
+ * file unreadable or without a certificate).
  */
-int bootstrap_verify(const char *xml, size_t xml_len, const char *p7s, size_t p7s_len,
-		     const char *ca_path, const char *signer_email, int64_t now,
-		     char *err, size_t errlen);
+int bootstrap_verify(const bootstrap_opts *o, const char *xml, size_t xml_len,
+		     const char *p7s, size_t p7s_len, char *err, size_t errlen);
 
 /*
  * Fetch or read, verify, parse.  *ds_out gets the DS records of "."

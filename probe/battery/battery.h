@@ -37,12 +37,13 @@ typedef struct dp_probe_names {
 	size_t n_algs;
 	struct { int iterations; const char *name; } iters[DP_NAMES_MAX_MAP];
 	size_t n_iters;
-	dp_config *owned;                    /* defaults file, if loaded */
+	dp_config *owned;                    /* the defaults, if parsed */
 } dp_probe_names;
 
-/* The names from cfg's probe.names when it has them, else from the
- * defaults file (configs/probe-internet.yaml).  err gets a message. */
-int dp_probe_names_load(const dp_config *cfg, const char *defaults_path,
+/* The names from cfg's probe.names when it has them, else from
+ * defaults_yaml, the text of the defaults (dp_builtin_probe_names, compiled
+ * in from configs/probe-internet.yaml).  err gets a message. */
+int dp_probe_names_load(const dp_config *cfg, const char *defaults_yaml,
 			dp_probe_names *out, char *err, size_t errlen);
 void dp_probe_names_free(dp_probe_names *n);
 

@@ -12,61 +12,64 @@
 #include "probe/battery/shape.h"
 
 #define MAX_HOSTS 3
-#define CLOCK_SKEW 300
 /* Workers run small tests; a 1 MiB stack is plenty (also under ASan).
  * With the default 8 MiB stacks, creating a hundred threads while the
  * first ones already run took a quarter of a second, which showed up
  * directly in the probe's wall time. */
 #define WORKER_STACK (1024 * 1024)
 
-typedef struct sub_result {
+typedef struct battery_sub {
 	int done;
 	val_status local;
 	char local_reason[200];
 	int ad, rcode, err;
 	int depth, queries;
-} sub_result;
+} battery_sub;
 
-typedef struct rstate {
+typedef struct battery_rstate {
 	dp_addr srv;
 	dp_resolver_result *res;
 	atomic_int dead;
 	pthread_mutex_t mu;
 	int basic_done;           /* udp and tcp tests finished (bit mask) */
-	sub_result algs[DP_NAMES_MAX_MAP], iters[DP_NAMES_MAX_MAP];
-	dp_obs **cobs;            /* per chain sub-task */
+	battery_sub algs[DP_NAMES_MAX_MAP], iters[DP_NAMES_MAX_MAP];
+	dp_obs **cobs;            /* per chain sub-battery_task */
 	size_t *ncobs;
 	int *cdepth, *cqueries;
-} rstate;
+} battery_rstate;
 
-typedef struct task {
+typedef struct battery_task {
 	size_t r;
 	int test;
 	int sub;
-} task;
+} battery_task;
 
-typedef struct run {
+typedef struct battery_run {
 	const dp_probe_names *names;
 	const dp_probe_opts *o;
-	rstate *rs;
+	battery_rstate *rs;
 	size_t n;
-	task *tasks;
+	battery_task *tasks;
 	size_t ntasks, next;
 	size_t n_chain;
 	pthread_mutex_t mu;
-} run;
+} battery_run;
+
+/* ---- helpers (battery_judge.c) ---- */
+
+/* Add a reason to res (at the front with front, else at the end), once:
+ * an identical reason already there is not repeated. */
+void bat_add_reason(dp_resolver_result *res, int front, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* ---- helpers (battery_tests.c) ---- */
 
-void bat_detail(dp_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Set the result and the one-line detail. */
 void bat_verdict(dp_test *t, dp_result r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 const char *bat_rcode_name(int rcode);
 const char *bat_type_name(ldns_rr_type t, char *buf, size_t len);
 /* A name as people write it: no trailing dot, except for the root. */
 void bat_rdf_text(const ldns_rdf *r, char *buf, size_t len);
-/* "NAME [TYPE]" -> name, type (default def); -1 for an unknown type. */
-int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type);
 /* The fixed nonexistent name asked in zone by the NXDOMAIN probes. */
 void bat_nx_name(const char *zone, char *buf, size_t len);
 size_t bat_count_type(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type t);
@@ -74,9 +77,8 @@ size_t bat_count_type(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type t);
 size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type covered);
 /* One direct query (RD=1 plus flags); updates the test's counters, rtt,
  * rcode and err.  resp must be cleared with query_response_clear. */
-int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type type,
+int bat_ask(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, ldns_rr_type type,
 	    unsigned flags, uint16_t edns, query_response *resp);
-const char *bat_first_secure(const run *R);
 /* Record the shape of the answer bat_ask gave (rc, r) for test id and
  * return the test's rule for it (shape.h).  For DP_RULE_CONFIG and
  * DP_RULE_COMPARE the verdict and detail are written here (what names
@@ -87,18 +89,18 @@ dp_rule bat_rule(dp_test *t, dp_test_id id, int rc, const query_response *r, ldn
 
 /* ---- the direct-query tests (battery_tests.c) ---- */
 
-void bat_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *how);
-void bat_edns0(rstate *S, const run *R, dp_test *t);
-void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad);
-void bat_cd(rstate *S, const run *R, dp_test *t);
-void bat_dnskey(rstate *S, const run *R, dp_test *t);
-void bat_ds(rstate *S, const run *R, dp_test *t);
-void bat_denial(rstate *S, const run *R, dp_test *t, const char *zone, ldns_rr_type dtype);
-void bat_tlsa(rstate *S, const run *R, dp_test *t);
-void bat_unknown(rstate *S, const run *R, dp_test *t);
+void bat_plain(battery_rstate *S, const battery_run *R, dp_test *t, unsigned flags, const char *how);
+void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t);
+void bat_do_ad(battery_rstate *S, const battery_run *R, dp_test *t, int want_ad);
+void bat_cd(battery_rstate *S, const battery_run *R, dp_test *t);
+void bat_dnskey(battery_rstate *S, const battery_run *R, dp_test *t);
+void bat_ds(battery_rstate *S, const battery_run *R, dp_test *t);
+void bat_denial(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, ldns_rr_type dtype);
+void bat_tlsa(battery_rstate *S, const battery_run *R, dp_test *t);
+void bat_unknown(battery_rstate *S, const battery_run *R, dp_test *t);
 /* Records what the bogus name got; dp_bogus_finalize decides. */
-void bat_bogus(rstate *S, const run *R, dp_test *t);
-void bat_edns_size(rstate *S, const run *R, dp_test *t);
-void bat_clock(rstate *S, const run *R, dp_test *t);
+void bat_bogus(battery_rstate *S, const battery_run *R, dp_test *t);
+void bat_edns_size(battery_rstate *S, const battery_run *R, dp_test *t);
+void bat_clock(battery_rstate *S, const battery_run *R, dp_test *t);
 
 #endif

@@ -12,7 +12,8 @@
 
 /* ---- small helpers ---- */
 
-void bat_detail(dp_test *t, const char *fmt, ...)
+static void bat_detail(dp_test *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void bat_detail(dp_test *t, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -59,8 +60,8 @@ void bat_rdf_text(const ldns_rdf *r, char *buf, size_t len)
 		buf[n - 1] = '\0';
 }
 
-/* "NAME [TYPE]" -> name, type (default def). */
-int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type)
+/* "NAME [TYPE]" -> name, type (default def); -1 for an unknown type. */
+static int bat_name_type(const char *spec, char *name, size_t len, ldns_rr_type def, ldns_rr_type *type)
 {
 	const char *sp = strchr(spec, ' ');
 
@@ -118,7 +119,7 @@ size_t bat_count_rrsig(const ldns_pkt *p, ldns_pkt_section s, ldns_rr_type cover
 }
 
 /* One direct query.  Updates the test's counters, rtt, rcode, err. */
-int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type type,
+int bat_ask(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, ldns_rr_type type,
 	       unsigned flags, uint16_t edns, query_response *resp)
 {
 	ldns_rdf *qn;
@@ -166,7 +167,7 @@ int bat_ask(rstate *S, const run *R, dp_test *t, const char *name, ldns_rr_type 
 	return rc;
 }
 
-const char *bat_first_secure(const run *R)
+static const char *bat_first_secure(const battery_run *R)
 {
 	return R->names->n_secure ? R->names->secure[0] : NULL;
 }
@@ -192,7 +193,7 @@ dp_rule bat_rule(dp_test *t, dp_test_id id, int rc, const query_response *r, ldn
 
 /* ---- the tests ---- */
 
-void bat_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *how)
+void bat_plain(battery_rstate *S, const battery_run *R, dp_test *t, unsigned flags, const char *how)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -217,7 +218,7 @@ void bat_plain(rstate *S, const run *R, dp_test *t, unsigned flags, const char *
 	query_response_clear(&r);
 }
 
-void bat_edns0(rstate *S, const run *R, dp_test *t)
+void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -242,7 +243,7 @@ void bat_edns0(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
+void bat_do_ad(battery_rstate *S, const battery_run *R, dp_test *t, int want_ad)
 {
 	const char *name = bat_first_secure(R);
 	query_response r;
@@ -277,7 +278,7 @@ void bat_do_ad(rstate *S, const run *R, dp_test *t, int want_ad)
 	query_response_clear(&r);
 }
 
-void bat_cd(rstate *S, const run *R, dp_test *t)
+void bat_cd(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
 	query_response r;
@@ -310,7 +311,7 @@ void bat_cd(rstate *S, const run *R, dp_test *t)
 
 /* The zone a name is in: the name if it has a DNSKEY set, else the owner
  * of the SOA in the authority section.  zone gets "" when unknown. */
-static void zone_of(rstate *S, const run *R, dp_test *t, const char *name, char *zone, size_t len)
+static void zone_of(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, char *zone, size_t len)
 {
 	query_response r;
 	ldns_rr_list *auth;
@@ -331,7 +332,7 @@ static void zone_of(rstate *S, const run *R, dp_test *t, const char *name, char 
 }
 
 /* One DNSKEY set with its RRSIG; 0 on success, else detail written. */
-static int dnskey_ok(rstate *S, const run *R, dp_test *t, const char *zone, const char *what,
+static int dnskey_ok(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, const char *what,
 		     char *note, size_t notelen)
 {
 	query_response r;
@@ -362,7 +363,7 @@ static int dnskey_ok(rstate *S, const run *R, dp_test *t, const char *zone, cons
 	return ok;
 }
 
-void bat_dnskey(rstate *S, const run *R, dp_test *t)
+void bat_dnskey(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	char zone[256], n1[96] = "", n2[96] = "", n3[96] = "";
 	const char *name = bat_first_secure(R);
@@ -386,7 +387,7 @@ void bat_dnskey(rstate *S, const run *R, dp_test *t)
 	bat_verdict(t, DP_RES_PASS, "%s%s%s%s%s", n1, n2[0] ? ", " : "", n2, n3[0] ? ", " : "", n3);
 }
 
-void bat_ds(rstate *S, const run *R, dp_test *t)
+void bat_ds(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R), *child = R->names->insecure_child;
 	char zone[256], part[600] = "";
@@ -443,7 +444,7 @@ void bat_ds(rstate *S, const run *R, dp_test *t)
 		bat_verdict(t, DP_RES_PASS, "%s", part);
 }
 
-void bat_denial(rstate *S, const run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
+void bat_denial(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
 {
 	char qname[300], tn[16];
 	query_response r;
@@ -496,7 +497,7 @@ static void first_mx(const ldns_pkt *p, char *host, size_t len)
 	}
 }
 
-void bat_tlsa(rstate *S, const run *R, dp_test *t)
+void bat_tlsa(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *dom = R->names->n_dane ? R->names->dane[0] : NULL;
 	char host[256], qname[300];
@@ -545,7 +546,7 @@ void bat_tlsa(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_unknown(rstate *S, const run *R, dp_test *t)
+void bat_unknown(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *spec = R->names->unknown_type ? R->names->unknown_type : bat_first_secure(R);
 	char name[256], tn[24];
@@ -577,7 +578,7 @@ void bat_unknown(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_bogus(rstate *S, const run *R, dp_test *t)
+void bat_bogus(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
 	query_response r;
@@ -609,7 +610,7 @@ void bat_bogus(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r);
 }
 
-void bat_edns_size(rstate *S, const run *R, dp_test *t)
+void bat_edns_size(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *spec = R->names->big_answer;
 	char name[256], tn[24];
@@ -648,13 +649,17 @@ void bat_edns_size(rstate *S, const run *R, dp_test *t)
 	query_response_clear(&r2);
 }
 
-void bat_clock(rstate *S, const run *R, dp_test *t)
+void bat_clock(battery_rstate *S, const battery_run *R, dp_test *t)
 {
 	const char *name = bat_first_secure(R);
-	int64_t now = R->o->now;
+	int64_t now = R->o->now, skew;
 	char a[32], b[32];
 	query_response r;
+	val_policy pol;
 
+	/* The skew the validator forgives is the one the clock test allows. */
+	val_policy_default(&pol);
+	skew = pol.skew_seconds;
 	if (name == NULL) {
 		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
 		return;
@@ -677,7 +682,7 @@ void bat_clock(rstate *S, const run *R, dp_test *t)
 		seen = 1;
 		dp_time_fmt(inc_t, a, sizeof(a));
 		dp_time_fmt(exp_t, b, sizeof(b));
-		if (inc_t > now + CLOCK_SKEW || exp_t < now - CLOCK_SKEW) {
+		if (inc_t > now + skew || exp_t < now - skew) {
 			bat_verdict(t, DP_RES_FAIL, "RRSIG of %s valid %s..%s, local clock outside (check the clock or the resolver's cache)",
 				name, a, b);
 			query_response_clear(&r);

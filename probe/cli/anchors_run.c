@@ -3,8 +3,8 @@
  *
  * Order: --anchors FILE, then the config's anchors.file (fixed anchors, for
  * the lab and private DNSSEC trees), then the RFC 5011 state file
- * (anchors.state_file, else the default path), which itself falls back to
- * the built-in root anchors of configs/root-anchors.ds when it is missing,
+ * (dp_anchor_state_path), which itself falls back to the built-in root
+ * anchors (compiled in from configs/root-anchors.ds) when it is missing,
  * truncated or corrupt.  Never an empty set: without an anchor every
  * answer would look insecure, and a gateway would deliver without DANE.
  */
@@ -14,12 +14,22 @@
 #include "probe/cli/cli.h"
 #include "probe/util/clock.h"
 #include "probe/anchor/bootstrap.h"
+#include "probe/util/builtin.h"
 #include "validator/dp_err.h"
 #include "validator/statefile.h"
 
+const char *dp_anchor_state_path(const dp_global *g, const char *opt)
+{
+	if (opt != NULL)
+		return opt;
+	if (g->cfg != NULL && g->cfg->anchors_state_file != NULL)
+		return g->cfg->anchors_state_file;
+	return ANCHOR_STATE_DEFAULT;
+}
+
 int dp_anchors_for_run(const dp_global *g, val_anchors **out, char *err, size_t errlen)
 {
-	char builtin[4096], why[512];
+	char why[512];
 	const char *path = g->anchors_path, *state;
 	int rc, fell_back = 0;
 
@@ -32,9 +42,8 @@ int dp_anchors_for_run(const dp_global *g, val_anchors **out, char *err, size_t 
 			snprintf(err, errlen, "trust anchors %s: %s", path, why[0] ? why : dp_strerror(rc));
 		return rc;
 	}
-	snprintf(builtin, sizeof(builtin), "%s/root-anchors.ds", g->datadir);
-	state = g->cfg && g->cfg->anchors_state_file ? g->cfg->anchors_state_file : ANCHOR_STATE_DEFAULT;
-	rc = statefile_load_anchors(state, builtin, dp_now(), out, &fell_back, why, sizeof(why));
+	state = dp_anchor_state_path(g, NULL);
+	rc = statefile_load_anchors(state, dp_builtin_root_ds, dp_now(), out, &fell_back, why, sizeof(why));
 	if (rc == DP_ENOTFOUND) {
 		snprintf(err, errlen, "trust anchors %s: %s", state, why[0] ? why : "every key is revoked");
 		return rc;

@@ -25,11 +25,10 @@ typedef struct dp_global {
 	const char **resolvers;    /* --resolver ADDR[:PORT], in order */
 	size_t n_resolvers;
 	dp_format format;
-	int timeout_ms;            /* --timeout, else probe.timeout_ms, else 1500 */
+	int timeout_ms;            /* --timeout, else probe.timeout_ms, else DP_DNS_TIMEOUT_MS */
 	int verbose;               /* -v count */
 	int trace;                 /* --trace */
 	const char *anchors_path;  /* --anchors FILE or NULL (built-in) */
-	const char *datadir;       /* where configs/ lives (root-anchors.ds, CA) */
 	dp_client client;          /* --client, else the config's client:, else local */
 	int client_given;          /* --client was given */
 } dp_global;
@@ -42,17 +41,36 @@ int cmd_lookup(dp_global *g, int argc, char **argv);
 int cmd_anchor(dp_global *g, int argc, char **argv);
 int cmd_tlsa_check(dp_global *g, int argc, char **argv);
 int cmd_check(dp_global *g, int argc, char **argv);
+int cmd_check_config(dp_global *g, int argc, char **argv);   /* loads the config itself */
 
 /* Resolvers to use, in priority order: --resolver, else the config,
  * else /etc/resolv.conf.  *out malloced array of borrowed/static strings
  * (caller frees the array).  Returns the count (0: none found). */
 size_t dp_resolvers_effective(const dp_global *g, const char ***out);
 
+/* The first of those, parsed.  0, or -1 after printing "CMD: no resolver
+ * ..." or "CMD: bad resolver address '...'" (cmd names the command). */
+#include "probe/util/addr.h"
+int dp_resolver_first(const dp_global *g, const char *cmd, dp_addr *out);
+
 /* The trust anchors for this run: --anchors FILE, else the state file's
  * valid keys (when the anchor module provides them), else the built-in
  * root anchors.  Writes *out on success; err gets a message. */
 #include "validator/anchors.h"
 int dp_anchors_for_run(const dp_global *g, val_anchors **out, char *err, size_t errlen);
+
+/* The RFC 5011 state file: opt (anchor's --state) when not NULL, else the
+ * config's anchors.state_file, else ANCHOR_STATE_DEFAULT.  The one place
+ * every command gets it from; the built-in anchors and ICANN CA it falls
+ * back on are compiled in (probe/util/builtin.h). */
+const char *dp_anchor_state_path(const dp_global *g, const char *opt);
+
+/* Set up a DANE walk for the run's client model: under ad every record
+ * is judged by srv's AD bit; the postfix preset adds Postfix's rules
+ * (cli_client.c). */
+struct dane_cfg;
+struct dp_addr;
+void dp_client_dane_cfg(const dp_global *g, struct dane_cfg *cfg, const struct dp_addr *srv);
 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -2,20 +2,24 @@
  * cli_util.c - helpers every subcommand shares: messages, and which
  * resolvers to use.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
+#include "probe/util/fileio.h"
+#include "probe/util/rewrite.h"
 
 void dp_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
 	fputs("daneprobe: ", stderr);
+	/* Messages carry names and replies from argv, files and the
+	 * network: escaped, newlines included, so one message is one line. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	dp_vfprintf_text(stderr, DP_ESC_KEEP_BACKSLASH, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -71,48 +75,19 @@ int dp_format_offered(const char *cmd, dp_format f, unsigned allowed)
  * The strings are malloced and kept for the life of the process. */
 static size_t resolv_conf_servers(const char *path, const char ***out)
 {
-	FILE *f = fopen(path, "r");
-	char line[512];
-	const char **list = NULL;
-	size_t n = 0;
+	char *text = NULL, **v = NULL;
+	size_t len = 0, n;
 
 	*out = NULL;
-	if (f == NULL)
+	if (dp_read_file(path, &text, &len, NULL, 0) != DP_OK)
 		return 0;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *p = line, *addr, *end;
-		const char **nl;
-
-		while (isspace((unsigned char)*p))
-			p++;
-		if (strncmp(p, "nameserver", 10) != 0 || !isspace((unsigned char)p[10]))
-			continue;
-		p += 10;
-		while (isspace((unsigned char)*p))
-			p++;
-		for (end = p; *end && !isspace((unsigned char)*end) && *end != '#' && *end != ';'; end++)
-			;
-		if (end == p)
-			continue;
-		/* An IPv6 address in resolv.conf is bare; bracket it so that
-		 * a :port is never confused with part of the address. */
-		addr = malloc((size_t)(end - p) + 3);
-		if (addr == NULL)
-			break;
-		if (memchr(p, ':', (size_t)(end - p)) != NULL)
-			snprintf(addr, (size_t)(end - p) + 3, "[%.*s]", (int)(end - p), p);
-		else
-			snprintf(addr, (size_t)(end - p) + 1, "%.*s", (int)(end - p), p);
-		nl = realloc(list, (n + 1) * sizeof(*nl));
-		if (nl == NULL) {
-			free(addr);
-			break;
-		}
-		list = nl;
-		list[n++] = addr;
+	n = dp_resolv_conf_parse(text, len, &v);
+	free(text);
+	if (n == (size_t)-1 || n == 0) {
+		dp_strings_free(v, 0);
+		return 0;
 	}
-	fclose(f);
-	*out = list;
+	*out = (const char **)v;
 	return n;
 }
 
@@ -157,4 +132,20 @@ size_t dp_resolvers_effective(const dp_global *g, const char ***out)
 	}
 	return resolv_conf_servers(getenv("DANEPROBE_RESOLV_CONF") ? getenv("DANEPROBE_RESOLV_CONF")
 								   : "/etc/resolv.conf", out);
+}
+
+int dp_resolver_first(const dp_global *g, const char *cmd, dp_addr *out)
+{
+	const char **list = NULL;
+	int rc = 0;
+
+	if (dp_resolvers_effective(g, &list) == 0) {
+		dp_errorf("%s: no resolver (use --resolver, the config or /etc/resolv.conf)", cmd);
+		rc = -1;
+	} else if (dp_addr_parse(list[0], out) != DP_OK) {
+		dp_errorf("%s: bad resolver address '%s'", cmd, list[0]);
+		rc = -1;
+	}
+	free(list);
+	return rc;
 }

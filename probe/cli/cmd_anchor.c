@@ -29,8 +29,6 @@ typedef struct anchor_cmd {
 	const char *url, *xml, *p7s, *ca;
 	dp_format fmt;
 	int64_t now;
-	char ds_path[4096];
-	char ca_default[4096];
 	rfc5011_tp *tp;           /* loaded state */
 	int fell_back;
 	char load_msg[768];
@@ -60,7 +58,7 @@ static void anchor_usage(FILE *f)
 		"                is the same URL ending in .p7s (default " BOOTSTRAP_DEFAULT_URL ")\n"
 		"  --xml FILE    a local root-anchors.xml, with --p7s FILE its signature\n"
 		"  --ca FILE     CA certificates to verify the signature with (default the\n"
-		"                shipped ICANN root CA, icann-root-ca.pem)\n"
+		"                ICANN root CA compiled into daneprobe)\n"
 		"  --format FMT  text (default), json or prometheus\n"
 		"  -h, --help    this help\n"
 		"\n"
@@ -102,7 +100,7 @@ static int anchor_print(anchor_cmd *a, const rfc5011_tp *tp, anchor_report *r)
 
 static int anchor_load(anchor_cmd *a)
 {
-	int rc = statefile_load(a->state_path, a->ds_path, a->now, &a->tp, &a->fell_back,
+	int rc = statefile_load(a->state_path, dp_builtin_root_ds, a->now, &a->tp, &a->fell_back,
 				a->load_msg, sizeof(a->load_msg));
 
 	if (rc != DP_OK) {
@@ -268,7 +266,8 @@ static int run_bootstrap(anchor_cmd *a, const rfc5011_tp *old, rfc5011_tp **out,
 		: cfg_url != NULL ? cfg_url : BOOTSTRAP_DEFAULT_URL;
 	o.xml_path = a->xml;
 	o.p7s_path = a->p7s;
-	o.ca_path = a->ca != NULL ? a->ca : a->ca_default;
+	o.ca_path = a->ca;
+	o.ca_pem = dp_builtin_icann_ca;
 	o.signer_email = BOOTSTRAP_SIGNER;
 	o.now = a->now;
 	o.timeout_ms = a->g->timeout_ms > 0 ? a->g->timeout_ms * 10 : 0;
@@ -419,12 +418,7 @@ int cmd_anchor(dp_global *g, int argc, char **argv)
 		dp_errorf("anchor: --url, --xml, --p7s and --ca are for 'bootstrap' and 'refresh' only");
 		return DP_EXIT_UNKNOWN;
 	}
-	if (a.state_path == NULL && g->cfg != NULL)
-		a.state_path = g->cfg->anchors_state_file;
-	if (a.state_path == NULL)
-		a.state_path = ANCHOR_STATE_DEFAULT;
-	snprintf(a.ds_path, sizeof(a.ds_path), "%s/root-anchors.ds", g->datadir);
-	snprintf(a.ca_default, sizeof(a.ca_default), "%s/icann-root-ca.pem", g->datadir);
+	a.state_path = dp_anchor_state_path(g, a.state_path);
 	a.now = dp_now();
 	if (strcmp(action, "status") == 0)
 		rc = anchor_status(&a);

@@ -27,11 +27,10 @@
 #include "validator/rfc5011.h"
 #include "validator/statefile.h"
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
 #include "probe/util/clock.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
-
-#define DEFAULT_STATE_DIR "/var/lib/daneprobe"
 
 static const char *const status_names[] = { "ok", "warning", "critical", "unknown" };
 
@@ -101,7 +100,7 @@ static int check_anchor_status(dp_global *g, json_t **out)
 {
 	const char *fixed = g->anchors_path;
 	const char *state;
-	char ds_path[4096], note[512] = "", why[512] = "";
+	char note[512] = "", why[512] = "";
 	rfc5011_tp *tp = NULL;
 	anchor_report r;
 	int fell_back = 0, rc;
@@ -110,9 +109,8 @@ static int check_anchor_status(dp_global *g, json_t **out)
 		fixed = dp_config_str(g->cfg, "anchors.file", NULL);
 	if (fixed != NULL)
 		return check_fixed_anchors(g, fixed, out);
-	state = g->cfg && g->cfg->anchors_state_file ? g->cfg->anchors_state_file : ANCHOR_STATE_DEFAULT;
-	snprintf(ds_path, sizeof(ds_path), "%s/root-anchors.ds", g->datadir);
-	if (statefile_load(state, ds_path, dp_now(), &tp, &fell_back, note, sizeof(note)) != DP_OK) {
+	state = dp_anchor_state_path(g, NULL);
+	if (statefile_load(state, dp_builtin_root_ds, dp_now(), &tp, &fell_back, note, sizeof(note)) != DP_OK) {
 		json_t *o = json_object();
 		json_object_set_new(o, "status", json_string("critical"));
 		json_object_set_new(o, "reason", json_string(note[0] ? note : "no usable trust anchors"));
@@ -233,7 +231,7 @@ static const char *state_dir_of(const dp_global *g, const char *opt, char *buf, 
 		snprintf(buf, len, "%.*s", (int)(slash - g->cfg->prometheus_textfile), g->cfg->prometheus_textfile);
 		return buf[0] ? buf : "/";
 	}
-	return DEFAULT_STATE_DIR;
+	return DP_STATEDIR;
 }
 
 static json_t *summary(int status, const dp_resolver_result *r, size_t n, const char *prev)
@@ -290,35 +288,35 @@ static void print_text(int status, json_t *anchors, const dp_resolver_result *r,
 	size_t i;
 	json_t *v;
 
-	printf("daneprobe check: %s\n\n", status_names[status]);
-	printf("anchors: %s\n", json_string_value(json_object_get(anchors, "status")));
+	dp_fprintf_text(stdout, "daneprobe check: %s\n\n", status_names[status]);
+	dp_fprintf_text(stdout, "anchors: %s\n", json_string_value(json_object_get(anchors, "status")));
 	json_array_foreach(json_object_get(anchors, "trust_points"), i, v)
-		printf("  trust point %s: %lld DS, %lld DNSKEY\n",
+		dp_fprintf_text(stdout, "  trust point %s: %lld DS, %lld DNSKEY\n",
 		       json_string_value(json_object_get(v, "trust_point")),
 		       (long long)json_integer_value(json_object_get(v, "ds")),
 		       (long long)json_integer_value(json_object_get(v, "keys")));
 	if (json_object_get(anchors, "reason"))
-		printf("  %s\n", json_string_value(json_object_get(anchors, "reason")));
-	printf("\nprobe:\n");
+		dp_fprintf_text(stdout, "  %s\n", json_string_value(json_object_get(anchors, "reason")));
+	dp_fprintf_text(stdout, "\nprobe:\n");
 	if (n > 0)
 		dp_probe_print_text(stdout, r, n, verbose);
 	if (adv != NULL) {
-		printf("\norder:\n");
+		dp_fprintf_text(stdout, "\norder:\n");
 		dp_order_print_text(stdout, adv, in);
 	}
-	printf("\nverify:\n");
+	dp_fprintf_text(stdout, "\nverify:\n");
 	if (json_array_size(verify) == 0)
-		printf("  no dane.destinations configured\n");
+		dp_fprintf_text(stdout, "  no dane.destinations configured\n");
 	json_array_foreach(verify, i, v) {
 		json_t *verdict = json_object_get(v, "verdict");
 		const char *reason = json_string_value(json_object_get(v, "reason"));
 
-		printf("  %s: opportunistic %s, mandatory %s\n",
+		dp_fprintf_text(stdout, "  %s: opportunistic %s, mandatory %s\n",
 		       json_string_value(json_object_get(v, "domain")),
 		       verdict ? json_string_value(json_object_get(verdict, "opportunistic")) : "unknown",
 		       verdict ? json_string_value(json_object_get(verdict, "mandatory")) : "unknown");
 		if (reason != NULL && reason[0] != '\0')
-			printf("    %s\n", reason);
+			dp_fprintf_text(stdout, "    %s\n", reason);
 	}
 }
 
@@ -333,7 +331,7 @@ static void check_usage(FILE *out)
 		"alert.webhook when the status changed since the last run.\n"
 		"\n"
 		"      --state-dir DIR  where the last status is kept (default: alert.state_dir,\n"
-		"                       else next to the Prometheus file, else " DEFAULT_STATE_DIR ")\n"
+		"                       else next to the Prometheus file, else " DP_STATEDIR ")\n"
 		"  -j, --jobs N         at most N probe tests at once\n"
 		"      --format F       text (default), json or prometheus\n"
 		"  -h, --help           this help\n"

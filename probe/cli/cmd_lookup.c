@@ -13,6 +13,7 @@
 #include "probe/util/clock.h"
 #include "probe/net/query.h"
 #include "probe/report/report_lookup.h"
+#include "probe/util/escape.h"
 
 static void lookup_usage(FILE *f)
 {
@@ -34,7 +35,7 @@ static void lookup_usage(FILE *f)
 
 static void trace_line(void *arg, const char *line)
 {
-	fprintf((FILE *)arg, ";; %s\n", line);
+	dp_fprintf_text((FILE *)arg, ";; %s\n", line);
 }
 
 /* Parse TYPE: a mnemonic (MX, tlsa) or TYPEnnn. */
@@ -54,11 +55,8 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
-		{ "resolver", required_argument, NULL, 'r' },
-		{ "trace", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *resolver = NULL, **list = NULL;
 	dp_format fmt = g->format;
 	int trace = g->trace || g->verbose > 0, c, rc = DP_EXIT_UNKNOWN;
 	ldns_rr_type type = LDNS_RR_TYPE_A;
@@ -74,12 +72,6 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 		case 'h':
 			lookup_usage(stdout);
 			return DP_EXIT_OK;
-		case 'r':
-			resolver = optarg;
-			break;
-		case 'T':
-			trace = 1;
-			break;
 		default:
 			lookup_usage(stderr);
 			return DP_EXIT_UNKNOWN;
@@ -97,18 +89,8 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 		dp_errorf("lookup: '%s' is not a domain name", argv[optind]);
 		return DP_EXIT_UNKNOWN;
 	}
-	if (!resolver) {
-		size_t n = dp_resolvers_effective(g, &list);
-		if (n == 0) {
-			dp_errorf("lookup: no resolver (use --resolver, the config or /etc/resolv.conf)");
-			goto out;
-		}
-		resolver = list[0];
-	}
-	if (dp_addr_parse(resolver, &srv) != DP_OK) {
-		dp_errorf("lookup: bad resolver address '%s'", resolver);
+	if (dp_resolver_first(g, "lookup", &srv) < 0)
 		goto out;
-	}
 	if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
 		dp_errorf("lookup: trust anchors: %s", err);
 		goto out;
@@ -168,6 +150,5 @@ out:
 	val_ctx_free(ctx);
 	val_anchors_free(anchors);
 	ldns_rdf_deep_free(name);
-	free(list);
 	return rc;
 }

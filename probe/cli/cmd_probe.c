@@ -8,13 +8,11 @@
 #include "probe/battery/battery.h"
 #include "probe/net/alert.h"
 #include "probe/cli/cli.h"
+#include "probe/util/builtin.h"
 #include "probe/util/clock.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
 
-#ifndef DP_DATADIR
-#define DP_DATADIR "configs"
-#endif
 
 static void probe_usage(FILE *out)
 {
@@ -50,15 +48,6 @@ int dp_probe_exit_code(const dp_resolver_result *r, size_t n)
 	return reachable ? rc : DP_EXIT_UNKNOWN;
 }
 
-static int effective_timeout(const dp_global *g)
-{
-	if (g->timeout_ms > 0)
-		return g->timeout_ms;
-	if (g->cfg != NULL && g->cfg->probe_timeout_ms > 0)
-		return g->cfg->probe_timeout_ms;
-	return 1500;
-}
-
 int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, int jobs,
 		     dp_resolver_result **out, size_t *nout, char *err, size_t errlen)
 {
@@ -66,7 +55,6 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 	dp_probe_target *targets = NULL;
 	dp_probe_names names;
 	val_anchors *anchors = NULL;
-	char defaults[4096];
 	dp_probe_opts o;
 	int rc;
 
@@ -78,8 +66,7 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 		snprintf(err, errlen, "no resolvers: give RESOLVER arguments, --resolver, resolvers: in the config, or /etc/resolv.conf");
 		return DP_EINVAL;
 	}
-	snprintf(defaults, sizeof(defaults), "%s/probe-internet.yaml", g->datadir ? g->datadir : DP_DATADIR);
-	rc = dp_probe_names_load(g->cfg, defaults, &names, err, errlen);
+	rc = dp_probe_names_load(g->cfg, dp_builtin_probe_names, &names, err, errlen);
 	if (rc != DP_OK) {
 		free(eff);
 		return rc;
@@ -107,7 +94,7 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 			}
 	}
 	memset(&o, 0, sizeof(o));
-	o.timeout_ms = effective_timeout(g);
+	o.timeout_ms = g->timeout_ms;   /* main resolved --timeout, the config, the default */
 	o.jobs = jobs;
 	o.anchors = anchors;
 	o.now = dp_now();

@@ -29,6 +29,8 @@
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
 #include "probe/dane/tlsa.h"
+#include "probe/util/fileio.h"
+#include "probe/util/escape.h"
 
 typedef struct tc_run {
 	SSL_CTX *ctx;
@@ -106,7 +108,7 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		json_object_set_new(jh, "name", json_string(tlsa_name));
 		json_object_set_new(jh, "status", json_string(status));
 	} else {
-		printf("TLSA %s (%s): %zu record(s)\n", tlsa_name, status, set->n);
+		dp_fprintf_text(stdout, "TLSA %s (%s): %zu record(s)\n", tlsa_name, status, set->n);
 	}
 	/* Each record alone, so the operator sees which one a new chain
 	 * matches (a renewal usually publishes old and new side by side). */
@@ -129,7 +131,7 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 				json_object_set_new(o, "reason", json_string(why));
 			json_array_append_new(jr, o);
 		} else {
-			printf("  %s  %s\n", text, !usable ? why : hit ? "MATCHES this chain" : "does not match");
+			dp_fprintf_text(stdout, "  %s  %s\n", text, !usable ? why : hit ? "MATCHES this chain" : "does not match");
 		}
 	}
 	if (jh != NULL) {
@@ -140,12 +142,12 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		json_object_set_new(jh, "reason", json_string(rc == DP_OK ? "" : reason));
 		json_array_append_new(run->hosts, jh);
 	} else if (rc == DP_OK) {
-		printf("MATCH: the chain matches %s at depth %d (%s)%s\n", matched, depth,
+		dp_fprintf_text(stdout, "MATCH: the chain matches %s at depth %d (%s)%s\n", matched, depth,
 		       depth == 0 ? "the leaf" : "a CA of the chain",
 		       strcmp(status, "secure") == 0 ? "" : strcmp(status, "file") == 0 ? "" :
 		       "; but the TLSA records are not secure: DANE clients will not use them");
 	} else {
-		printf("NO MATCH for %s: %s\n", host, reason);
+		dp_fprintf_text(stdout, "NO MATCH for %s: %s\n", host, reason);
 	}
 	if (ex > run->worst)
 		run->worst = ex;
@@ -185,7 +187,7 @@ static int tc_host_dns(tc_run *run, const char *host, int *found)
 			ex = tc_check(run, host, qn, st, &set);
 		tlsa_set_free(&set);
 		if (v->status == VAL_BOGUS && run->fmt != DP_FMT_JSON)
-			printf("BOGUS TLSA records at %s: %s\n", qn, v->reason);
+			dp_fprintf_text(stdout, "BOGUS TLSA records at %s: %s\n", qn, v->reason);
 	}
 	val_result_free(v);
 	return ex;
@@ -219,7 +221,7 @@ static int tc_dns(tc_run *run, const char *domain)
 			continue;
 		tc_host_dns(run, host, &found);
 		if (!found && run->fmt != DP_FMT_JSON)
-			printf("TLSA _%d._tcp.%s: no TLSA records\n", run->port, host);
+			dp_fprintf_text(stdout, "TLSA _%d._tcp.%s: no TLSA records\n", run->port, host);
 		any |= found;
 	}
 	val_result_free(v);
@@ -230,35 +232,6 @@ static int tc_dns(tc_run *run, const char *domain)
 	return run->worst;
 }
 
-static char *tc_read_file(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	if (f == NULL)
-		return NULL;
-	for (;;) {
-		if (cap - len < 4096) {
-			char *g;
-			if (cap > (1u << 24) || (g = realloc(buf, cap + 8192)) == NULL) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = g;
-			cap += 8192;
-		}
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	buf[len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -266,10 +239,9 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		{ "cert", required_argument, NULL, 'c' },
 		{ "tlsa-file", required_argument, NULL, 't' },
 		{ "port", required_argument, NULL, 'p' },
-		{ "resolver", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *cert = NULL, *tfile = NULL, *resolver = NULL, **rlist = NULL;
+	const char *cert = NULL, *tfile = NULL;
 	tc_run run;
 	val_anchors *anchors = NULL;
 	dp_addr srv;
@@ -301,9 +273,6 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 			}
 			run.port = (int)port;
 			break;
-		case 'r':
-			resolver = optarg;
-			break;
 		default:
 			tc_usage(stderr);
 			return DP_EXIT_UNKNOWN;
@@ -326,9 +295,10 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 
 	if (tfile != NULL) {
 		tlsa_set set;
-		char *text = tc_read_file(tfile);
+		char *text = NULL;
 
-		if (text == NULL) {
+		/* A zone file of TLSA records is small: 16 MiB is far beyond any. */
+		if (dp_read_file_max(tfile, 1u << 24, &text, NULL, NULL, 0) != DP_OK) {
 			dp_errorf("tlsa-check: %s: %s", tfile, strerror(errno ? errno : EIO));
 			goto out;
 		}
@@ -341,17 +311,8 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		rc = tc_check(&run, argv[optind], tfile, "file", &set);
 		tlsa_set_free(&set);
 	} else {
-		if (resolver == NULL) {
-			if (dp_resolvers_effective(g, &rlist) == 0) {
-				dp_errorf("tlsa-check: no resolver (use --resolver, the config or /etc/resolv.conf)");
-				goto out;
-			}
-			resolver = rlist[0];
-		}
-		if (dp_addr_parse(resolver, &srv) != DP_OK) {
-			dp_errorf("tlsa-check: bad resolver address '%s'", resolver);
+		if (dp_resolver_first(g, "tlsa-check", &srv) < 0)
 			goto out;
-		}
 		if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
 			dp_errorf("tlsa-check: trust anchors: %s", err);
 			goto out;
@@ -374,7 +335,7 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		run.hosts = NULL;
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (s != NULL)
-			printf("%s\n", s);
+			dp_fprintf_text(stdout, "%s\n", s);
 		free(s);
 		json_decref(o);
 	}
@@ -383,7 +344,6 @@ out:
 	json_decref(run.hosts);
 	val_ctx_free(run.vctx);
 	val_anchors_free(anchors);
-	free(rlist);
 	SSL_CTX_free(run.ctx);
 	sk_X509_pop_free(run.chain, X509_free);
 	return rc;

@@ -17,13 +17,15 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
+#include "probe/util/lines.h"
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
 #include "probe/report/report_verify.h"
@@ -81,8 +83,9 @@ static void verify_usage(FILE *f)
 		"  --from-file FILE  more domains, one per line ('#' comments; '-' = stdin)\n"
 		"  -j, --jobs N      check N domains at once (default 8, at most 256)\n"
 		"  --policy P        which outcome sets the exit code (default opportunistic)\n"
-		"  --smtp-timeout MS whole SMTP/TLS session per address (default 10000)\n"
-		"  --helo NAME       EHLO name (default daneprobe.invalid)\n"
+		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
+		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
+		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
 		"  --format FMT      text (default) or json (one JSON line per domain)\n"
 		"  --trace           print each query and validation step\n"
 		"  -h, --help        this help\n"
@@ -96,7 +99,7 @@ static void verify_trace(void *arg, const char *line)
 	verify_worker *w = arg;
 
 	if (w->cur != NULL)
-		fprintf(w->cur, ";; %s\n", line);
+		dp_fprintf_text(w->cur, ";; %s\n", line);
 }
 
 static int verify_exit_for(pol_action a)
@@ -146,7 +149,12 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const
 	if (buf != NULL && len > 0) {
 		if (p->progress)
 			fputs("\r\033[K", stderr);
-		fwrite(buf, 1, len, stdout);
+		/* The report holds SMTP replies and names from the network:
+		 * control bytes leave escaped (JSON is escaped by jansson). */
+		if (p->fmt == DP_FMT_JSON)
+			fwrite(buf, 1, len, stdout);
+		else
+			dp_fprintf_text(stdout, "%.*s", (int)len, buf);
 		if (p->fmt == DP_FMT_TEXT && p->n_domains > 1)
 			fputc('\n', stdout);
 		fflush(stdout);
@@ -215,51 +223,17 @@ static void *verify_worker_main(void *arg)
 	return NULL;
 }
 
-/* Append the domains of a file (one per line, '#' comments). */
+/* Append the domains of a file (one per line, '#' comments), within the
+ * caps of probe/util/lines.c. */
 static int verify_read_file(const char *path, char ***list, size_t *n, size_t *cap)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *line = NULL;
-	size_t lcap = 0;
-	ssize_t len;
-	unsigned long lineno = 0;
+	char err[512];
 
-	if (f == NULL) {
-		dp_errorf("verify: %s: %s", path, strerror(errno));
+	if (dp_lines_read_path(path, NULL, list, n, cap, err, sizeof err) != DP_OK) {
+		dp_errorf("verify: --from-file %s", err);
 		return -1;
 	}
-	while ((len = getline(&line, &lcap, f)) >= 0) {
-		char *s = line, *e;
-
-		lineno++;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = s + strcspn(s, " \t\r\n#");
-		if (*s == '#' || e == s)
-			continue;
-		*e = '\0';
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 64;
-			char **grown = realloc(*list, nc * sizeof *grown);
-			if (grown == NULL)
-				goto oom;
-			*list = grown;
-			*cap = nc;
-		}
-		if (((*list)[*n] = strdup(s)) == NULL)
-			goto oom;
-		(*n)++;
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
 	return 0;
-oom:
-	dp_errorf("verify: %s line %lu: out of memory", path, lineno);
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return -1;
 }
 
 static int verify_parse_int(const char *s, int lo, int hi, int *out)
@@ -285,18 +259,15 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		{ "smtp-timeout", required_argument, NULL, 'S' },
 		{ "smtp-port", required_argument, NULL, 'p' },
 		{ "helo", required_argument, NULL, 'H' },
-		{ "resolver", required_argument, NULL, 'r' },
-		{ "trace", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 }
 	};
 	verify_pool pool;
 	verify_worker *workers = NULL;
 	char **domains = NULL;
 	size_t n = 0, cap = 0, i, n_workers;
-	const char *resolver = NULL, **rlist = NULL;
 	val_anchors *anchors = NULL;
 	pthread_attr_t attr;
-	int jobs = 8, c, rc = DP_EXIT_UNKNOWN, smtp_timeout = 10000, port = 25;
+	int jobs = 8, c, rc = DP_EXIT_UNKNOWN, smtp_timeout = DP_SMTP_TIMEOUT_MS, port = 25;
 	char err[512];
 
 	memset(&pool, 0, sizeof pool);
@@ -304,7 +275,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.fmt = g->format == DP_FMT_JSON ? DP_FMT_JSON : DP_FMT_TEXT;
 	pool.trace = g->trace || g->verbose > 0;
 	pool.policy = POL_OPPORTUNISTIC;
-	pool.cfg.helo_name = "daneprobe.invalid";
+	pool.cfg.helo_name = DP_HELO_NAME;
 	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -344,13 +315,12 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 			}
 			break;
 		case 'H':
+			/* Sent on the wire: a CR/LF would start a second command. */
+			if (!dp_helo_valid(optarg)) {
+				dp_errorf("verify: --helo '%s' is not a domain name or an address literal (RFC 5321 4.1.1.1)", optarg);
+				goto out;
+			}
 			pool.cfg.helo_name = optarg;
-			break;
-		case 'r':
-			resolver = optarg;
-			break;
-		case 'T':
-			pool.trace = 1;
 			break;
 		default:
 			verify_usage(stderr);
@@ -374,17 +344,8 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		verify_usage(stderr);
 		goto out;
 	}
-	if (resolver == NULL) {
-		if (dp_resolvers_effective(g, &rlist) == 0) {
-			dp_errorf("verify: no resolver (use --resolver, the config or /etc/resolv.conf)");
-			goto out;
-		}
-		resolver = rlist[0];
-	}
-	if (dp_addr_parse(resolver, &pool.srv) != DP_OK) {
-		dp_errorf("verify: bad resolver address '%s'", resolver);
+	if (dp_resolver_first(g, "verify", &pool.srv) < 0)
 		goto out;
-	}
 	if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
 		dp_errorf("verify: trust anchors: %s", err);
 		goto out;
@@ -394,12 +355,12 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		dp_errorf("verify: OpenSSL has no DANE support here");
 		goto out;
 	}
-	/* A server that hangs up while we write must give an error, not a
-	 * signal that ends the program (SSL_write cannot use MSG_NOSIGNAL). */
-	signal(SIGPIPE, SIG_IGN);
+	/* main() ignores SIGPIPE: a server that hangs up while we write
+	 * gives an error, not the end of the program. */
 	pool.cfg.smtp_timeout_ms = smtp_timeout;
 	pool.cfg.port = port;
 	pool.cfg.resolver = pool.srv.text;
+	dp_client_dane_cfg(g, &pool.cfg, &pool.srv);
 	pool.anchors = anchors;
 	pool.domains = domains;
 	pool.n_domains = n;
@@ -436,7 +397,6 @@ out:
 	for (i = 0; i < n; i++)
 		free(domains[i]);
 	free(domains);
-	free(rlist);
 	if (pool.cfg.ssl_ctx != NULL)
 		SSL_CTX_free(pool.cfg.ssl_ctx);
 	val_anchors_free(anchors);

@@ -14,12 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probe/cli/cli.h"
+#include "probe/util/builtin.h"
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 
 #ifndef DP_VERSION
 #define DP_VERSION "0.1.0"
 #endif
-#define DP_DEFAULT_CONFIG "/etc/daneprobe/daneprobe.yaml"
 
 typedef struct dp_command {
 	const char *name;
@@ -36,6 +37,7 @@ static const dp_command commands[] = {
 	{ "anchor", cmd_anchor, "show and maintain the root trust anchors (RFC 5011, RFC 9718)", DP_FMTS_ALL },
 	{ "tlsa-check", cmd_tlsa_check, "offline: would this certificate chain match the TLSA records", DP_FMTS_TEXT_JSON },
 	{ "check", cmd_check, "pre-flight/monitoring: anchors + probe + order + verify, Nagios exit codes", DP_FMTS_ALL },
+	{ "check-config", cmd_check_config, "load the configuration and report FILE: ok or FILE:LINE:COL: error", 1u << DP_FMT_TEXT },
 };
 
 static void usage(FILE *out)
@@ -48,14 +50,15 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\n"
 		"Global options (anywhere on the line):\n"
 		"  -c, --config FILE      configuration (default " DP_DEFAULT_CONFIG ", optional)\n"
 		"      --resolver ADDR[:PORT]  resolver to use (repeatable; [v6]:port for IPv6)\n"
 		"      --format FMT       text (default), json or prometheus\n"
-		"      --timeout MS       per-query timeout in milliseconds (default 1500)\n"
+		"      --timeout MS       per-query timeout in milliseconds (default "
+		DP_STR(DP_DNS_TIMEOUT_MS) ")\n"
 		"      --now TIME         evaluate at TIME (2026-11-23T10:00:00Z, 2026-11-23, @EPOCH)\n"
 		"      --anchors FILE     trust anchors (DS/DNSKEY, zone-file format) instead of the\n"
 		"                         built-in root anchors\n"
@@ -240,7 +243,7 @@ static int load_config(dp_global *g)
 	if (rc == DP_ENOTFOUND && !g->config_explicit)
 		return 0;      /* the default file is optional */
 	if (rc != DP_OK) {
-		fprintf(stderr, "daneprobe: %s\n", err);
+		dp_errorf("%s", err);
 		return -1;
 	}
 	return 0;
@@ -257,7 +260,6 @@ int main(int argc, char **argv)
 	 * return, not kill the process. */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&g, 0, sizeof(g));
-	g.datadir = getenv("DANEPROBE_DATADIR") ? getenv("DANEPROBE_DATADIR") : DP_DATADIR;
 	if (rest == NULL)
 		return DP_EXIT_UNKNOWN;
 	if (split_args(&g, argc, argv, rest, &nrest, &help, &version) < 0)
@@ -291,12 +293,12 @@ int main(int argc, char **argv)
 	}
 	if (dp_format_offered(cmd->name, g.format, cmd->formats) < 0)
 		goto out;
-	if (load_config(&g) < 0)
+	if (cmd->run != cmd_check_config && load_config(&g) < 0)
 		goto out;
 	if (!g.client_given && g.cfg != NULL && g.cfg->has_client)
 		g.client = g.cfg->client;
 	if (g.timeout_ms == 0)
-		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : 1500;
+		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : DP_DNS_TIMEOUT_MS;
 	optind = 0;     /* a fresh getopt for the subcommand */
 	rc = cmd->run(&g, nrest, rest);
 out:

@@ -28,8 +28,8 @@
 #include <unistd.h>
 #include "probe/net/query.h"
 #include "probe/util/clock.h"
+#include "probe/util/defaults.h"
 
-#define QUERY_DEFAULT_TIMEOUT 1500
 #define QUERY_DEFAULT_EDNS 1232
 #define QUERY_DEFAULT_TRIES 2
 #define QUERY_MAX_MSG 65535
@@ -475,7 +475,7 @@ int query_query(const dp_addr *server, const ldns_rdf *name, ldns_rr_type type,
 	query_query_ctx c = { .srv = server, .name = name, .type = type, .opts = opts,
 			   .out = out };
 	c.start = dp_mono_ms();
-	c.deadline = c.start + (opts->timeout_ms > 0 ? opts->timeout_ms : QUERY_DEFAULT_TIMEOUT);
+	c.deadline = c.start + (opts->timeout_ms > 0 ? opts->timeout_ms : DP_DNS_TIMEOUT_MS);
 
 	if (query_random_id(&id) < 0) {
 		query_detail(out, "getrandom: %s", strerror(errno));

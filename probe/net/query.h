@@ -28,7 +28,7 @@ enum query_flags {
 typedef struct query_opts {
 	unsigned flags;
 	uint16_t edns_size;      /* advertised UDP size; 0 = 1232 */
-	int timeout_ms;          /* whole query, all tries; 0 = 1500 */
+	int timeout_ms;          /* whole query, all tries; 0 = DP_DNS_TIMEOUT_MS */
 	int udp_tries;           /* 0 = 2 */
 } query_opts;
 

@@ -17,6 +17,8 @@
 #include <yaml.h>
 #include "probe/util/config.h"
 #include "probe/util/addr.h"
+#include "probe/util/config_values.h"
+#include "probe/util/fileio.h"
 
 #define DP_CONFIG_MAX_BYTES (1 << 20)   /* a config file is small */
 #define DP_CONFIG_MAX_DEPTH 32
@@ -94,6 +96,14 @@ static int cfg_next(cfg_parser *p, yaml_event_t *ev)
 		 "YAML syntax error: %s%s%s", p->yp.problem ? p->yp.problem : "unknown",
 		 p->yp.context ? " " : "", p->yp.context ? p->yp.context : "");
 	return -1;
+}
+
+/* YAML 1.1/1.2 core schema: a plain scalar that is empty, ~ or null. */
+static int yaml_null(const yaml_event_t *ev, const char *v)
+{
+	return ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (v[0] == '\0' || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
+		strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0);
 }
 
 static dp_ynode *cfg_node(cfg_parser *p, yaml_event_t *ev, int depth);
@@ -178,6 +188,8 @@ static dp_ynode *cfg_node(cfg_parser *p, yaml_event_t *ev, int depth)
 			if (n->value == NULL) {
 				ynode_free(n);
 				n = NULL;
+			} else {
+				n->is_null = yaml_null(ev, n->value);
 			}
 		}
 		break;
@@ -267,7 +279,7 @@ const dp_ynode *dp_ynode_child(const dp_ynode *map, const char *key)
 		return NULL;
 	for (size_t i = 0; i < map->n_items; i++)
 		if (strcmp(map->items[i]->key, key) == 0)
-			return map->items[i];
+			return map->items[i]->is_null ? NULL : map->items[i];
 	return NULL;
 }
 
@@ -479,6 +491,18 @@ static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 	return 0;
 }
 
+/* Every value, at load time, so that the error names FILE:LINE:COL. */
+static int check_values(cfg_parser *p, const dp_config *cfg)
+{
+	const dp_ynode *bad = NULL;
+	char why[512];
+
+	if (dp_config_check_values(cfg, &bad, why, sizeof why) == 0)
+		return 0;
+	cfg_fail(p, bad ? bad->line : 1, bad ? bad->col : 1, "%s", why);
+	return -1;
+}
+
 static int check_config(cfg_parser *p, dp_config *cfg)
 {
 	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", "client", NULL };
@@ -530,7 +554,7 @@ static int check_config(cfg_parser *p, dp_config *cfg)
 			}
 		free(v);
 	}
-	return 0;
+	return check_values(p, cfg);
 }
 
 int dp_config_parse(const char *path, const char *text, size_t len,
@@ -584,42 +608,24 @@ int dp_config_parse(const char *path, const char *text, size_t len,
 
 int dp_config_load(const char *path, dp_config **out, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	int rc;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return errno == ENOENT ? DP_ENOTFOUND : DP_EIO;
+	rc = dp_read_file_max(path, DP_CONFIG_MAX_BYTES, &buf, &len, err, errlen);
+	if (rc == DP_ELIMIT) {
+		/* the parser's own wording for a file too large */
+		snprintf(err, errlen, "%s:1:1: file is larger than %d bytes", path, DP_CONFIG_MAX_BYTES);
+		return DP_ECONFIG;
 	}
-	for (;;) {
-		if (len == cap) {
-			char *nb;
-			if (cap > DP_CONFIG_MAX_BYTES)
-				break;
-			cap = cap ? cap * 2 : 4096;
-			nb = realloc(buf, cap);
-			if (nb == NULL) {
-				free(buf);
-				fclose(f);
-				return DP_ENOMEM;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
+	if (rc == DP_EIO) {
+		int eno = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(eno));
+		return eno == ENOENT ? DP_ENOTFOUND : DP_EIO;
 	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
-		free(buf);
-		fclose(f);
-		return DP_EIO;
-	}
-	fclose(f);
-	rc = dp_config_parse(path, buf ? buf : "", len, out, err, errlen);
+	if (rc != DP_OK)
+		return rc;
+	rc = dp_config_parse(path, buf, len, out, err, errlen);
 	free(buf);
 	return rc;
 }

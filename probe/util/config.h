@@ -22,6 +22,8 @@ typedef struct dp_ynode {
 	size_t start, end;       /* byte offsets of the value in the file */
 	struct dp_ynode **items; /* children (seq items / map values) */
 	size_t n_items;
+	int is_null;             /* a plain YAML null ("", ~, null): lookups
+				  * treat the key as absent */
 } dp_ynode;
 
 typedef struct dp_resolver_cfg {
@@ -65,6 +67,8 @@ void dp_config_free(dp_config *cfg);
  * NULL if absent. */
 const dp_ynode *dp_config_get(const dp_config *cfg, const char *dotted);
 /* The child of a map node with this key, NULL if absent. */
+/* A key whose value is a YAML null counts as absent: a section whose
+ * children are all commented out ("alert:" alone) is an empty section. */
 const dp_ynode *dp_ynode_child(const dp_ynode *map, const char *key);
 /* The scalar at dotted, or def. */
 const char *dp_config_str(const dp_config *cfg, const char *dotted, const char *def);

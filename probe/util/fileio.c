@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,26 +15,43 @@
 
 int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen)
 {
+	return dp_read_file_max(path, SIZE_MAX - 1, out, outlen, err, errlen);
+}
+
+int dp_read_file_max(const char *path, size_t max, char **out, size_t *outlen,
+		     char *err, size_t errlen)
+{
 	FILE *f = fopen(path, "rb");
 	dp_sbuf b = { 0 };
 	char buf[8192];
 	size_t n;
+	int eno;
 
 	if (f == NULL) {
-		dp_errf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		eno = errno;
+		dp_errf(err, errlen, "cannot open %s: %s", path, strerror(eno));
+		errno = eno;
 		return DP_EIO;
 	}
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	/* Read at most max + 1 bytes: one more than allowed tells "too large"
+	 * without reading an endless file (/dev/zero) to its end. */
+	while (b.len <= max &&
+	       (n = fread(buf, 1, b.len + sizeof(buf) > max + 1 ? max + 1 - b.len : sizeof(buf), f)) > 0)
 		dp_sbuf_add(&b, buf, n);
-	if (ferror(f)) {
-		dp_errf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-		fclose(f);
-		free(b.p);
-		return DP_EIO;
-	}
+	eno = ferror(f) ? errno : 0;
 	fclose(f);
+	if (eno != 0 || b.len > max) {
+		if (eno != 0)
+			dp_errf(err, errlen, "cannot read %s: %s", path, strerror(eno));
+		else
+			dp_errf(err, errlen, "%s is larger than the limit", path);
+		dp_sbuf_clear(&b);
+		errno = eno != 0 ? eno : EFBIG;
+		return eno != 0 ? DP_EIO : DP_ELIMIT;
+	}
 	if (dp_sbuf_finish(&b, out, outlen) != DP_OK) {
 		dp_errf(err, errlen, "out of memory reading %s", path);
+		errno = ENOMEM;
 		return DP_ENOMEM;
 	}
 	return DP_OK;
@@ -42,53 +60,30 @@ int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t
 int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 		    char *err, size_t errlen)
 {
-	dp_replace_opts o = { NULL, 0644, "file", NULL, NULL };
-	struct stat st;
-	mode_t mode = 0644;
+	dp_replace_opts o = { .mode = 0644, .what = "file", .backup = backup };
+
+	return dp_file_replace(path, data, len, &o, err, errlen);
+}
+
+int dp_atomic_rewrite(const char *path, const char *old, size_t oldlen,
+		      const void *data, size_t len, int backup, char *real,
+		      char *err, size_t errlen)
+{
+	dp_replace_opts o = { .mode = 0644, .what = "file", .backup = backup, .check = 1,
+			      .expect = old, .expect_len = oldlen, .real_out = real };
+
+	return dp_file_replace(path, data, len, &o, err, errlen);
+}
+
+void dp_atomic_tidy(const char *path)
+{
 	char *real = NULL;
-	int rc;
+	int fd = -1;
 
-	/* /etc/resolv.conf is often a symlink (systemd-resolved, resolvconf):
-	 * renaming over it would replace the link with a file.  Write the
-	 * file it points to instead. */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		real = realpath(path, NULL);
-		if (real == NULL) {
-			dp_errf(err, errlen, "cannot resolve the symlink %s: %s", path, strerror(errno));
-			return DP_EIO;
-		}
-		path = real;
-	}
-
-	if (stat(path, &st) == 0)
-		mode = st.st_mode & 07777;
-	else
-		backup = 0;
-	if (backup) {
-		char *old = NULL, *bak = NULL;
-		size_t oldlen;
-		dp_replace_opts bo = { NULL, mode, "backup", NULL, NULL };
-
-		rc = dp_read_file(path, &old, &oldlen, err, errlen);
-		if (rc != DP_OK) {
-			free(real);
-			return rc;
-		}
-		if (asprintf(&bak, "%s.bak", path) < 0) {
-			free(old);
-			free(real);
-			return DP_ENOMEM;
-		}
-		rc = dp_file_replace(bak, old, oldlen, &bo, err, errlen);
-		free(old);
-		free(bak);
-		if (rc != DP_OK) {
-			free(real);
-			return rc;
-		}
-	}
-	o.mode = mode;
-	rc = dp_file_replace(path, data, len, &o, err, errlen);
+	if (dp_file_real(path, &real, NULL, 0) != DP_OK)
+		return;
+	if (dp_file_lock(real, 0, &fd, NULL, 0) == DP_OK)
+		dp_file_clean_stale(real);
+	dp_file_unlock(fd);
 	free(real);
-	return rc;
 }

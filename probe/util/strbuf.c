@@ -29,11 +29,6 @@ void dp_sbuf_add(dp_sbuf *b, const void *s, size_t n)
 	b->p[b->len] = '\0';
 }
 
-void dp_sbuf_str(dp_sbuf *b, const char *s)
-{
-	dp_sbuf_add(b, s, strlen(s));
-}
-
 void dp_sbuf_printf(dp_sbuf *b, const char *fmt, ...)
 {
 	char tmp[256], *big = NULL;

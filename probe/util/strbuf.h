@@ -17,7 +17,6 @@ typedef struct dp_sbuf {
 } dp_sbuf;
 
 void dp_sbuf_add(dp_sbuf *b, const void *s, size_t n);
-void dp_sbuf_str(dp_sbuf *b, const char *s);
 void dp_sbuf_printf(dp_sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hand the text over: *out malloced (caller frees), *outlen (may be NULL)
  * its length.  DP_ENOMEM (and the buffer freed) if an append failed. */

@@ -17,7 +17,7 @@ OUT=${FUZZ_BUILD:-$TOP/build-fuzz}
 CC=${FUZZ_CC:-clang}
 PKGS="ldns libssl libcrypto libcurl yaml-0.1 jansson expat"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -pthread $SAN -DDP_DATADIR=\"$TOP/configs\" -I$TOP $(pkg-config --cflags $PKGS 2>/dev/null)"
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -pthread $SAN -I$TOP $(pkg-config --cflags $PKGS 2>/dev/null)"
 LIBS="$(pkg-config --libs $PKGS 2>/dev/null) -pthread -lm"
 
 command -v "$CC" >/dev/null 2>&1 || { echo "run.sh: $CC not found" >&2; exit 1; }
@@ -41,6 +41,17 @@ for src in "$TOP"/validator/*.c "$TOP"/probe/*/*.c; do
 	fi
 	objs="$objs $obj"
 done
+# The data compiled into the program (probe/util/builtin.h), as the
+# Makefile generates it.
+mkdir -p "$OUT/gen"
+if (cd "$TOP" && sh probe/util/embed.sh "$OUT/gen/builtin_data.c" \
+	dp_builtin_root_ds=configs/root-anchors.ds dp_builtin_icann_ca=configs/icann-root-ca.pem \
+	dp_builtin_probe_names=configs/probe-internet.yaml) &&
+   $CC $CFLAGS -fsanitize=fuzzer-no-link -c -o "$OUT/obj/builtin_data.o" "$OUT/gen/builtin_data.c"; then
+	objs="$objs $OUT/obj/builtin_data.o"
+else
+	echo "run.sh: the built-in data does not build" >&2
+fi
 
 status=0
 summary=

@@ -22,6 +22,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include "probe/anchor/bootstrap.h"
+#include "probe/util/builtin.h"
 
 static char dir[64];
 static char ca[128], evil_ca[128];
@@ -189,6 +190,7 @@ static int run_files(const char *xml, const char *p7s, const char *ca_path, int6
 	o.xml_path = x;
 	o.p7s_path = p;
 	o.ca_path = ca_path;
+	o.ca_pem = ca_path == NULL ? dp_builtin_icann_ca : NULL;
 	o.signer_email = BOOTSTRAP_SIGNER;
 	o.now = t;
 	*ds = NULL;
@@ -214,7 +216,7 @@ static void test_good_pair(void **state)
 
 static const struct {
 	const char *xml, *p7s;
-	int ca;            /* 0: trusted.pem, 1: evil CA, 2: the shipped ICANN CA, 3: none */
+	int ca;            /* 0: trusted.pem, 1: evil CA, 2: the built-in ICANN CA, 3: none */
 	int64_t dt;        /* added to now */
 	int rc;
 	const char *want;
@@ -222,7 +224,7 @@ static const struct {
 	{ "tampered.xml", "root-anchors.p7s", 0, 0, DP_EVERIFY, "content verify error" },
 	{ "root-anchors.xml", "evil.p7s", 0, 0, DP_EVERIFY, "unable to get local issuer" },
 	{ "root-anchors.xml", "root-anchors.p7s", 1, 0, DP_EVERIFY, "does not verify" },
-	{ "root-anchors.xml", "root-anchors.p7s", 2, 0, DP_EVERIFY, "does not verify" },
+	{ "root-anchors.xml", "root-anchors.p7s", 2, 0, DP_EVERIFY, "does not verify with CA the built-in ICANN root CA" },
 	{ "root-anchors.xml", "root-anchors.p7s", 3, 0, DP_EIO, "CA certificates" },
 	/* the signer's certificate expires after a day */
 	{ "root-anchors.xml", "short.p7s", 0, 3 * 86400, DP_EVERIFY, "certificate has expired" },
@@ -251,13 +253,65 @@ static void test_refused(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *cap = rows[i].ca == 0 ? ca : rows[i].ca == 1 ? evil_ca
-			: rows[i].ca == 2 ? DP_DATADIR "/icann-root-ca.pem" : "/nonexistent.pem";
+			: rows[i].ca == 2 ? NULL : "/nonexistent.pem";
 		int rc = run_files(rows[i].xml, rows[i].p7s, cap, now + rows[i].dt, &ds, err, sizeof(err));
 		if (rc != rows[i].rc || strstr(err, rows[i].want) == NULL)
 			fail_msg("row %zu: rc %d \"%s\"; want %d \"%s\"", i, rc, err, rows[i].rc,
 				 rows[i].want);
 		assert_null(ds);
 	}
+}
+
+/* The whole text of a file (malloced), or NULL. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = calloc(1, 1 << 16);
+	size_t n = 0;
+
+	if (f != NULL && buf != NULL)
+		n = fread(buf, 1, (1 << 16) - 1, f);
+	if (f != NULL)
+		fclose(f);
+	if (n == 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* The CA as PEM text in memory (how the built-in ICANN CA is given) works
+ * as the file does; text without a certificate is refused. */
+static void test_ca_from_pem(void **state)
+{
+	bootstrap_opts o;
+	ldns_rr_list *ds = NULL;
+	char err[512], x[160], p[160], *pem = slurp(ca), *icann;
+
+	(void)state;
+	assert_non_null(pem);
+	memset(&o, 0, sizeof(o));
+	snprintf(x, sizeof(x), "%s/root-anchors.xml", dir);
+	snprintf(p, sizeof(p), "%s/root-anchors.p7s", dir);
+	o.xml_path = x;
+	o.p7s_path = p;
+	o.ca_pem = pem;
+	o.signer_email = BOOTSTRAP_SIGNER;
+	o.now = now;
+	assert_int_equal(bootstrap_run(&o, &ds, NULL, err, sizeof(err)), DP_OK);
+	assert_int_equal(ldns_rr_list_rr_count(ds), 2);
+	ldns_rr_list_deep_free(ds);
+	ds = NULL;
+	o.ca_pem = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
+	assert_int_equal(bootstrap_run(&o, &ds, NULL, err, sizeof(err)), DP_EIO);
+	assert_non_null(strstr(err, "cannot load CA certificates the built-in ICANN root CA"));
+	assert_null(ds);
+	free(pem);
+	/* The compiled-in CA is configs/icann-root-ca.pem, byte for byte. */
+	icann = slurp(DP_TESTDIR "/../configs/icann-root-ca.pem");
+	assert_non_null(icann);
+	assert_string_equal(dp_builtin_icann_ca, icann);
+	free(icann);
 }
 
 static void test_urls(void **state)
@@ -428,7 +482,7 @@ static void test_https_fetch(void **state)
 	ldns_rr_list_deep_free(ds);
 	ds = NULL;
 	/* Without the test CA for TLS, the server is not trusted. */
-	o.tls_cainfo = DP_DATADIR "/icann-root-ca.pem";
+	o.tls_cainfo = DP_TESTDIR "/../configs/icann-root-ca.pem";
 	assert_int_equal(bootstrap_run(&o, &ds, NULL, err, sizeof(err)), DP_ETLS);
 	assert_null(ds);
 	kill(pid, SIGTERM);
@@ -441,6 +495,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_pair),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_ca_from_pem),
 		cmocka_unit_test(test_urls),
 		cmocka_unit_test(test_state_from_bootstrap),
 		cmocka_unit_test(test_https_timeout),

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
 #include <cmocka.h>
@@ -87,6 +88,53 @@ static void test_empty_config(void **state)
 	dp_config_free(cfg);
 }
 
+/* A section whose children are all commented out is a YAML null: an
+ * empty section, as in configs/daneprobe.yaml (failed before: "'alert'
+ * must be a mapping"); a misspelt key stays an error even when empty. */
+static void test_empty_sections(void **state)
+{
+	static const char text[] =
+		"anchors:\n  state_file:\n  bootstrap: ~\n"
+		"probe:\n  # timeout_ms: 1500\n"
+		"dane:\n  destinations: null\n"
+		"alert:\n  # webhook: https://alerts.example/hook\n";
+	dp_config *cfg = NULL;
+	char err[256];
+
+	(void)state;
+	if (dp_config_parse("e.yaml", text, strlen(text), &cfg, err, sizeof(err)) != DP_OK)
+		fail_msg("%s", err);
+	assert_null(cfg->anchors_state_file);
+	assert_null(cfg->anchors_bootstrap);
+	assert_null(cfg->webhook);
+	assert_int_equal(cfg->n_destinations, 0);
+	assert_int_equal(cfg->probe_timeout_ms, 0);
+	assert_null(dp_config_get(cfg, "alert"));
+	dp_config_free(cfg);
+	/* Quoted, it is a value, not a null. */
+	assert_int_equal(dp_config_parse("e.yaml", "alert: \"\"\n", 10, &cfg, err, sizeof(err)), DP_ECONFIG);
+	assert_string_equal(err, "e.yaml:1:8: 'alert' must be a mapping");
+	assert_int_equal(dp_config_parse("e.yaml", "alerts:\n", 8, &cfg, err, sizeof(err)), DP_ECONFIG);
+	assert_string_equal(err, "e.yaml:1:1: unknown key 'alerts' in the configuration");
+}
+
+/* Every file under configs/ loads (the examples a user copies). */
+static void test_shipped_configs(void **state)
+{
+	static const char *const files[] = { "daneprobe.yaml", "lab.yaml", "probe-internet.yaml" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		dp_config *cfg = NULL;
+		char path[512], err[512];
+
+		snprintf(path, sizeof(path), "%s/../configs/%s", DP_TESTDIR, files[i]);
+		if (dp_config_load(path, &cfg, err, sizeof(err)) != DP_OK)
+			fail_msg("%s", err);
+		dp_config_free(cfg);
+	}
+}
+
 static const struct bad_case {
 	const char *text;
 	const char *error;   /* expected message, including file:line:col */
@@ -109,7 +157,50 @@ static const struct bad_case {
 	{ "- a\n- b\n", "b.yaml:1:1: the configuration must be a mapping (key: value)" },
 	{ "probe:\n  names: [a]\n", "b.yaml:2:10: 'probe.names' must be a mapping" },
 	{ "key: \"unterminated\n", "b.yaml:2:1: YAML syntax error: found unexpected end of stream while scanning a quoted scalar" },
+	/* issue 17 finding 8: values checked at load time, with the position */
+	{ "dane:\n  destinations: [\"\"]\n", "b.yaml:2:18: dane.destinations \"\": empty: not a domain name" },
+	{ "dane:\n  destinations: [ok.example, a..b]\n", "b.yaml:2:30: dane.destinations \"a..b\": an empty label" },
+	{ "dane:\n  destinations: \"x\\ty\"\n", "b.yaml:2:17: dane.destinations \"x\\x09y\": a space, control" },
+	{ "dane:\n  destinations: [{a: b}]\n", "b.yaml:2:18: 'dane.destinations' must be a domain name or a list" },
+	{ "probe:\n  names:\n    secure: [ok.example, \"bad name\"]\n", "b.yaml:3:26: probe.names.secure \"bad name\": a space" },
+	{ "probe:\n  names:\n    sekure: [a.example]\n", "b.yaml:3:13: unknown key 'sekure' in probe.names" },
+	{ "probe:\n  names:\n    big_answer: \"a.example NOTATYPE\"\n", "b.yaml:3:17: probe.names.big_answer \"a.example NOTATYPE\": unknown record type" },
+	{ "probe:\n  names:\n    algorithms: {x: a.example}\n", "b.yaml:3:21: 'probe.names.algorithms' keys must be numbers from 0 to 255" },
+	{ "probe:\n  names:\n    nsec3_iterations: {5: \"\"}\n", "b.yaml:3:27: probe.names.nsec3_iterations \"\": empty" },
+	{ "alert:\n  webhook: ftp://hook.example/\n", "b.yaml:2:12: alert.webhook \"ftp://hook.example/\": must be an http(s):// URL" },
+	{ "alert:\n  prometheus_textfile: \"\"\n", "b.yaml:2:24: alert.prometheus_textfile \"\": empty" },
+	{ "anchors:\n  bootstrap: nope\n", "b.yaml:2:14: anchors.bootstrap \"nope\": must be 'builtin' or an http(s):// URL" },
+	{ "anchors:\n  state_file: \"/x\\ny\"\n", "b.yaml:2:15: anchors.state_file \"/x\\x0ay\": a control character" },
+	{ "resolvers:\n  - address: 192.0.2.1\n    name: \"a\\e[2J\"\n", "b.yaml:3:11: resolver name \"a\\x1b[2J\": a control character" },
 };
+
+/* A 300-byte name loaded before and failed later with no position. */
+static void test_long_destination(void **state)
+{
+	char text[512], label[64], err[512];
+	dp_config *cfg = NULL;
+
+	(void)state;
+	memset(label, 'a', 59);
+	label[59] = '\0';
+	snprintf(text, sizeof text, "dane:\n  destinations:\n    - %s.%s.%s.%s.%s.example\n",
+		 label, label, label, label, label);   /* 5 * 60 + 7 = 307 bytes */
+	assert_int_equal(dp_config_parse("b.yaml", text, strlen(text), &cfg, err, sizeof err), DP_ECONFIG);
+	assert_null(cfg);
+	assert_non_null(strstr(err, "b.yaml:3:7: dane.destinations \"aaaa"));
+	assert_non_null(strstr(err, "longer than 253 characters"));
+	/* 64-byte label */
+	memset(label, 'b', 63);
+	label[63] = '\0';
+	snprintf(text, sizeof text, "dane:\n  destinations: [x%s.example]\n", label);
+	assert_int_equal(dp_config_parse("b.yaml", text, strlen(text), &cfg, err, sizeof err), DP_ECONFIG);
+	assert_non_null(strstr(err, "b.yaml:2:18:"));
+	assert_non_null(strstr(err, "a label longer than 63 characters"));
+	/* the root and a trailing dot are names */
+	snprintf(text, sizeof text, "dane:\n  destinations: [example.org.]\nprobe:\n  names:\n    nsec: \".\"\n");
+	assert_int_equal(dp_config_parse("b.yaml", text, strlen(text), &cfg, err, sizeof err), DP_OK);
+	dp_config_free(cfg);
+}
 
 static void test_bad_configs(void **state)
 {
@@ -143,7 +234,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_empty_config),
+		cmocka_unit_test(test_empty_sections),
+		cmocka_unit_test(test_shipped_configs),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_long_destination),
 		cmocka_unit_test(test_nul_byte_and_missing_file),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

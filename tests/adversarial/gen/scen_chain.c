@@ -121,6 +121,11 @@ static void cname_sibling(void)
 			pk_drop(p, LDNS_SECTION_ANSWER, "www.sub.example.", LDNS_RR_TYPE_RRSIG, 0);
 			pk_add(p, LDNS_SECTION_ANSWER,
 			       gz_sign_text(o, 0, 0, "www.sub.example. 300 IN A 192.0.2.66"));
+			/* the same forgery for a client that asks the target itself */
+			p = scn_msg(s, "www.sub.example.", "A");
+			pk_clear(p, LDNS_SECTION_ANSWER);
+			pk_add(p, LDNS_SECTION_ANSWER,
+			       gz_sign_text(o, 0, 0, "www.sub.example. 300 IN A 192.0.2.66"));
 		}
 		emit(s);
 	}
@@ -244,8 +249,58 @@ static void nods_covering(void)
 	emit(s);
 }
 
+/*
+ * An insecure delegation under an NSEC3 opt-out parent (RFC 5155 6, 8.6):
+ * the honest proof is the closest encloser (matching) plus an opt-out
+ * NSEC3 covering the next closer name.  Attacks: the cover alone, without
+ * the closest encloser; and, in a zone without opt-out, a plain NSEC3
+ * cover, which proves the name does not exist, i.e. no delegation.
+ */
+static void optout(void)
+{
+	for (int v = 0; v < 3; v++) {
+		static const char *const names[] = { "optout-insecure-twin",
+			"optout-nods-without-closest-encloser", "nsec3-nods-cover-without-optout" };
+		gscn *s = scn_new(names[v], v == 0 ? "twin of optout-nods-without-closest-encloser, "
+				  "nsec3-nods-cover-without-optout: a proved opt-out insecure delegation "
+				  "(RFC 5155 8.6)"
+				  : v == 1 ? "RFC 5155 8.6 / 7.2.1: an opt-out no-DS proof needs the closest "
+					     "provable encloser proof; the opt-out cover of the next "
+					     "closer name alone proves nothing"
+				  : "RFC 5155 8.6 / 7.2.4: only an NSEC3 with the opt-out flag lets a "
+				    "covered name be an unsigned delegation; without it the cover proves "
+				    "the name (and any delegation there) does not exist",
+				  v ? "optout-insecure-twin" : NULL);
+		gzone *z = gz_new(s, "example.", 13, NULL, GZ_NSEC3 | (v == 2 ? 0 : GZ_OPTOUT));
+		gz_nsec3(z, 0, "");
+		gz_add(z, "www 300 IN A 192.0.2.80");
+		gzone *u = gz_new(s, v == 2 ? "other.example." : "insec.example.", 8, z, GZ_UNSIGNED);
+		gz_add(u, "www 300 IN A 192.0.2.92");
+		const char *q = v == 2 ? "www.insec.example." : "www.insec.example.";
+		scn_ask(s, q, "A", v ? "bogus" : "insecure", NULL, -1);
+		scn_record(s);
+		if (v == 1) {
+			ldns_pkt *p = fresh(s, "insec.example.", "DS", 0);
+			pk_add(p, LDNS_SECTION_AUTHORITY, gz_get(z, "example.", LDNS_RR_TYPE_SOA));
+			ldns_rdf *n = dn("insec.example.");
+			pk_add(p, LDNS_SECTION_AUTHORITY, gz_nsec3_for(z, n, NULL));
+			ldns_rdf_deep_free(n);
+		}
+		if (v == 2) {
+			/* the unsigned answer an attacker serves for a name the
+			 * signed parent proves does not exist */
+			ldns_pkt *p = fresh(s, q, "A", 0);
+			ldns_rr *rr = NULL;
+			ldns_rr_new_frm_str(&rr, "www.insec.example. 300 IN A 192.0.2.66", 300, NULL, NULL);
+			ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+		}
+		emit(s);
+	}
+}
+
 void scen_chain(void)
 {
+	optout();
 	cname_wildcard_nodata();
 	cname_wildcard_optout();
 	cname_sibling();
