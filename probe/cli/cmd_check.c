@@ -27,6 +27,7 @@
 #include "validator/rfc5011.h"
 #include "validator/statefile.h"
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
 #include "probe/util/clock.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
@@ -151,10 +152,12 @@ static int check_verify_destinations(dp_global *g, json_t **out)
 	dane_cfg dcfg;
 	json_t *arr = json_array();
 	char err[512];
-	int worst = DP_EXIT_OK;
+	int worst = DP_EXIT_OK, *mandatory = NULL;
+	const char **dests = NULL;
+	size_t nd = dp_destinations(g, &dests, &mandatory);
 
 	*out = arr;
-	if (g->cfg == NULL || g->cfg->n_destinations == 0)
+	if (nd == 0)
 		return DP_EXIT_OK;
 	memset(&dcfg, 0, sizeof(dcfg));
 	if (dp_resolvers_effective(g, &rlist) == 0 || dp_addr_parse(rlist[0], &srv) != DP_OK
@@ -171,21 +174,24 @@ static int check_verify_destinations(dp_global *g, json_t **out)
 		goto out;
 	}
 	dcfg.resolver = srv.text;
-	for (size_t i = 0; i < g->cfg->n_destinations; i++) {
+	dp_client_dane_cfg(g, &dcfg, &srv);
+	for (size_t i = 0; i < nd; i++) {
 		dane_result *r = NULL;
 		json_t *o;
-		int e;
+		int e, k;
 
-		if (dane_verify(vctx, &dcfg, g->cfg->destinations[i], &r) != DP_OK) {
+		if (dane_verify(vctx, &dcfg, dests[i], &r) != DP_OK) {
 			o = json_object();
-			json_object_set_new(o, "domain", json_string(g->cfg->destinations[i]));
+			json_object_set_new(o, "domain", json_string(dests[i]));
 			json_object_set_new(o, "reason", json_string("not a domain name, or out of memory"));
 			json_array_append_new(arr, o);
 			worst = worst == DP_EXIT_CRITICAL ? worst : DP_EXIT_UNKNOWN;
 			continue;
 		}
-		e = r->verdict[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS ? DP_EXIT_OK
-		    : r->verdict[POL_OPPORTUNISTIC] == POL_FALLBACK_TLS ? DP_EXIT_WARNING : DP_EXIT_CRITICAL;
+		/* A dane-only destination (--postfix) is judged as Mandatory. */
+		k = mandatory[i] ? POL_MANDATORY : POL_OPPORTUNISTIC;
+		e = r->verdict[k] == POL_DANE_SUCCESS ? DP_EXIT_OK
+		    : r->verdict[k] == POL_FALLBACK_TLS ? DP_EXIT_WARNING : DP_EXIT_CRITICAL;
 		worst = worse(worst, e);
 		if ((o = report_verify_json(r)) != NULL)
 			json_array_append_new(arr, o);
@@ -197,6 +203,8 @@ out:
 		SSL_CTX_free(dcfg.ssl_ctx);
 	val_anchors_free(anchors);
 	free(rlist);
+	free(dests);
+	free(mandatory);
 	return worst;
 }
 
@@ -287,35 +295,35 @@ static void print_text(int status, json_t *anchors, const dp_resolver_result *r,
 	size_t i;
 	json_t *v;
 
-	printf("daneprobe check: %s\n\n", status_names[status]);
-	printf("anchors: %s\n", json_string_value(json_object_get(anchors, "status")));
+	dp_fprintf_text(stdout, "daneprobe check: %s\n\n", status_names[status]);
+	dp_fprintf_text(stdout, "anchors: %s\n", json_string_value(json_object_get(anchors, "status")));
 	json_array_foreach(json_object_get(anchors, "trust_points"), i, v)
-		printf("  trust point %s: %lld DS, %lld DNSKEY\n",
+		dp_fprintf_text(stdout, "  trust point %s: %lld DS, %lld DNSKEY\n",
 		       json_string_value(json_object_get(v, "trust_point")),
 		       (long long)json_integer_value(json_object_get(v, "ds")),
 		       (long long)json_integer_value(json_object_get(v, "keys")));
 	if (json_object_get(anchors, "reason"))
-		printf("  %s\n", json_string_value(json_object_get(anchors, "reason")));
-	printf("\nprobe:\n");
+		dp_fprintf_text(stdout, "  %s\n", json_string_value(json_object_get(anchors, "reason")));
+	dp_fprintf_text(stdout, "\nprobe:\n");
 	if (n > 0)
 		dp_probe_print_text(stdout, r, n, verbose);
 	if (adv != NULL) {
-		printf("\norder:\n");
+		dp_fprintf_text(stdout, "\norder:\n");
 		dp_order_print_text(stdout, adv, in);
 	}
-	printf("\nverify:\n");
+	dp_fprintf_text(stdout, "\nverify:\n");
 	if (json_array_size(verify) == 0)
-		printf("  no dane.destinations configured\n");
+		dp_fprintf_text(stdout, "  no dane.destinations configured\n");
 	json_array_foreach(verify, i, v) {
 		json_t *verdict = json_object_get(v, "verdict");
 		const char *reason = json_string_value(json_object_get(v, "reason"));
 
-		printf("  %s: opportunistic %s, mandatory %s\n",
+		dp_fprintf_text(stdout, "  %s: opportunistic %s, mandatory %s\n",
 		       json_string_value(json_object_get(v, "domain")),
 		       verdict ? json_string_value(json_object_get(verdict, "opportunistic")) : "unknown",
 		       verdict ? json_string_value(json_object_get(verdict, "mandatory")) : "unknown");
 		if (reason != NULL && reason[0] != '\0')
-			printf("    %s\n", reason);
+			dp_fprintf_text(stdout, "    %s\n", reason);
 	}
 }
 
@@ -351,7 +359,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	dp_resolver_result *res = NULL;
 	dp_rank_in *in = NULL;
 	dp_advice *adv = NULL;
-	json_t *anchors = NULL, *verify = NULL;
+	json_t *anchors = NULL, *verify = NULL, *postfix = NULL;
 	size_t n = 0;
 	int jobs = 0, c, status, arc, vrc;
 
@@ -390,6 +398,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	}
 	vrc = check_verify_destinations(g, &verify);
 	status = worse(status, vrc);
+	status = worse(status, dp_postfix_json(g, &postfix));
 
 	if (g->format == DP_FMT_JSON) {
 		json_t *o = json_object();
@@ -400,10 +409,13 @@ int cmd_check(dp_global *g, int argc, char **argv)
 		json_object_set_new(o, "order", adv ? dp_order_json(adv, in) : json_object());
 		json_object_set_new(o, "verify", verify);
 		verify = NULL;
+		if (postfix != NULL)
+			json_object_set_new(o, "postfix", json_incref(postfix));
 		dp_json_print(stdout, o);
 		json_decref(o);
 	} else if (g->format == DP_FMT_TEXT) {
 		print_text(status, anchors, res, n, adv, in, verify, g->verbose);
+		dp_postfix_print_text(postfix);
 	}
 	if (g->format == DP_FMT_PROMETHEUS || (g->cfg && g->cfg->prometheus_textfile)) {
 		dp_prom *p = NULL;
@@ -422,6 +434,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	alert_step(g, state_dir_of(g, state_opt, sdbuf, sizeof(sdbuf)), status, res, n);
 	json_decref(anchors);
 	json_decref(verify);
+	json_decref(postfix);
 	dp_advice_free(adv);
 	free(in);
 	dp_probe_results_free(res, n);
