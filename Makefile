@@ -136,7 +136,8 @@ fuzz: deps
 
 # Installs the program and what goes with it; never lab.yaml (the test
 # lab's) or anything the program would read from the source tree.
-# @BINDIR@ and @SYSCONFDIR@ in the systemd units become the installed paths.
+# @BINDIR@, @SYSCONFDIR@ ... in the systemd units, the man page and the
+# Nagios command become the installed paths.
 SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
             -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g'
 install: all
@@ -150,8 +151,10 @@ install: all
 		$(SUBST) contrib/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
 	done
-	install -m 0644 configs/probe-internet.yaml contrib/nagios-daneprobe.cfg \
-		contrib/prometheus-alerts.yml $(DESTDIR)$(DATADIR)/daneprobe/
+	install -m 0644 configs/probe-internet.yaml contrib/prometheus-alerts.yml \
+		$(DESTDIR)$(DATADIR)/daneprobe/
+	$(SUBST) contrib/nagios-daneprobe.cfg > $(DESTDIR)$(DATADIR)/daneprobe/nagios-daneprobe.cfg
+	chmod 0644 $(DESTDIR)$(DATADIR)/daneprobe/nagios-daneprobe.cfg
 	@# The example configuration, unless one is there already: an admin's
 	@# edited file is never overwritten.
 	install -d $(DESTDIR)$(SYSCONFDIR)/daneprobe
