@@ -102,6 +102,32 @@ run_one() {
 	fi
 }
 
+# The parser refuses broken files, naming the line (a replayer that
+# answered from a half-read scenario would test nothing).
+parser_rejects() {   # parser_rejects WHAT EXPECTED_ERROR TEXT
+	printf '%b' "$3" > "$tmp/bad.scn"
+	local err
+	if "$replay" --check "$tmp/bad.scn" 2>"$tmp/bad.err"; then
+		bad "parser accepts $1"
+	elif err=$(cat "$tmp/bad.err"); [[ "$err" != *"$2"* ]]; then
+		bad "parser rejects $1, but says: $err"
+	else
+		ok "parser rejects $1: ${err#*: }"
+	fi
+}
+if [ $# -eq 0 ]; then
+	hdr='name t\nrule r\nquestion a.example. A\nnow @0\nexpect secure\nanchor example. 1 IN DS 1 8 2 00\n'
+	parser_rejects "a record outside a query block" "line 7: 'an' outside a query block" "${hdr}an a.example. 1 IN A 192.0.2.1\n"
+	parser_rejects "a bad record" "line 8: bad record" "${hdr}query a.example. A\nan a.example. 1 IN A 300.0.2.1\n"
+	parser_rejects "a relative name" "line 3: name 'a.example' must be absolute" "${hdr/a.example. A/a.example A}"
+	parser_rejects "an unknown verdict" "line 5: expect must be" "${hdr/expect secure/expect fine}"
+	parser_rejects "a missing anchor" "no 'anchor' line" "${hdr/anchor*/}"
+	parser_rejects "a query recorded twice" "line 8: query a.example. A recorded twice" "${hdr}query a.example. A\nquery a.example. A\n"
+	parser_rejects "an anchor that is no DS/DNSKEY" "line 7: an anchor is a DS or DNSKEY" "${hdr}anchor example. 1 IN A 192.0.2.1\n"
+	parser_rejects "an unknown flag" "line 8: unknown flag 'xx'" "${hdr}query a.example. A\nflags qr xx\n"
+	parser_rejects "a NUL byte" "NUL byte" "${hdr}\0"
+fi
+
 if [ $# -gt 0 ]; then
 	files=("$@")
 else

@@ -18,7 +18,7 @@
  * and not run (README.md lists them with the verdict daneprobe gives). */
 static const char *const pending[] = {
 	"keytrap",                              /* signature check cap */
-	"nsec3-hash-flood-150",                 /* NSEC3 hash cap */
+	"nsec3-ds-walk-flood-150",              /* NSEC3 hash cap */
 	NULL
 };
 

@@ -223,8 +223,35 @@ static void signer_name(void)
 	emit(s);
 }
 
+/* A resolver that cannot answer a step of the chain: the verdict is
+ * indeterminate (could not check), never bogus (RFC 4033 5, RFC 4035 4.3;
+ * issue 10 finding 5 at the wire). */
+static void failures(void)
+{
+	static const struct { const char *name, *q, *t; int rcode; const char *twin; } v[] = {
+		{ "dnskey-servfail", "example.", "DNSKEY", LDNS_RCODE_SERVFAIL, "positive-rsasha256" },
+		{ "ds-refused", "sub.example.", "DS", LDNS_RCODE_REFUSED, "child-zone-twin" },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		gscn *s = scn_new(v[i].name, "RFC 4033 5 / RFC 4035 4.3: a step of the chain the "
+				  "resolver does not answer (SERVFAIL, REFUSED) leaves the answer "
+				  "indeterminate, not bogus (issue 10 finding 5)", v[i].twin);
+		gzone *z = base(s, 8, 0);
+		gzone *c = gz_new(s, "sub.example.", 13, z, 0);
+		gz_add(c, "www 300 IN A 192.0.2.81");
+		scn_ask(s, i ? "www.sub.example." : "www.example.", "A", "indeterminate", NULL, -1);
+		scn_record(s);
+		ldns_pkt *p = scn_msg(s, v[i].q, v[i].t);
+		pk_clear(p, LDNS_SECTION_ANSWER);
+		pk_clear(p, LDNS_SECTION_AUTHORITY);
+		ldns_pkt_set_rcode(p, (uint8_t)v[i].rcode);
+		emit(s);
+	}
+}
+
 void scen_basic(void)
 {
+	failures();
 	positives();
 	validity("rrsig-expired", EXPIRED_INC, EXPIRED_EXP, "expired", 7);
 	validity("rrsig-not-yet-valid", NOTYET_INC, NOTYET_EXP, NULL, 8);

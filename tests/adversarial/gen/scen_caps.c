@@ -114,14 +114,23 @@ static void keytrap(int attack)
 }
 
 /*
- * A 123-label name (the longest that fits under example.) in an NSEC3
- * zone at 150 iterations, answered NXDOMAIN with 100 validly signed NSEC3
- * records of the zone in 10 parameter sets (salts) that prove nothing:
- * each set invites a closest-encloser search over all 124 ancestors, 151
- * SHA-1 rounds per hash.  The answer has no valid proof, so an uncapped
- * validator ends bogus after ~1,200 hashes; a capped one stops at its
- * NSEC3 hash cap and says so (issue 10: indeterminate, reason naming the
- * cap).  The twin is an honest NXDOMAIN at 150 iterations.
+ * Two NSEC3 floods over a 123-label name (the longest that fits under
+ * example.) in a zone at 150 iterations, 151 SHA-1 rounds per hash:
+ *
+ * nsec3-flood-foreign-params: NXDOMAIN with 100 validly signed NSEC3
+ * records in 10 parameter sets that are not the zone's chain.  A proof
+ * uses one parameter set (RFC 5155 8.2, 7.2), so the validator hashes the
+ * name's ancestors once, finds no proof and ends bogus; a validator that
+ * tried every set would hash them ten times.
+ *
+ * nsec3-ds-walk-flood-150: an unsigned answer for the long name.  Before
+ * calling it bogus the validator must look for an insecure delegation
+ * above it, asking DS at every one of its 123 ancestors (RFC 4035 5.2);
+ * each honest NXDOMAIN needs a closest-encloser search from that depth,
+ * about 7,600 hashes in all.  The lookup must stop at its NSEC3 hash cap
+ * and say so (issue 10: indeterminate, reason naming the cap).
+ *
+ * The twin is an honest NXDOMAIN at 150 iterations.
  */
 static void nsec3_flood(void)
 {
@@ -129,22 +138,38 @@ static void nsec3_flood(void)
 	for (int i = FLOOD_LABELS; i > 0; i--)
 		snprintf(q + strlen(q), sizeof q - strlen(q), "%c.", "abcdefghij"[i % 10]);
 	strcat(q, "example.");
-	for (int attack = 0; attack < 2; attack++) {
-		gscn *s = scn_new(attack ? "nsec3-hash-flood-150" : "nsec3-150-iterations-twin",
-				  attack ? "CVE-2023-50868 / RFC 5155 8.3 / RFC 9276: closest-encloser "
-					   "searches over a 123-label name with 100 NSEC3 records in 10 "
-					   "parameter sets at 150 iterations: the validator must stop "
-					   "within its NSEC3 hash cap"
-					 : "twin of nsec3-hash-flood-150: an honest NXDOMAIN at 150 "
-					   "iterations (RFC 9276 allows it) stays secure",
+	for (int attack = 0; attack < 3; attack++) {
+		gscn *s = scn_new(attack == 1 ? "nsec3-flood-foreign-params" : attack == 2
+				  ? "nsec3-ds-walk-flood-150" : "nsec3-150-iterations-twin",
+				  attack == 1 ? "CVE-2023-50868 / RFC 5155 8.2, 7.2: 100 NSEC3 records "
+						"in 10 parameter sets that are not the zone's chain, at "
+						"150 iterations, over a 123-label name: one parameter set "
+						"per proof, no proof, bogus"
+				  : attack == 2 ? "CVE-2023-50868 / RFC 4035 5.2 / RFC 5155 8.3: an "
+						  "unsigned answer under a 123-label name makes the "
+						  "insecure-delegation walk prove 123 NXDOMAINs at 150 "
+						  "iterations: the lookup must stop at its NSEC3 hash cap"
+				  : "twin of nsec3-flood-foreign-params, nsec3-ds-walk-flood-150: an "
+				    "honest NXDOMAIN at 150 iterations (RFC 9276 allows it) stays "
+				    "secure",
 				  attack ? "nsec3-150-iterations-twin" : NULL);
 		gzone *z = gz_new(s, "example.", 13, NULL, 0);
 		gz_nsec3(z, 150, "0badc0de");
 		gz_add(z, "www 300 IN A 192.0.2.80");
-		scn_ask(s, attack ? q : "nx.example.", "A", attack ? "indeterminate" : "secure",
-			attack ? "NSEC3 hash cap" : NULL, -1);
+		scn_ask(s, attack ? q : "nx.example.", "A", attack == 2 ? "indeterminate"
+			: attack ? "bogus" : "secure", attack == 2 ? "NSEC3 hash cap" : NULL, -1);
 		scn_record(s);
-		if (attack) {
+		if (attack == 2) {
+			ldns_pkt *p = scn_msg(s, q, "A");
+			pk_clear(p, LDNS_SECTION_AUTHORITY);
+			ldns_pkt_set_rcode(p, LDNS_RCODE_NOERROR);
+			char line[1100];
+			snprintf(line, sizeof line, "%s 300 IN A 192.0.2.66", q);
+			ldns_rr *rr = NULL;
+			ldns_rr_new_frm_str(&rr, line, 300, NULL, NULL);
+			ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+		}
+		if (attack == 1) {
 			ldns_pkt *p = scn_msg(s, q, "A");
 			pk_drop(p, LDNS_SECTION_AUTHORITY, NULL, LDNS_RR_TYPE_NSEC3, 0);
 			pk_drop(p, LDNS_SECTION_AUTHORITY, NULL, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_NSEC3);
@@ -170,7 +195,7 @@ static void nsec3_flood(void)
 
 	/* RFC 9276 3.2: one iteration over the validator's limit (150) makes
 	 * the answer insecure, with EDE 27. */
-	gscn *s = scn_new("nsec3-151-iterations-insecure", "twin of nsec3-hash-flood-150: RFC 9276 "
+	gscn *s = scn_new("nsec3-151-iterations-insecure", "twin of nsec3-flood-foreign-params: RFC 9276 "
 			  "3.2, an NSEC3 proof above the iteration limit is treated as insecure, EDE 27",
 			  NULL);
 	gzone *z = gz_new(s, "example.", 13, NULL, 0);
