@@ -61,6 +61,10 @@ $(file >$(BUILD)/flags,$(FLAGS_NOW))
 endif
 endif
 
+# (and for `make clean all`, where it is not written above)
+$(BUILD)/flags:
+	$(shell mkdir -p $(dir $@))$(file >$@,$(FLAGS_NOW))
+
 # What the program needs at run time is compiled in (probe/util/builtin.h).
 EMBED := dp_builtin_root_ds=configs/root-anchors.ds \
          dp_builtin_icann_ca=configs/icann-root-ca.pem \
