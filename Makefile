@@ -61,10 +61,6 @@ $(file >$(BUILD)/flags,$(FLAGS_NOW))
 endif
 endif
 
-# (and for `make clean all`, where it is not written above)
-$(BUILD)/flags:
-	$(shell mkdir -p $(dir $@))$(file >$@,$(FLAGS_NOW))
-
 # What the program needs at run time is compiled in (probe/util/builtin.h).
 EMBED := dp_builtin_root_ds=configs/root-anchors.ds \
          dp_builtin_icann_ca=configs/icann-root-ca.pem \
@@ -81,6 +77,11 @@ LIBS      := $(BUILD)/libdpprobe.a $(BUILD)/libdpval.a
 
 .PHONY: bench-bin all deps test unit lab-test demo bench fuzz install uninstall deb clean lab-up lab-down
 all: daneprobe
+
+# The flags file of a build that has none yet (`make clean all`: the
+# parse-time write above is skipped for clean).
+$(BUILD)/flags:
+	$(shell mkdir -p $(dir $@))$(file >$@,$(FLAGS_NOW))
 
 # -MMD -MP: each object also writes which headers it read ($(BUILD)/*.d).
 $(BUILD)/%.o: %.c $(BUILD)/flags
