@@ -37,7 +37,9 @@ if ! tests/lab/lab up; then
 	echo "lab: up failed"
 	total_f=$((total_f + 1))
 else
-	for t in tests/integration/test_*.sh; do
+	# tests/reliability/run.sh: the adversarial classes of issue 17
+	# (KILL_ITERATIONS kill -9s per rewritten file, 30 unless set).
+	for t in tests/integration/test_*.sh tests/reliability/run.sh; do
 		[ -e "$t" ] || continue
 		echo "== $(basename "$t")"
 		t0=$SECONDS

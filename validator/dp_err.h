@@ -33,6 +33,7 @@ typedef enum dp_err {
 	DP_EPROTO,        /* peer violated its protocol (wrong ID, garbage, loops) */
 	DP_ENOTIMPL,      /* not implemented yet */
 	DP_ELIMIT,        /* a limit was reached (size, count, depth, iterations) */
+	DP_ECHANGED,      /* a file changed since it was read: not overwritten */
 	DP_ERR_MAX
 } dp_err;
 

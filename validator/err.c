@@ -21,6 +21,7 @@ static const char *const dp_err_names[DP_ERR_MAX] = {
 	[DP_EPROTO] = "protocol violation",
 	[DP_ENOTIMPL] = "not implemented yet",
 	[DP_ELIMIT] = "limit reached",
+	[DP_ECHANGED] = "changed since it was read",
 };
 
 const char *dp_strerror(int err)

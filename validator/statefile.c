@@ -471,8 +471,10 @@ int statefile_parse(const char *text, size_t len, rfc5011_tp **out, char *err, s
 int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
 		   const statefile_io *io, char *err, size_t errlen)
 {
-	dp_replace_opts o = { NULL, 0644, "state file", NULL, NULL };
-	char *text = NULL, *tmp = NULL;
+	/* The caller holds statefile_lock, the lock dp_file_replace takes
+	 * otherwise; the file keeps its owner, group and mode (issue 17). */
+	dp_replace_opts o = { .mode = 0644, .what = "state file", .locked = 1 };
+	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
@@ -480,53 +482,28 @@ int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
 		return DP_EINVAL;
 	if ((rc = statefile_format(tp, now, &text, &len)) != DP_OK)
 		return rc;
-	/* A fixed temporary name: the caller holds the lock, and a crash
-	 * leaves at most "<path>.tmp", overwritten by the next save. */
-	if (asprintf(&tmp, "%s.tmp", path) < 0) {
-		free(text);
-		return DP_ENOMEM;
-	}
-	o.tmp_path = tmp;
 	if (io != NULL) {
 		o.write = io->write;
 		o.write_arg = io->arg;
 	}
 	rc = dp_file_replace(path, text, len, &o, err, errlen);
 	free(text);
-	free(tmp);
 	return rc;
 }
 
 int statefile_lock(const char *path, int *fd_out, char *err, size_t errlen)
 {
-	char *lp = NULL;
-	int fd, e;
+	char *real = NULL;
+	int rc;
 
 	if (path == NULL || fd_out == NULL)
 		return DP_EINVAL;
-	if (asprintf(&lp, "%s.lock", path) < 0)
-		return DP_ENOMEM;
-	fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		e = errno;
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "cannot open lock file %s: %s", lp, strerror(e));
-		free(lp);
-		return DP_EIO;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		e = errno;
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, e == EWOULDBLOCK
-				 ? "%s is held by another daneprobe: try again later"
-				 : "cannot lock %s: %s", lp, strerror(e));
-		free(lp);
-		close(fd);
-		return e == EWOULDBLOCK ? DP_ELOCKED : DP_EIO;
-	}
-	free(lp);
-	*fd_out = fd;
-	return DP_OK;
+	/* The lock of the real file, beside it, as every writer takes it. */
+	if ((rc = dp_file_real(path, &real, err, errlen)) != DP_OK)
+		return rc;
+	rc = dp_file_lock(real, 0, fd_out, err, errlen);
+	free(real);
+	return rc;
 }
 
 void statefile_unlock(int fd)

@@ -42,17 +42,17 @@ typedef struct statefile_io {
 } statefile_io;
 
 /*
- * Write tp to path atomically: "<path>.tmp" in the same directory, write,
- * fsync, rename over path, fsync the directory.  The caller holds the lock
- * (statefile_lock), which also guards the fixed temporary name.  io may be
- * NULL.  On failure the temporary file is removed, path is untouched, and
- * err says which step failed and why (DP_EIO, DP_ENOMEM).
+ * Write tp to path atomically with dp_file_replace (atomicfile.h): a
+ * symlink is followed, the file keeps its owner, group and mode, a
+ * temporary file a killed save left is removed.  The caller holds the
+ * lock (statefile_lock).  io may be NULL.  On failure path is untouched
+ * and err says which step failed and why (DP_EIO, DP_ENOMEM).
  */
 int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
 		   const statefile_io *io, char *err, size_t errlen);
 
-/* Take the writer's lock: flock(LOCK_EX|LOCK_NB) on "<path>.lock" (created
- * if needed).  DP_ELOCKED when another process (or another open of the
+/* Take the writer's lock: flock(LOCK_EX|LOCK_NB) on "<real>.lock" beside
+ * the file a symlink names (created if needed; see dp_file_lock).  DP_ELOCKED when another process (or another open of the
  * lock) holds it, DP_EIO when the lock file cannot be opened.  *fd_out
  * gets the descriptor to give to statefile_unlock. */
 int statefile_lock(const char *path, int *fd_out, char *err, size_t errlen);

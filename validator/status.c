@@ -148,8 +148,15 @@ void val_time_str(int64_t t, char *buf, size_t len)
 
 int64_t val_serial_abs(uint32_t ts, int64_t now)
 {
-	/* RFC 1982: the distance is the signed 32-bit difference. */
-	return now + (int32_t)(ts - (uint32_t)now);
+	/* RFC 1982: the distance is the signed 32-bit difference.  Near
+	 * the ends of int64_t the sum saturates instead of overflowing. */
+	int64_t d = (int32_t)(ts - (uint32_t)now);
+
+	if (d > 0 && now > INT64_MAX - d)
+		return INT64_MAX;
+	if (d < 0 && now < INT64_MIN - d)
+		return INT64_MIN;
+	return now + d;
 }
 
 /* Case-insensitive equality of n wire bytes.  Label length octets are at

@@ -55,6 +55,13 @@ typedef struct battery_run {
 	pthread_mutex_t mu;
 } battery_run;
 
+/* ---- helpers (battery_judge.c) ---- */
+
+/* Add a reason to res (at the front with front, else at the end), once:
+ * an identical reason already there is not repeated. */
+void bat_add_reason(dp_resolver_result *res, int front, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ---- helpers (battery_tests.c) ---- */
 
 /* Set the result and the one-line detail. */

@@ -65,6 +65,13 @@ int dp_anchors_for_run(const dp_global *g, val_anchors **out, char *err, size_t 
  * back on are compiled in (probe/util/builtin.h). */
 const char *dp_anchor_state_path(const dp_global *g, const char *opt);
 
+/* Set up a DANE walk for the run's client model: under ad every record
+ * is judged by srv's AD bit; the postfix preset adds Postfix's rules
+ * (cli_client.c). */
+struct dane_cfg;
+struct dp_addr;
+void dp_client_dane_cfg(const dp_global *g, struct dane_cfg *cfg, const struct dp_addr *srv);
+
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

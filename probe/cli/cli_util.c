@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
 #include "probe/util/fileio.h"
 #include "probe/util/rewrite.h"
 
@@ -15,8 +16,10 @@ void dp_errorf(const char *fmt, ...)
 	va_list ap;
 
 	fputs("daneprobe: ", stderr);
+	/* Messages carry names and replies from argv, files and the
+	 * network: escaped, newlines included, so one message is one line. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	dp_vfprintf_text(stderr, DP_ESC_KEEP_BACKSLASH, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

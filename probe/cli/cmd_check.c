@@ -27,6 +27,7 @@
 #include "validator/rfc5011.h"
 #include "validator/statefile.h"
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
 #include "probe/util/clock.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
@@ -287,35 +288,35 @@ static void print_text(int status, json_t *anchors, const dp_resolver_result *r,
 	size_t i;
 	json_t *v;
 
-	printf("daneprobe check: %s\n\n", status_names[status]);
-	printf("anchors: %s\n", json_string_value(json_object_get(anchors, "status")));
+	dp_fprintf_text(stdout, "daneprobe check: %s\n\n", status_names[status]);
+	dp_fprintf_text(stdout, "anchors: %s\n", json_string_value(json_object_get(anchors, "status")));
 	json_array_foreach(json_object_get(anchors, "trust_points"), i, v)
-		printf("  trust point %s: %lld DS, %lld DNSKEY\n",
+		dp_fprintf_text(stdout, "  trust point %s: %lld DS, %lld DNSKEY\n",
 		       json_string_value(json_object_get(v, "trust_point")),
 		       (long long)json_integer_value(json_object_get(v, "ds")),
 		       (long long)json_integer_value(json_object_get(v, "keys")));
 	if (json_object_get(anchors, "reason"))
-		printf("  %s\n", json_string_value(json_object_get(anchors, "reason")));
-	printf("\nprobe:\n");
+		dp_fprintf_text(stdout, "  %s\n", json_string_value(json_object_get(anchors, "reason")));
+	dp_fprintf_text(stdout, "\nprobe:\n");
 	if (n > 0)
 		dp_probe_print_text(stdout, r, n, verbose);
 	if (adv != NULL) {
-		printf("\norder:\n");
+		dp_fprintf_text(stdout, "\norder:\n");
 		dp_order_print_text(stdout, adv, in);
 	}
-	printf("\nverify:\n");
+	dp_fprintf_text(stdout, "\nverify:\n");
 	if (json_array_size(verify) == 0)
-		printf("  no dane.destinations configured\n");
+		dp_fprintf_text(stdout, "  no dane.destinations configured\n");
 	json_array_foreach(verify, i, v) {
 		json_t *verdict = json_object_get(v, "verdict");
 		const char *reason = json_string_value(json_object_get(v, "reason"));
 
-		printf("  %s: opportunistic %s, mandatory %s\n",
+		dp_fprintf_text(stdout, "  %s: opportunistic %s, mandatory %s\n",
 		       json_string_value(json_object_get(v, "domain")),
 		       verdict ? json_string_value(json_object_get(verdict, "opportunistic")) : "unknown",
 		       verdict ? json_string_value(json_object_get(verdict, "mandatory")) : "unknown");
 		if (reason != NULL && reason[0] != '\0')
-			printf("    %s\n", reason);
+			dp_fprintf_text(stdout, "    %s\n", reason);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include "probe/util/clock.h"
 #include "probe/net/query.h"
 #include "probe/report/report_lookup.h"
+#include "probe/util/escape.h"
 
 static void lookup_usage(FILE *f)
 {
@@ -34,7 +35,7 @@ static void lookup_usage(FILE *f)
 
 static void trace_line(void *arg, const char *line)
 {
-	fprintf((FILE *)arg, ";; %s\n", line);
+	dp_fprintf_text((FILE *)arg, ";; %s\n", line);
 }
 
 /* Parse TYPE: a mnemonic (MX, tlsa) or TYPEnnn. */

@@ -8,6 +8,7 @@
  * come out as intended, nothing is written.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,13 +159,19 @@ static int apply(order_run *o, int write, int dry)
 		}
 	}
 	if (write && (newlen != oldlen || memcmp(old, new_text, oldlen) != 0)) {
-		rc = dp_atomic_write(path, new_text, newlen, 1, err, sizeof(err));
+		char real[PATH_MAX] = "";
+
+		/* Only over the text the priorities were computed from: an
+		 * edit made while the probes ran is kept (issue 17). */
+		rc = dp_atomic_rewrite(path, old, oldlen, new_text, newlen, 1, real, err, sizeof(err));
 		if (rc != DP_OK) {
-			dp_errorf("order: %s (the old file is unchanged)", err);
+			dp_errorf("order: %s%s", err, rc == DP_ECHANGED ? "" : " (the old file is unchanged)");
 			free(new_text);
 			return DP_EXIT_UNKNOWN;
 		}
-		fprintf(stderr, "daneprobe: wrote %s (old version in %s.bak)\n", path, path);
+		dp_errorf("wrote %s (old version in %s.bak)", path, real[0] ? real : path);
+	} else if (write) {
+		dp_atomic_tidy(path);
 	}
 	free(new_text);
 	return DP_EXIT_OK;

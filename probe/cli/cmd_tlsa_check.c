@@ -30,6 +30,7 @@
 #include "probe/net/query.h"
 #include "probe/dane/tlsa.h"
 #include "probe/util/fileio.h"
+#include "probe/util/escape.h"
 
 typedef struct tc_run {
 	SSL_CTX *ctx;
@@ -107,7 +108,7 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		json_object_set_new(jh, "name", json_string(tlsa_name));
 		json_object_set_new(jh, "status", json_string(status));
 	} else {
-		printf("TLSA %s (%s): %zu record(s)\n", tlsa_name, status, set->n);
+		dp_fprintf_text(stdout, "TLSA %s (%s): %zu record(s)\n", tlsa_name, status, set->n);
 	}
 	/* Each record alone, so the operator sees which one a new chain
 	 * matches (a renewal usually publishes old and new side by side). */
@@ -130,7 +131,7 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 				json_object_set_new(o, "reason", json_string(why));
 			json_array_append_new(jr, o);
 		} else {
-			printf("  %s  %s\n", text, !usable ? why : hit ? "MATCHES this chain" : "does not match");
+			dp_fprintf_text(stdout, "  %s  %s\n", text, !usable ? why : hit ? "MATCHES this chain" : "does not match");
 		}
 	}
 	if (jh != NULL) {
@@ -141,12 +142,12 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		json_object_set_new(jh, "reason", json_string(rc == DP_OK ? "" : reason));
 		json_array_append_new(run->hosts, jh);
 	} else if (rc == DP_OK) {
-		printf("MATCH: the chain matches %s at depth %d (%s)%s\n", matched, depth,
+		dp_fprintf_text(stdout, "MATCH: the chain matches %s at depth %d (%s)%s\n", matched, depth,
 		       depth == 0 ? "the leaf" : "a CA of the chain",
 		       strcmp(status, "secure") == 0 ? "" : strcmp(status, "file") == 0 ? "" :
 		       "; but the TLSA records are not secure: DANE clients will not use them");
 	} else {
-		printf("NO MATCH for %s: %s\n", host, reason);
+		dp_fprintf_text(stdout, "NO MATCH for %s: %s\n", host, reason);
 	}
 	if (ex > run->worst)
 		run->worst = ex;
@@ -186,7 +187,7 @@ static int tc_host_dns(tc_run *run, const char *host, int *found)
 			ex = tc_check(run, host, qn, st, &set);
 		tlsa_set_free(&set);
 		if (v->status == VAL_BOGUS && run->fmt != DP_FMT_JSON)
-			printf("BOGUS TLSA records at %s: %s\n", qn, v->reason);
+			dp_fprintf_text(stdout, "BOGUS TLSA records at %s: %s\n", qn, v->reason);
 	}
 	val_result_free(v);
 	return ex;
@@ -220,7 +221,7 @@ static int tc_dns(tc_run *run, const char *domain)
 			continue;
 		tc_host_dns(run, host, &found);
 		if (!found && run->fmt != DP_FMT_JSON)
-			printf("TLSA _%d._tcp.%s: no TLSA records\n", run->port, host);
+			dp_fprintf_text(stdout, "TLSA _%d._tcp.%s: no TLSA records\n", run->port, host);
 		any |= found;
 	}
 	val_result_free(v);
@@ -334,7 +335,7 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 		run.hosts = NULL;
 		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		if (s != NULL)
-			printf("%s\n", s);
+			dp_fprintf_text(stdout, "%s\n", s);
 		free(s);
 		json_decref(o);
 	}

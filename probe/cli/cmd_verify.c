@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "probe/cli/cli.h"
+#include "probe/util/escape.h"
+#include "probe/util/lines.h"
 #include "probe/util/clock.h"
 #include "probe/util/defaults.h"
 #include "probe/dane/dane.h"
@@ -97,7 +99,7 @@ static void verify_trace(void *arg, const char *line)
 	verify_worker *w = arg;
 
 	if (w->cur != NULL)
-		fprintf(w->cur, ";; %s\n", line);
+		dp_fprintf_text(w->cur, ";; %s\n", line);
 }
 
 static int verify_exit_for(pol_action a)
@@ -147,7 +149,12 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const
 	if (buf != NULL && len > 0) {
 		if (p->progress)
 			fputs("\r\033[K", stderr);
-		fwrite(buf, 1, len, stdout);
+		/* The report holds SMTP replies and names from the network:
+		 * control bytes leave escaped (JSON is escaped by jansson). */
+		if (p->fmt == DP_FMT_JSON)
+			fwrite(buf, 1, len, stdout);
+		else
+			dp_fprintf_text(stdout, "%.*s", (int)len, buf);
 		if (p->fmt == DP_FMT_TEXT && p->n_domains > 1)
 			fputc('\n', stdout);
 		fflush(stdout);
@@ -216,51 +223,17 @@ static void *verify_worker_main(void *arg)
 	return NULL;
 }
 
-/* Append the domains of a file (one per line, '#' comments). */
+/* Append the domains of a file (one per line, '#' comments), within the
+ * caps of probe/util/lines.c. */
 static int verify_read_file(const char *path, char ***list, size_t *n, size_t *cap)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	char *line = NULL;
-	size_t lcap = 0;
-	ssize_t len;
-	unsigned long lineno = 0;
+	char err[512];
 
-	if (f == NULL) {
-		dp_errorf("verify: %s: %s", path, strerror(errno));
+	if (dp_lines_read_path(path, NULL, list, n, cap, err, sizeof err) != DP_OK) {
+		dp_errorf("verify: --from-file %s", err);
 		return -1;
 	}
-	while ((len = getline(&line, &lcap, f)) >= 0) {
-		char *s = line, *e;
-
-		lineno++;
-		while (*s == ' ' || *s == '\t')
-			s++;
-		e = s + strcspn(s, " \t\r\n#");
-		if (*s == '#' || e == s)
-			continue;
-		*e = '\0';
-		if (*n == *cap) {
-			size_t nc = *cap ? *cap * 2 : 64;
-			char **grown = realloc(*list, nc * sizeof *grown);
-			if (grown == NULL)
-				goto oom;
-			*list = grown;
-			*cap = nc;
-		}
-		if (((*list)[*n] = strdup(s)) == NULL)
-			goto oom;
-		(*n)++;
-	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
 	return 0;
-oom:
-	dp_errorf("verify: %s line %lu: out of memory", path, lineno);
-	free(line);
-	if (f != stdin)
-		fclose(f);
-	return -1;
 }
 
 static int verify_parse_int(const char *s, int lo, int hi, int *out)
@@ -342,6 +315,11 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 			}
 			break;
 		case 'H':
+			/* Sent on the wire: a CR/LF would start a second command. */
+			if (!dp_helo_valid(optarg)) {
+				dp_errorf("verify: --helo '%s' is not a domain name or an address literal (RFC 5321 4.1.1.1)", optarg);
+				goto out;
+			}
 			pool.cfg.helo_name = optarg;
 			break;
 		default:
@@ -382,6 +360,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.cfg.smtp_timeout_ms = smtp_timeout;
 	pool.cfg.port = port;
 	pool.cfg.resolver = pool.srv.text;
+	dp_client_dane_cfg(g, &pool.cfg, &pool.srv);
 	pool.anchors = anchors;
 	pool.domains = domains;
 	pool.n_domains = n;

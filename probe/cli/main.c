@@ -243,7 +243,7 @@ static int load_config(dp_global *g)
 	if (rc == DP_ENOTFOUND && !g->config_explicit)
 		return 0;      /* the default file is optional */
 	if (rc != DP_OK) {
-		fprintf(stderr, "daneprobe: %s\n", err);
+		dp_errorf("%s", err);
 		return -1;
 	}
 	return 0;

@@ -15,16 +15,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/err.h>
 #include "probe/util/clock.h"
 #include "probe/dane/dane.h"
+#include "probe/dane/dane_int.h"
 #include "probe/dane/smtp.h"
+#include "probe/dane/adview.h"
+#include "probe/dane/postfix.h"
+#include "probe/util/addr.h"
 
-/* snprintf that truncates on purpose: reasons are cut, never overflowed. */
-static void dane_fmt(char *dst, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void dane_fmt(char *dst, size_t len, const char *fmt, ...)
+void dane_fmt(char *dst, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -34,16 +34,6 @@ static void dane_fmt(char *dst, size_t len, const char *fmt, ...)
 }
 
 #define DANE_MAX_ADDRS 16   /* per host and family: a sender tries a few, not hundreds */
-
-typedef struct dane_cache_ent {
-	dane_host host;             /* DNS fields only; addrs and tlsa owned */
-	char cname_target[256];
-} dane_cache_ent;
-
-struct dane_cache {
-	dane_cache_ent *ents;
-	size_t n, max;
-};
 
 typedef struct dane_run {
 	val_ctx *vctx;
@@ -111,6 +101,8 @@ static int dane_resolve(dane_run *run, const char *name, ldns_rr_type type, val_
 		return DP_EINVAL;
 	rc = val_resolve(run->vctx, dn, type, out);
 	ldns_rdf_deep_free(dn);
+	if (rc == DP_OK)
+		rc = adview_apply(run->cfg, run->res, name, type, *out);
 	if (rc != DP_OK)
 		run->oom = rc == DP_ENOMEM;
 	return rc;
@@ -353,123 +345,20 @@ static void dane_tlsa_step(dane_run *run, dane_host *h, const char *cname_target
 	}
 }
 
-/* ---- the per-worker host cache ---- */
-
-int dane_cache_new(dane_cache **out, size_t max_hosts)
-{
-	dane_cache *c = calloc(1, sizeof *c);
-
-	if (c == NULL)
-		return DP_ENOMEM;
-	c->max = max_hosts;
-	*out = c;
-	return DP_OK;
-}
-
-static void dane_host_clear(dane_host *h)
-{
-	size_t j;
-
-	for (j = 0; j < h->n_addrs; j++)
-		free(h->addrs[j].matched);
-	free(h->addrs);
-	tlsa_set_free(&h->tlsa);
-}
-
-void dane_cache_free(dane_cache *c)
-{
-	size_t i;
-
-	if (c == NULL)
-		return;
-	for (i = 0; i < c->n; i++)
-		dane_host_clear(&c->ents[i].host);
-	free(c->ents);
-	free(c);
-}
-
-/* Copy the DNS part of src into dst (keeps dst's preference).  Only
- * done before any SMTP step, so the addresses carry no session data. */
-static int dane_host_copy_dns(dane_host *dst, const dane_host *src)
-{
-	int pref = dst->preference;
-	size_t i;
-
-	*dst = *src;
-	dst->preference = pref;
-	dst->addrs = NULL;
-	dst->tlsa.recs = NULL;
-	dst->tlsa.n = 0;
-	if (src->n_addrs > 0) {
-		dst->addrs = malloc(src->n_addrs * sizeof *dst->addrs);
-		if (dst->addrs == NULL) {
-			dst->n_addrs = 0;
-			return DP_ENOMEM;
-		}
-		memcpy(dst->addrs, src->addrs, src->n_addrs * sizeof *dst->addrs);
-		for (i = 0; i < src->n_addrs; i++)
-			dst->addrs[i].matched = NULL;
-	}
-	if (src->tlsa.n > 0) {
-		dst->tlsa.recs = calloc(src->tlsa.n, sizeof *dst->tlsa.recs);
-		if (dst->tlsa.recs == NULL)
-			return DP_ENOMEM;
-		for (i = 0; i < src->tlsa.n; i++) {
-			const tlsa_rec *r = &src->tlsa.recs[i];
-			dst->tlsa.recs[i] = *r;
-			dst->tlsa.recs[i].data = malloc(r->len ? r->len : 1);
-			if (dst->tlsa.recs[i].data == NULL)
-				return DP_ENOMEM;
-			memcpy(dst->tlsa.recs[i].data, r->data, r->len);
-			dst->tlsa.n = i + 1;
-		}
-	}
-	return DP_OK;
-}
-
-static const dane_cache_ent *dane_cache_find(const dane_cache *c, const char *name)
-{
-	size_t i;
-
-	for (i = 0; c != NULL && i < c->n; i++)
-		if (strcasecmp(c->ents[i].host.name, name) == 0)
-			return &c->ents[i];
-	return NULL;
-}
-
-static void dane_cache_put(dane_cache *c, const dane_host *h, const char *cname_target)
-{
-	dane_cache_ent *e;
-
-	if (c == NULL || c->n >= c->max)
-		return;
-	if (c->ents == NULL) {
-		c->ents = calloc(c->max, sizeof *c->ents);
-		if (c->ents == NULL)
-			return;
-	}
-	e = &c->ents[c->n];
-	memset(e, 0, sizeof *e);
-	if (dane_host_copy_dns(&e->host, h) != DP_OK) {
-		dane_host_clear(&e->host);
-		return;
-	}
-	snprintf(e->cname_target, sizeof e->cname_target, "%s", cname_target);
-	c->n++;
-}
-
 /* The DNS part of one host: AAAA, A (IPv6 first, as the appliance does
  * by default), and TLSA when some address is secure (the tables stop at
  * an address that is not).  From the cache when it has the host. */
 static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_t ct_len)
 {
-	const dane_cache_ent *e = dane_cache_find(run->cache, h->name);
+	/* The cache keeps statuses, not the AD-view differences each domain
+	 * must list: an AD-view run does its own lookups. */
+	dane_cache *cache = run->cfg->ad_server ? NULL : run->cache;
+	int hit = dane_cache_get(cache, h, cname_target, ct_len);
 	size_t i;
 
-	if (e != NULL) {
-		if (dane_host_copy_dns(h, &e->host) != DP_OK)
+	if (hit != 0) {
+		if (hit < 0)
 			run->oom = 1;
-		snprintf(cname_target, ct_len, "%s", e->cname_target);
 		return;
 	}
 	h->aaaa_status = dane_addr_step(run, h, LDNS_RR_TYPE_AAAA, cname_target, ct_len);
@@ -484,27 +373,80 @@ static void dane_host_dns(dane_run *run, dane_host *h, char *cname_target, size_
 	if (run->oom || h->a_status == POL_LOOKUP_ERROR || h->aaaa_status == POL_LOOKUP_ERROR ||
 	    (h->tlsa_looked_up && h->tlsa_status == POL_LOOKUP_ERROR))
 		return;
-	dane_cache_put(run->cache, h, cname_target);
+	dane_cache_put(cache, h, cname_target);
 }
 
 /* ---- SMTP, STARTTLS, certificate ---- */
 
-static int dane_sockaddr(const dane_addr *a, int port, struct sockaddr_storage *ss, socklen_t *len)
+/* Connect, read the banner, EHLO.  0 when the server offered STARTTLS;
+ * -1 when the path ends here (detail and event written, s closed). */
+static int dane_smtp_open(dane_run *run, int hi, int ai, smtp_session *s)
 {
-	memset(ss, 0, sizeof *ss);
-	if (a->family == 6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*len = sizeof *s6;
-		return inet_pton(AF_INET6, a->address, &s6->sin6_addr) == 1 ? DP_OK : DP_EINVAL;
+	dane_addr *a = &run->res->hosts[hi].addrs[ai];
+	const dane_cfg *cfg = run->cfg;
+	dp_addr sa;
+	int rc;
+
+	a->tried_smtp = 1;
+	dane_event_add(run, DV_CONNECTING, hi, ai);
+	if (dp_addr_from_ip(a->address, (uint16_t)(cfg->port > 0 ? cfg->port : 25), &sa) != DP_OK) {
+		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "bad address %s", a->address);
+		a->obs.connect_failed = 1;
+		dane_event_add(run, DV_CONNECT_FAIL, hi, ai);
+		return -1;
 	}
-	{
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		*len = sizeof *s4;
-		return inet_pton(AF_INET, a->address, &s4->sin_addr) == 1 ? DP_OK : DP_EINVAL;
+	rc = smtp_connect(s, (struct sockaddr *)&sa.addr, sa.addrlen, cfg->smtp_timeout_ms);
+	if (rc != DP_OK) {
+		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s", s->detail);
+		a->obs.connect_failed = 1;
+		dane_event_add(run, DV_CONNECT_FAIL, hi, ai);
+		dane_event_add(run, DV_TLSA, hi, ai);
+		smtp_close(s);
+		return -1;
+	}
+	a->connected = 1;
+	dane_fmt(a->local, sizeof a->local, "%s", s->local);
+	dane_event_add(run, DV_CONNECTED, hi, ai);
+	dane_event_add(run, DV_TLSA, hi, ai);
+	rc = smtp_greet(s, cfg->helo_name);
+	if (rc != DP_OK) {
+		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s", s->detail);
+		a->obs.connect_failed = 1;
+		dane_event_add(run, DV_CONNECT_FAIL, hi, ai);
+		smtp_close(s);
+		return -1;
+	}
+	a->starttls = s->starttls_offered;
+	if (!s->starttls_offered) {
+		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s did not offer STARTTLS in its EHLO reply",
+			 a->address);
+		a->obs.no_starttls = 1;
+		dane_event_add(run, DV_NO_STARTTLS, hi, ai);
+		smtp_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Did the chain the server sent match the host's usable TLSA records
+ * (RFC 7672 3.1)?  Only asked when the TLSA records are secure. */
+static void dane_cert_step(dane_run *run, int hi, int ai, SSL *ssl)
+{
+	dane_host *h = &run->res->hosts[hi];
+	dane_addr *a = &h->addrs[ai];
+	char matched[300], why[256];
+
+	if (tlsa_ssl_outcome(ssl, matched, sizeof matched, NULL, why, sizeof why) == DP_OK) {
+		a->cert = DANE_CERT_SUCCESS;
+		a->matched = strdup(matched);
+		dane_event_add(run, DV_CERT_OK, hi, ai);
+		dane_event_add(run, DV_TLS_SUCCEEDED, hi, ai);
+	} else {
+		a->cert = DANE_CERT_FAILED;
+		dane_fmt(a->smtp_detail, sizeof a->smtp_detail,
+			 "the certificate chain of %s matches none of the %zu usable TLSA record(s) at %s: %s",
+			 a->address, h->tlsa_usable, h->tlsa_name, why);
+		dane_event_add(run, DV_CERT_FAIL, hi, ai);
 	}
 }
 
@@ -513,52 +455,14 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	dane_host *h = &run->res->hosts[hi];
 	dane_addr *a = &h->addrs[ai];
 	const dane_cfg *cfg = run->cfg;
-	struct sockaddr_storage ss;
-	socklen_t sl;
 	smtp_session s;
 	SSL *ssl = NULL;
 	size_t nu = 0;
 	int dane_auth = h->tlsa_status == POL_SECURE && h->tlsa_usable > 0, rc;
 
 	smtp_session_init(&s);
-	a->tried_smtp = 1;
-	dane_event_add(run, DV_CONNECTING, hi, ai);
-	if (dane_sockaddr(a, cfg->port > 0 ? cfg->port : 25, &ss, &sl) != DP_OK) {
-		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "bad address %s", a->address);
-		a->obs.connect_failed = 1;
-		dane_event_add(run, DV_CONNECT_FAIL, hi, ai);
+	if (dane_smtp_open(run, hi, ai, &s) < 0)
 		return;
-	}
-	rc = smtp_connect(&s, (struct sockaddr *)&ss, sl, cfg->smtp_timeout_ms);
-	if (rc != DP_OK) {
-		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s", s.detail);
-		a->obs.connect_failed = 1;
-		dane_event_add(run, DV_CONNECT_FAIL, hi, ai);
-		dane_event_add(run, DV_TLSA, hi, ai);
-		smtp_close(&s);
-		return;
-	}
-	a->connected = 1;
-	dane_fmt(a->local, sizeof a->local, "%s", s.local);
-	dane_event_add(run, DV_CONNECTED, hi, ai);
-	dane_event_add(run, DV_TLSA, hi, ai);
-	rc = smtp_greet(&s, cfg->helo_name);
-	if (rc != DP_OK) {
-		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s", s.detail);
-		a->obs.connect_failed = 1;
-		dane_event_add(run, DV_CONNECT_FAIL, hi, ai);
-		smtp_close(&s);
-		return;
-	}
-	a->starttls = s.starttls_offered;
-	if (!s.starttls_offered) {
-		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s did not offer STARTTLS in its EHLO reply",
-			 a->address);
-		a->obs.no_starttls = 1;
-		dane_event_add(run, DV_NO_STARTTLS, hi, ai);
-		smtp_close(&s);
-		return;
-	}
 	dane_event_add(run, DV_CHECK_TLS, hi, ai);
 	rc = smtp_starttls(&s);
 	if (rc == DP_OK)
@@ -569,8 +473,10 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	if (rc != DP_OK) {
 		dane_fmt(a->smtp_detail, sizeof a->smtp_detail, "%s",
 			 s.detail[0] ? s.detail : dp_strerror(rc));
-		if (rc == DP_ESMTP)
+		if (rc == DP_ESMTP) {
 			a->obs.no_starttls = 1;   /* offered, then refused */
+			a->obs.starttls_refused = s.starttls_refused != 0;
+		}
 		else
 			a->obs.tls_failed = 1;
 		dane_event_add(run, DV_TLS_FAIL, hi, ai);
@@ -581,126 +487,25 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	dane_fmt(a->protocol, sizeof a->protocol, "%s", SSL_get_version(ssl));
 	dane_fmt(a->cipher, sizeof a->cipher, "%s", SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
 	dane_event_add(run, DV_TLS_EST, hi, ai);
-	if (dane_auth) {
-		char matched[300], why[256];
-		rc = tlsa_ssl_outcome(ssl, matched, sizeof matched, NULL, why, sizeof why);
-		if (rc == DP_OK) {
-			a->cert = DANE_CERT_SUCCESS;
-			a->matched = strdup(matched);
-			dane_event_add(run, DV_CERT_OK, hi, ai);
-			dane_event_add(run, DV_TLS_SUCCEEDED, hi, ai);
-		} else {
-			a->cert = DANE_CERT_FAILED;
-			dane_fmt(a->smtp_detail, sizeof a->smtp_detail,
-				 "the certificate chain of %s matches none of the %zu usable TLSA record(s) at %s: %s",
-				 a->address, h->tlsa_usable, h->tlsa_name, why);
-			dane_event_add(run, DV_CERT_FAIL, hi, ai);
-		}
-	}
+	if (dane_auth)
+		dane_cert_step(run, hi, ai, ssl);
 	smtp_close(&s);
 	SSL_free(ssl);
 	ERR_clear_error();
 }
 
-/* ---- one path ---- */
-
-static void dane_judge(dane_run *run, dane_host *h, dane_addr *a)
-{
-	const char *res = run->cfg->resolver ? run->cfg->resolver : "the resolver";
-	int k;
-
-	a->obs.mx = run->res->mx_status;
-	a->obs.addr = a->status;
-	a->obs.tlsa = h->tlsa_looked_up ? h->tlsa_status : POL_NONE;
-	a->obs.tlsa_unusable = h->tlsa_status == POL_SECURE && h->tlsa_usable == 0;
-	a->obs.cert = a->cert == DANE_CERT_SUCCESS ? POL_CERT_SUCCESS :
-		      a->cert == DANE_CERT_FAILED ? POL_CERT_FAILED : POL_CERT_NONE;
-	for (k = 0; k < 2; k++) {
-		char why[512], step[700] = "";
-
-		a->action[k] = policy_decide((pol_kind)k, &a->obs, why, sizeof why, NULL);
-		if (a->action[k] == POL_DANE_SUCCESS) {
-			dane_fmt(a->reason[k], sizeof a->reason[k], "%s", why);
-			continue;
-		}
-		/* Name the step and the record that decided it. */
-		if (a->obs.mx == POL_BOGUS || a->obs.mx == POL_INSECURE)
-			dane_fmt(step, sizeof step, "; MX %s/MX: %s", run->res->domain, run->res->mx_reason);
-		if (a->status != POL_SECURE)
-			dane_fmt(step + strlen(step), sizeof step - strlen(step), "; %s %s/%s: %s",
-				 a->address[0] ? a->address : "(no address)", h->name,
-				 a->family == 6 ? "AAAA" : "A", a->lookup_reason);
-		else if (h->tlsa_status != POL_SECURE || h->tlsa_usable == 0)
-			dane_fmt(step + strlen(step), sizeof step - strlen(step), "; TLSA %s: %s",
-				 h->tlsa_name, h->tlsa_reason[0] ? h->tlsa_reason : dane_lookup_json(h->tlsa_status));
-		/* A session problem is worth saying even when the table
-		 * decided on DNS alone (it makes the path undeliverable). */
-		if (a->smtp_detail[0])
-			dane_fmt(step + strlen(step), sizeof step - strlen(step), "; SMTP %s: %s",
-				 a->address, a->smtp_detail);
-		dane_fmt(a->reason[k], sizeof a->reason[k], "%s%s (resolver %s)", why, step, res);
-	}
-}
-
-/* ---- the domain verdict ---- */
-
-static void dane_verdict(dane_run *run)
-{
-	dane_result *r = run->res;
-	const char *res = run->cfg->resolver ? run->cfg->resolver : "the resolver";
-	int k;
-
-	for (k = 0; k < 2; k++) {
-		size_t hi, ai, fails = 0;
-		int found = 0;
-
-		r->verdict[k] = POL_DANE_FAIL;
-		for (hi = 0; hi < r->n_hosts && !found; hi++)
-			for (ai = 0; ai < r->hosts[hi].n_addrs && !found; ai++) {
-				const dane_addr *a = &r->hosts[hi].addrs[ai];
-				/* A host that cannot be reached delivers nothing:
-				 * the MTA tries the next one (RFC 5321 5.1). */
-				if (a->action[k] == POL_DANE_FAIL || a->obs.connect_failed) {
-					fails++;
-					continue;
-				}
-				found = 1;
-				r->verdict[k] = a->action[k];
-				dane_fmt(r->reason[k], sizeof r->reason[k], "MX(%s) %s: %s",
-					 r->hosts[hi].name, a->address, a->reason[k]);
-			}
-		if (found)
-			continue;
-		if (r->mx_status == POL_BOGUS)
-			dane_fmt(r->reason[k], sizeof r->reason[k],
-				 "the MX record of %s is bogus: %s (resolver %s)", r->domain, r->mx_reason, res);
-		else if (r->mx_status == POL_LOOKUP_ERROR)
-			dane_fmt(r->reason[k], sizeof r->reason[k],
-				 "the MX lookup for %s failed: %s (resolver %s; RFC 7672 2.1.1: not the same as no MX, delivery is deferred)",
-				 r->domain, r->mx_reason, res);
-		else if (r->nxdomain)
-			dane_fmt(r->reason[k], sizeof r->reason[k], "%s does not exist (NXDOMAIN, resolver %s)",
-				 r->domain, res);
-		else if (r->null_mx)
-			dane_fmt(r->reason[k], sizeof r->reason[k], "%s publishes a null MX (RFC 7505): it accepts no mail",
-				 r->domain);
-		else if (fails == 0)
-			dane_fmt(r->reason[k], sizeof r->reason[k], "no MX host of %s has an address (resolver %s)",
-				 r->domain, res);
-		else {
-			/* The first failing path says the most: the MTA would
-			 * have tried it first. */
-			for (hi = 0; hi < r->n_hosts; hi++)
-				if (r->hosts[hi].n_addrs > 0)
-					break;
-			dane_fmt(r->reason[k], sizeof r->reason[k], "no MX host passed (%zu path%s tried); first: MX(%s) %s: %s",
-				 fails, fails == 1 ? "" : "s", r->hosts[hi].name,
-				 r->hosts[hi].addrs[0].address, r->hosts[hi].addrs[0].reason[k]);
-		}
-	}
-}
-
 /* ---- the walk ---- */
+
+/* DANE success on this path: the certificate matched with a secure MX,
+ * or, under Postfix's rules, with the host's secure TLSA behind an
+ * insecure MX (RFC 7672 2.2.1; postfix.c). */
+static int dane_path_success(const dane_run *run, const dane_addr *a)
+{
+	if (a->cert != DANE_CERT_SUCCESS)
+		return 0;
+	return run->res->mx_status == POL_SECURE
+	       || (run->cfg->postfix_rules && a->action[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS);
+}
 
 int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_result **out)
 {
@@ -765,19 +570,19 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 					else
 						dane_smtp_step(&run, (int)hi, (int)ai);
 				}
-				dane_judge(&run, h, a);
+				dane_judge(run.cfg, run.res, h, a);
 				/* The appliance's "DANE SUCCESS" is the tables'
 				 * DANE Success: the whole chain secure and the
 				 * certificate matched.  With an insecure MX a match
 				 * is reported but the walk goes on, as daneverify's
 				 * does (RFC 7672 2.2.1 would allow DANE there; the
 				 * tables do not). */
-				if (a->cert == DANE_CERT_SUCCESS && r->mx_status == POL_SECURE)
+				if (dane_path_success(&run, a))
 					r->dane_success = 1;
 			}
 		}
 	}
-	dane_verdict(&run);
+	dane_verdict(run.cfg, run.res);
 	dane_event_add(&run, r->dane_success ? DV_SUCCESS : DV_FAILED, -1, -1);
 	r->elapsed_ms = dp_mono_ms() - t0;
 	if (run.oom) {
@@ -798,5 +603,6 @@ void dane_result_free(dane_result *r)
 		dane_host_clear(&r->hosts[i]);
 	free(r->hosts);
 	free(r->events);
+	free(r->ad_diffs);
 	free(r);
 }

@@ -17,6 +17,7 @@
 #include "validator/val.h"
 #include "probe/dane/policy.h"
 #include "probe/dane/tlsa.h"
+#include "probe/util/addr.h"
 
 typedef struct dane_cfg {
 	SSL_CTX *ssl_ctx;          /* from tlsa_ctx_new, shared */
@@ -25,6 +26,14 @@ typedef struct dane_cfg {
 	const char *helo_name;     /* NULL = DP_HELO_NAME */
 	const char *resolver;      /* for reasons: which resolver answered */
 	int max_hosts;             /* MX hosts tried; 0 = 10 */
+	/* Client model ad (issue 14): judge every record by the AD bit and
+	 * rcode of a CD=0 answer from this resolver, as an AD-trusting MTA
+	 * does (adview.c); NULL = local validation decides. */
+	const dp_addr *ad_server;
+	int ad_timeout_ms;         /* 0 = 1500 */
+	/* Postfix's own DANE rules where they differ from the appliance's
+	 * tables (postfix.c); implies nothing about ad_server. */
+	int postfix_rules;
 } dane_cfg;
 
 typedef enum dane_cert {
@@ -100,6 +109,15 @@ typedef struct dane_event {
 	int host, addr;            /* indexes, -1 when not applicable */
 } dane_event;
 
+/* A record whose status through the resolver's AD bit differs from
+ * local validation: the finding only the ad model shows. */
+typedef struct dane_adiff {
+	char name[300];
+	ldns_rr_type type;
+	val_status ad, local;      /* AD view (what the MTA sees), local validation */
+	char what[400];            /* what the difference does, in words */
+} dane_adiff;
+
 typedef struct dane_result {
 	char domain[256];
 	char resolver[80];
@@ -114,6 +132,10 @@ typedef struct dane_result {
 	pol_action verdict[2];     /* domain verdict per policy */
 	char reason[2][800];       /* why, naming host, address, step, resolver */
 	int dane_success;          /* the appliance's "DANE SUCCESS" */
+	int client_ad;             /* statuses come from the AD view */
+	int postfix_rules;         /* decided by Postfix's rules */
+	dane_adiff *ad_diffs;      /* malloced */
+	size_t n_ad_diffs;
 	int64_t elapsed_ms;
 } dane_result;
 

@@ -106,6 +106,8 @@ static const char *policy_tls_missing(const pol_obs *o)
 {
 	if (o->connect_failed)
 		return "secure TLSA records require an authenticated TLS session, but no SMTP session could be set up with this address (RFC 7672 2.2: try the next address)";
+	if (o->no_starttls && o->starttls_refused)
+		return "secure TLSA records require STARTTLS; the server offered it, then refused it (RFC 3207 4; RFC 7672 2.2: MUST NOT deliver in the clear, try again later)";
 	if (o->no_starttls)
 		return "secure TLSA records require STARTTLS, but the server did not offer it (RFC 7672 2.2: MUST NOT deliver in the clear)";
 	return "secure TLSA records require an authenticated TLS session, but the TLS handshake failed (RFC 7672 2.2: MUST NOT deliver)";

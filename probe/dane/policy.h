@@ -49,6 +49,7 @@ typedef struct pol_obs {
 	int no_starttls;     /* the server did not offer STARTTLS (or refused it) */
 	int connect_failed;  /* no SMTP session could be set up with this address */
 	int tls_failed;      /* the TLS handshake itself failed (not the verification) */
+	int starttls_refused; /* with no_starttls: it offered STARTTLS, then refused it (454) */
 } pol_obs;
 
 /* One row of a table.  Columns left POL_NONE/POL_CERT_NONE are "-". */

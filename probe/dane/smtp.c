@@ -19,28 +19,19 @@
 #include "probe/util/clock.h"
 #include "probe/util/defaults.h"
 #include "probe/dane/smtp.h"
+#include "probe/util/escape.h"
 
 /* ---- reply parser ---- */
 
-/* Printable excerpt of a hostile line for a message. */
+/* Printable excerpt of a hostile line for a message: the first 40 bytes,
+ * escaped by the project's one escaping function. */
 static void smtp_excerpt(char *dst, size_t dstlen, const char *src, size_t len)
 {
-	size_t i, o = 0;
+	size_t used = dp_escape(dst, dstlen, src, len < 40 ? len : 40, 0);
+	size_t o = strlen(dst);
 
-	if (dstlen == 0)
-		return;
-	for (i = 0; i < len && o + 5 < dstlen && i < 40; i++) {
-		unsigned char c = (unsigned char)src[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			dst[o++] = (char)c;
-		else
-			o += (size_t)snprintf(dst + o, dstlen - o, "\\x%02x", c);
-	}
-	if (i < len && o + 4 < dstlen) {
-		memcpy(dst + o, "...", 3);
-		o += 3;
-	}
-	dst[o < dstlen ? o : dstlen - 1] = '\0';
+	if (used == (len < 40 ? len : 40) && len > 40 && o + 4 <= dstlen)
+		memcpy(dst + o, "...", 4);
 }
 
 static void smtp_set(char *detail, size_t len, const char *fmt, const char *line,
@@ -69,6 +60,25 @@ static unsigned smtp_keyword(const char *text, size_t len)
 		if (strlen(kws[i].kw) == kl && strncasecmp(text, kws[i].kw, kl) == 0)
 			return kws[i].bit;
 	return 0;
+}
+
+/* One reply line without its CRLF: DP_OK or DP_EPARSE with detail. */
+static int smtp_line_check(const char *line, size_t ll, char *detail, size_t detail_len)
+{
+	/* RFC 5321 4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF )
+	 *   Reply-code [ SP textstring ] CRLF; the code is 2-5, 0-5, 0-9. */
+	if (ll < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' ||
+	    line[1] > '5' || line[2] < '0' || line[2] > '9' ||
+	    (ll > 3 && line[3] != '-' && line[3] != ' ')) {
+		smtp_set(detail, detail_len, "malformed SMTP reply line \"%s\" (RFC 5321 4.2)",
+			 line, ll);
+		return DP_EPARSE;
+	}
+	if (memchr(line, '\0', ll) != NULL) {
+		smtp_set(detail, detail_len, "NUL byte in SMTP reply line \"%s\"", line, ll);
+		return DP_EPARSE;
+	}
+	return DP_OK;
 }
 
 int smtp_reply_parse(const char *buf, size_t len, smtp_reply *out,
@@ -101,19 +111,8 @@ int smtp_reply_parse(const char *buf, size_t len, smtp_reply *out,
 		}
 		if (ll > 0 && line[ll - 1] == '\r')
 			ll--;
-		/* RFC 5321 4.2: Reply-line = *( Reply-code "-" [ textstring ] CRLF )
-		 *   Reply-code [ SP textstring ] CRLF; the code is 2-5, 0-5, 0-9. */
-		if (ll < 3 || line[0] < '2' || line[0] > '5' || line[1] < '0' ||
-		    line[1] > '5' || line[2] < '0' || line[2] > '9' ||
-		    (ll > 3 && line[3] != '-' && line[3] != ' ')) {
-			smtp_set(detail, detail_len, "malformed SMTP reply line \"%s\" (RFC 5321 4.2)",
-				 line, ll);
+		if (smtp_line_check(line, ll, detail, detail_len) != DP_OK)
 			return DP_EPARSE;
-		}
-		if (memchr(line, '\0', ll) != NULL) {
-			smtp_set(detail, detail_len, "NUL byte in SMTP reply line \"%s\"", line, ll);
-			return DP_EPARSE;
-		}
 		c = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 		if (n_lines > 0 && c != code) {
 			char d2[200];
@@ -302,8 +301,19 @@ static int smtp_read_reply(smtp_session *s, smtp_reply *r, const char *what)
 
 int smtp_greet(smtp_session *s, const char *helo_name)
 {
-	char cmd[300];
+	char cmd[300], text[SMTP_DETAIL_TEXT];
 	int rc;
+
+	/* The name goes on the wire inside a command: a CR/LF in it would
+	 * end EHLO and send a second command (RFC 5321 4.1.1.1). */
+	if (helo_name == NULL)
+		helo_name = DP_HELO_NAME;
+	if (!dp_helo_valid(helo_name)) {
+		snprintf(s->detail, sizeof s->detail,
+			 "HELO name \"%s\" is not a domain name or an address literal (RFC 5321 4.1.1.1)",
+			 dp_esc(text, sizeof text, helo_name));
+		return DP_EINVAL;
+	}
 
 	/* RFC 5321 4.3.1: 220 is the only greeting that lets us go on;
 	 * 554 means "no SMTP service here". */
@@ -311,11 +321,11 @@ int smtp_greet(smtp_session *s, const char *helo_name)
 	if (rc != DP_OK)
 		return rc;
 	if (s->banner.code != 220) {
-		snprintf(s->detail, sizeof s->detail, "server refused the session: banner %d %.200s",
-			 s->banner.code, s->banner.text);
+		snprintf(s->detail, sizeof s->detail, "server refused the session: banner %d %s",
+			 s->banner.code, dp_esc(text, sizeof text, s->banner.text));
 		return DP_ESMTP;
 	}
-	snprintf(cmd, sizeof cmd, "EHLO %s\r\n", helo_name ? helo_name : DP_HELO_NAME);
+	snprintf(cmd, sizeof cmd, "EHLO %s\r\n", helo_name);
 	if ((rc = smtp_send(s, cmd)) != DP_OK)
 		return rc;
 	rc = smtp_read_reply(s, &s->ehlo, "reading the EHLO reply");
@@ -327,15 +337,15 @@ int smtp_greet(smtp_session *s, const char *helo_name)
 	}
 	/* RFC 5321 4.1.4: a server that does not know EHLO gets HELO; such
 	 * a server offers no extensions, hence no STARTTLS. */
-	snprintf(cmd, sizeof cmd, "HELO %s\r\n", helo_name ? helo_name : DP_HELO_NAME);
+	snprintf(cmd, sizeof cmd, "HELO %s\r\n", helo_name);
 	if ((rc = smtp_send(s, cmd)) != DP_OK)
 		return rc;
 	rc = smtp_read_reply(s, &s->ehlo, "reading the HELO reply");
 	if (rc != DP_OK)
 		return rc;
 	if (s->ehlo.code != 250) {
-		snprintf(s->detail, sizeof s->detail, "server rejected EHLO and HELO: %d %.200s",
-			 s->ehlo.code, s->ehlo.text);
+		snprintf(s->detail, sizeof s->detail, "server rejected EHLO and HELO: %d %s",
+			 s->ehlo.code, dp_esc(text, sizeof text, s->ehlo.text));
 		return DP_ESMTP;
 	}
 	s->ehlo.ext = 0;
@@ -345,6 +355,7 @@ int smtp_greet(smtp_session *s, const char *helo_name)
 
 int smtp_starttls(smtp_session *s)
 {
+	char text[SMTP_DETAIL_TEXT];
 	smtp_reply r;
 	int rc;
 
@@ -354,8 +365,13 @@ int smtp_starttls(smtp_session *s)
 	if (rc != DP_OK)
 		return rc;
 	if (r.code != 220) {
-		snprintf(s->detail, sizeof s->detail, "server refused STARTTLS: %d %.200s",
-			 r.code, r.text);
+		/* RFC 3207 4: 454 "TLS not available due to temporary reason";
+		 * the server did offer STARTTLS, so say that it refused. */
+		snprintf(s->detail, sizeof s->detail,
+			 "server offered STARTTLS, then refused it: %d %s%s", r.code,
+			 dp_esc(text, sizeof text, r.text),
+			 r.code == 454 ? " (RFC 3207 4: TLS not available for a temporary reason)" : "");
+		s->starttls_refused = r.code;
 		return DP_ESMTP;
 	}
 	/* RFC 3207 5: nothing the server sent in the clear may be taken

@@ -31,6 +31,9 @@ enum smtp_ext {
 	SMTP_EXT_SIZE = 1 << 3
 };
 
+/* Bytes of an escaped reply text in a message (s->detail). */
+#define SMTP_DETAIL_TEXT 300
+
 typedef struct smtp_reply {
 	int code;                    /* 3 digits, 200..599 */
 	size_t n_lines;
@@ -61,6 +64,8 @@ typedef struct smtp_session {
 	smtp_reply banner;
 	smtp_reply ehlo;
 	int starttls_offered;
+	int starttls_refused;        /* the reply code when STARTTLS was offered,
+				      * then refused (454, RFC 3207 4); else 0 */
 	char buf[SMTP_LINE_MAX * 4]; /* bytes read, not yet parsed */
 	size_t buf_len;
 	char detail[512];            /* what went wrong, for the last error */

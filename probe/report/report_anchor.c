@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include "probe/report/report_anchor.h"
 #include "probe/util/clock.h"
+#include "probe/util/escape.h"
 
 static const char *const health_names[] = { "ok", "warning", "critical" };
 
@@ -72,25 +73,25 @@ static void report_text(FILE *f, const anchor_report *r)
 	char b1[32], b2[32];
 
 	if (r->result != NULL)
-		fprintf(f, "%s: %s%s%s%s%s\n", r->action, r->result,
+		dp_fprintf_text(f, "%s: %s%s%s%s%s\n", r->action, r->result,
 			r->resolver ? " via " : "", r->resolver ? r->resolver : "",
 			r->detail ? ": " : "", r->detail ? r->detail : "");
-	fprintf(f, "trust point %s: %s (%s)\n", zone ? zone : "?",
+	dp_fprintf_text(f, "trust point %s: %s (%s)\n", zone ? zone : "?",
 		health_names[r->health], r->why ? r->why : "");
 	free(zone);
 	if (r->fell_back)
-		fprintf(f, "note: %s\n", r->source_note ? r->source_note : "built-in anchors in use");
+		dp_fprintf_text(f, "note: %s\n", r->source_note ? r->source_note : "built-in anchors in use");
 	else if (r->state_file)
-		fprintf(f, "state file: %s\n", r->state_file);
+		dp_fprintf_text(f, "state file: %s\n", r->state_file);
 	for (size_t i = 0; i < tp->n_keys; i++) {
 		const rfc5011_key *k = &tp->keys[i];
-		fprintf(f, "  key %5u  alg %3u  %-8s since %s  first seen %s%s\n", k->tag, k->alg,
+		dp_fprintf_text(f, "  key %5u  alg %3u  %-8s since %s  first seen %s%s\n", k->tag, k->alg,
 			rfc5011_state_str(k->state),
 			k->last_change > 0 ? dp_time_fmt(k->last_change, b1, sizeof(b1)) : "-",
 			k->first_seen > 0 ? dp_time_fmt(k->first_seen, b2, sizeof(b2)) : "-",
 			k->dnskey ? "" : "  (DS only)");
 	}
-	fprintf(f, "last success: %s\nnext probe:   %s\n",
+	dp_fprintf_text(f, "last success: %s\nnext probe:   %s\n",
 		tp->last_success > 0 ? dp_time_fmt(tp->last_success, b1, sizeof(b1)) : "never",
 		tp->next_probe > 0 ? dp_time_fmt(tp->next_probe, b2, sizeof(b2)) : "now");
 }

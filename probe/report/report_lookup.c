@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probe/report/report_lookup.h"
+#include "probe/util/escape.h"
 
 /* One RR in presentation format on one line, tabs as single spaces. */
 static char *rr_line(const ldns_rr *rr)
@@ -92,7 +93,7 @@ int report_lookup_print_json(FILE *out, const val_result *r, const char *resolve
 	json_decref(o);
 	if (!s)
 		return DP_ENOMEM;
-	fprintf(out, "%s\n", s);
+	dp_fprintf_text(out, "%s\n", s);
 	free(s);
 	return DP_OK;
 }
@@ -102,7 +103,7 @@ static void print_list(FILE *out, const ldns_rr_list *l)
 	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {
 		char *s = ldns_rr2str(ldns_rr_list_rr(l, i));
 		if (s) {
-			fputs(s, out);
+			dp_fprintf_text(out, "%s", s);
 			free(s);
 		}
 	}
@@ -117,28 +118,28 @@ void report_lookup_text(FILE *out, const val_result *r, const char *resolver)
 	val_rrtype_str(r->qtype, type, sizeof type);
 	switch (r->status) {
 	case VAL_SECURE:
-		fprintf(out, "; fully validated\n");
+		dp_fprintf_text(out, "; fully validated\n");
 		break;
 	case VAL_INSECURE:
-		fprintf(out, "; unsigned answer\n");
+		dp_fprintf_text(out, "; unsigned answer\n");
 		if (r->reason[0])
-			fprintf(out, "; (%s)\n", r->reason);
+			dp_fprintf_text(out, "; (%s)\n", r->reason);
 		break;
 	case VAL_BOGUS:
-		fprintf(out, "; bogus: %s\n", r->reason);
+		dp_fprintf_text(out, "; bogus: %s\n", r->reason);
 		break;
 	case VAL_INDETERMINATE:
-		fprintf(out, "; indeterminate: %s\n", r->reason);
+		dp_fprintf_text(out, "; indeterminate: %s\n", r->reason);
 		break;
 	}
 	if (r->ede != VAL_EDE_NONE)
-		fprintf(out, "; EDE %d\n", (int)r->ede);
+		dp_fprintf_text(out, "; EDE %d\n", (int)r->ede);
 	if (r->nxdomain)
-		fprintf(out, "; %s does not exist (%s)\n", name, rc ? rc : "NXDOMAIN");
+		dp_fprintf_text(out, "; %s does not exist (%s)\n", name, rc ? rc : "NXDOMAIN");
 	else if (r->nodata)
-		fprintf(out, "; %s has no %s records\n", name, type);
+		dp_fprintf_text(out, "; %s has no %s records\n", name, type);
 	else if (rc && r->rcode != LDNS_RCODE_NOERROR)
-		fprintf(out, "; resolver %s answered %s\n", resolver ? resolver : "", rc);
+		dp_fprintf_text(out, "; resolver %s answered %s\n", resolver ? resolver : "", rc);
 	print_list(out, r->chain);
 	print_list(out, r->rrset);
 	if (r->status == VAL_SECURE)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
+#include "probe/util/escape.h"
 
 /* Short column headers, so the matrix fits a terminal. */
 static const char *const short_names[DP_T_COUNT] = {
@@ -79,12 +80,12 @@ void dp_probe_print_text(FILE *out, const dp_resolver_result *r, size_t n, int v
 			cw = l;
 	}
 	if (n > 0)
-		fprintf(out, "client model: %s (%s)\n", dp_client_model_name(r[0].client),
+		dp_fprintf_text(out, "client model: %s (%s)\n", dp_client_model_name(r[0].client),
 			r[0].client == DP_CLIENT_AD ? "the MTA trusts the resolver's AD bit"
 						    : "the MTA validates locally through the resolver");
-	fprintf(out, "%-*s %4s %-*s %-4s %6s ", aw, "RESOLVER", "PRIO", cw, "CLASS", "DANE", "RTT");
+	dp_fprintf_text(out, "%-*s %4s %-*s %-4s %6s ", aw, "RESOLVER", "PRIO", cw, "CLASS", "DANE", "RTT");
 	for (int t = 0; t < DP_T_COUNT; t++)
-		fprintf(out, " %-*s", (int)(strlen(short_names[t]) > 4 ? strlen(short_names[t]) : 4), short_names[t]);
+		dp_fprintf_text(out, " %-*s", (int)(strlen(short_names[t]) > 4 ? strlen(short_names[t]) : 4), short_names[t]);
 	fputc('\n', out);
 	for (size_t i = 0; i < n; i++) {
 		char rtt[16];
@@ -92,25 +93,25 @@ void dp_probe_print_text(FILE *out, const dp_resolver_result *r, size_t n, int v
 			snprintf(rtt, sizeof(rtt), "%dms", r[i].rtt_ms);
 		else
 			snprintf(rtt, sizeof(rtt), "-");
-		fprintf(out, "%-*s %4d %-*s %-4s %6s ", aw, r[i].address, r[i].priority, cw,
+		dp_fprintf_text(out, "%-*s %4d %-*s %-4s %6s ", aw, r[i].address, r[i].priority, cw,
 			dp_class_name(r[i].cls), safe_word(&r[i]), rtt);
 		for (int t = 0; t < DP_T_COUNT; t++)
-			fprintf(out, " %-*s", (int)(strlen(short_names[t]) > 4 ? strlen(short_names[t]) : 4),
+			dp_fprintf_text(out, " %-*s", (int)(strlen(short_names[t]) > 4 ? strlen(short_names[t]) : 4),
 				cell(r[i].tests[t].result));
 		fputc('\n', out);
 	}
 	for (size_t i = 0; i < n; i++) {
 		char tags[256];
 		dp_tags_format(r[i].tags, tags, sizeof(tags));
-		fprintf(out, "\n%s%s%s%s: %s%s%s%s, %s\n", r[i].address, r[i].name[0] ? " (" : "", r[i].name,
+		dp_fprintf_text(out, "\n%s%s%s%s: %s%s%s%s, %s\n", r[i].address, r[i].name[0] ? " (" : "", r[i].name,
 			r[i].name[0] ? ")" : "", dp_class_name(r[i].cls), tags[0] ? " [" : "", tags,
 			tags[0] ? "]" : "", r[i].dane_safe ? "DANE-safe"
 			: r[i].severity == DP_SEV_WARNING ? "NOT DANE-safe (warning)" : "NOT DANE-safe");
 		for (size_t k = 0; k < r[i].n_reasons; k++)
-			fprintf(out, "  - %s\n", r[i].reasons[k]);
+			dp_fprintf_text(out, "  - %s\n", r[i].reasons[k]);
 		if (verbose)
 			for (int t = 0; t < DP_T_COUNT; t++)
-				fprintf(out, "    %-16s %-4s %s\n", dp_test_name((dp_test_id)t),
+				dp_fprintf_text(out, "    %-16s %-4s %s\n", dp_test_name((dp_test_id)t),
 					dp_result_name(r[i].tests[t].result), r[i].tests[t].detail);
 	}
 }
@@ -145,15 +146,15 @@ void dp_order_print_text(FILE *out, const dp_advice *a, const dp_rank_in *in)
 	for (size_t i = 0; i < a->n; i++)
 		if ((int)strlen(in[i].address) > aw)
 			aw = (int)strlen(in[i].address);
-	fprintf(out, "current order:\n");
+	dp_fprintf_text(out, "current order:\n");
 	for (size_t i = 0; i < a->n; i++)
-		fprintf(out, "  %5d  %-*s\n", a->current[i].priority, aw, in[a->current[i].index].address);
-	fprintf(out, "recommended order%s:\n", a->changed ? "" : " (unchanged)");
+		dp_fprintf_text(out, "  %5d  %-*s\n", a->current[i].priority, aw, in[a->current[i].index].address);
+	dp_fprintf_text(out, "recommended order%s:\n", a->changed ? "" : " (unchanged)");
 	for (size_t i = 0; i < a->n; i++)
-		fprintf(out, "  %5d  %-*s  %s\n", a->recommended[i].priority, aw,
+		dp_fprintf_text(out, "  %5d  %-*s  %s\n", a->recommended[i].priority, aw,
 			in[a->recommended[i].index].address, a->recommended[i].reason);
 	for (size_t i = 0; i < a->n_warnings; i++)
-		fprintf(out, "warning: %s\n", a->warnings[i]);
+		dp_fprintf_text(out, "warning: %s\n", a->warnings[i]);
 }
 
 void dp_json_print(FILE *out, const json_t *j)

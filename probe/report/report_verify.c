@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "probe/report/report_client.h"
 #include "probe/report/report_verify.h"
 
 /* "SECURE", "INSECURE", "BOGUS", "NXDOMAIN", "INDETERMINATE". */
@@ -158,6 +159,7 @@ void report_verify_text(FILE *out, const dane_result *r)
 						where, policy_action_words(a->action[k]),
 						policy_kind_str((pol_kind)k), a->reason[k]);
 		}
+	report_client_text(out, r);
 	fprintf(out, "Resolver %s, %lld ms\n", r->resolver[0] ? r->resolver : "-",
 		(long long)r->elapsed_ms);
 }
@@ -281,6 +283,7 @@ json_t *report_verify_json(const dane_result *r)
 		json_array_append_new(mx, ho);
 	}
 	json_object_set_new(o, "mx", mx);
+	report_client_json(o, r);
 	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)r->elapsed_ms));
 	return o;
 }

@@ -29,11 +29,9 @@ int dp_addr_parse(const char *s, dp_addr *out)
 	char host[64];
 	const char *port_s = NULL;
 	uint16_t port = 53;
-	dp_addr srv;
 
 	if (!s || !out)
 		return DP_EINVAL;
-	memset(&srv, 0, sizeof srv);
 	if (s[0] == '[') {
 		const char *close = strchr(s, ']');
 		if (!close || (size_t)(close - s - 1) >= sizeof host)
@@ -59,12 +57,19 @@ int dp_addr_parse(const char *s, dp_addr *out)
 	}
 	if (port_s && addr_parse_port(port_s, &port) < 0)
 		return DP_EINVAL;
+	if (s[0] == '[' && strchr(host, ':') == NULL)
+		return DP_EINVAL;    /* brackets are for IPv6 only */
+	return dp_addr_from_ip(host, port, out);
+}
 
+int dp_addr_from_ip(const char *host, uint16_t port, dp_addr *out)
+{
+	dp_addr srv;
+
+	memset(&srv, 0, sizeof srv);
 	struct sockaddr_in *sin = (struct sockaddr_in *)&srv.addr;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&srv.addr;
 	if (!strchr(host, ':') && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		if (s[0] == '[')
-			return DP_EINVAL;
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(port);
 		srv.addrlen = sizeof *sin;

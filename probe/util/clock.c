@@ -4,7 +4,9 @@
  * The override is written once by main() before any thread starts, so
  * plain variables are enough.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "probe/util/clock.h"
@@ -56,8 +58,16 @@ int dp_time_parse(const char *s, int64_t *out)
 	if (s == NULL || *s == '\0')
 		return -1;
 	if (s[0] == '@') {
+		char *end;
 		long long v;
-		if (sscanf(s + 1, "%lld%n", &v, &n) != 1 || s[1 + n] != '\0' || v < 0)
+
+		/* The same range as the calendar forms (1970 to 9999): a
+		 * larger number would be clamped by strtoll to INT64_MAX and
+		 * then overflow the RFC 1982 serial arithmetic downstream. */
+		errno = 0;
+		v = strtoll(s + 1, &end, 10);
+		if (errno != 0 || end == s + 1 || *end != '\0' || s[1] == '-' || s[1] == '+' ||
+		    s[1] == ' ' || v < 0 || v > DP_TIME_MAX)
 			return -1;
 		*out = (int64_t)v;
 		return 0;

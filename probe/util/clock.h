@@ -13,8 +13,12 @@
 int64_t dp_now(void);
 /* Fix the time seen by dp_now (from --now). */
 void dp_clock_set(int64_t t);
+/* The last second dp_time_parse accepts: 9999-12-31T23:59:59Z. */
+#define DP_TIME_MAX INT64_C(253402300799)
+
 /* Parse "2026-11-23T10:00:00Z", "2026-11-23 10:00:00", "20261123100000",
- * "2026-11-23" or "@1790000000" (UTC).  0 on success, -1 on error. */
+ * "2026-11-23" or "@1790000000" (UTC), from 1970 to DP_TIME_MAX.  0 on success, -1 on
+ * error (out of range included). */
 int dp_time_parse(const char *s, int64_t *out);
 /* Format t as "2026-11-23T10:00:00Z" into buf (at least 21 bytes). */
 const char *dp_time_fmt(int64_t t, char *buf, unsigned long len);

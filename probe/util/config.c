@@ -17,6 +17,7 @@
 #include <yaml.h>
 #include "probe/util/config.h"
 #include "probe/util/addr.h"
+#include "probe/util/config_values.h"
 #include "probe/util/fileio.h"
 
 #define DP_CONFIG_MAX_BYTES (1 << 20)   /* a config file is small */
@@ -490,6 +491,18 @@ static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 	return 0;
 }
 
+/* Every value, at load time, so that the error names FILE:LINE:COL. */
+static int check_values(cfg_parser *p, const dp_config *cfg)
+{
+	const dp_ynode *bad = NULL;
+	char why[512];
+
+	if (dp_config_check_values(cfg, &bad, why, sizeof why) == 0)
+		return 0;
+	cfg_fail(p, bad ? bad->line : 1, bad ? bad->col : 1, "%s", why);
+	return -1;
+}
+
 static int check_config(cfg_parser *p, dp_config *cfg)
 {
 	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", "client", NULL };
@@ -541,7 +554,7 @@ static int check_config(cfg_parser *p, dp_config *cfg)
 			}
 		free(v);
 	}
-	return 0;
+	return check_values(p, cfg);
 }
 
 int dp_config_parse(const char *path, const char *text, size_t len,

@@ -60,53 +60,30 @@ int dp_read_file_max(const char *path, size_t max, char **out, size_t *outlen,
 int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 		    char *err, size_t errlen)
 {
-	dp_replace_opts o = { NULL, 0644, "file", NULL, NULL };
-	struct stat st;
-	mode_t mode = 0644;
+	dp_replace_opts o = { .mode = 0644, .what = "file", .backup = backup };
+
+	return dp_file_replace(path, data, len, &o, err, errlen);
+}
+
+int dp_atomic_rewrite(const char *path, const char *old, size_t oldlen,
+		      const void *data, size_t len, int backup, char *real,
+		      char *err, size_t errlen)
+{
+	dp_replace_opts o = { .mode = 0644, .what = "file", .backup = backup, .check = 1,
+			      .expect = old, .expect_len = oldlen, .real_out = real };
+
+	return dp_file_replace(path, data, len, &o, err, errlen);
+}
+
+void dp_atomic_tidy(const char *path)
+{
 	char *real = NULL;
-	int rc;
+	int fd = -1;
 
-	/* /etc/resolv.conf is often a symlink (systemd-resolved, resolvconf):
-	 * renaming over it would replace the link with a file.  Write the
-	 * file it points to instead. */
-	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		real = realpath(path, NULL);
-		if (real == NULL) {
-			dp_errf(err, errlen, "cannot resolve the symlink %s: %s", path, strerror(errno));
-			return DP_EIO;
-		}
-		path = real;
-	}
-
-	if (stat(path, &st) == 0)
-		mode = st.st_mode & 07777;
-	else
-		backup = 0;
-	if (backup) {
-		char *old = NULL, *bak = NULL;
-		size_t oldlen;
-		dp_replace_opts bo = { NULL, mode, "backup", NULL, NULL };
-
-		rc = dp_read_file(path, &old, &oldlen, err, errlen);
-		if (rc != DP_OK) {
-			free(real);
-			return rc;
-		}
-		if (asprintf(&bak, "%s.bak", path) < 0) {
-			free(old);
-			free(real);
-			return DP_ENOMEM;
-		}
-		rc = dp_file_replace(bak, old, oldlen, &bo, err, errlen);
-		free(old);
-		free(bak);
-		if (rc != DP_OK) {
-			free(real);
-			return rc;
-		}
-	}
-	o.mode = mode;
-	rc = dp_file_replace(path, data, len, &o, err, errlen);
+	if (dp_file_real(path, &real, NULL, 0) != DP_OK)
+		return;
+	if (dp_file_lock(real, 0, &fd, NULL, 0) == DP_OK)
+		dp_file_clean_stale(real);
+	dp_file_unlock(fd);
 	free(real);
-	return rc;
 }

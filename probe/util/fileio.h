@@ -7,15 +7,28 @@
 #include <stddef.h>
 #include "validator/dp_err.h"
 
-/* Write data to path atomically: a temporary file in the same directory,
- * fsync, the old file's mode, rename over path, fsync of the directory.
+/* Write data to path atomically with dp_file_replace (validator/
+ * atomicfile.h): under the writers' lock "<real>.lock", a symlink
+ * followed to the file it names, the owner, group, mode, ACL and SELinux
+ * label of the old file kept, temporary files of killed writers removed.
  * With backup, the old contents are first saved (atomically too) as
- * "<path>.bak".  A symlink is followed: the file it names is replaced
- * and the link stays.  On any failure path is untouched, the temporary file
- * removed, and err says what failed ("cannot create temporary file in
- * /etc/daneprobe: Permission denied").  DP_OK or DP_EIO. */
+ * "<real>.bak".  On any failure path is untouched and err says what
+ * failed.  DP_OK, DP_ELOCKED, DP_EIO or DP_ENOMEM. */
 int dp_atomic_write(const char *path, const void *data, size_t len, int backup,
 		    char *err, size_t errlen);
+
+/* The same for a rewrite of text read earlier: nothing is written, and
+ * DP_ECHANGED returned, unless path still holds old[0..oldlen) once the
+ * lock is held (old NULL: unless path does not exist).  real (PATH_MAX
+ * bytes, may be NULL) gets the file written, for "old version in
+ * REAL.bak". */
+int dp_atomic_rewrite(const char *path, const char *old, size_t oldlen,
+		      const void *data, size_t len, int backup, char *real,
+		      char *err, size_t errlen);
+
+/* Remove what killed writers of path left (temporary files of our own
+ * naming), if no other daneprobe is writing it now. */
+void dp_atomic_tidy(const char *path);
 
 /* Read a whole file.  *out malloced, NUL-terminated (binary data is kept:
  * *outlen counts it).  DP_EIO or DP_ENOMEM with err (may be NULL). */

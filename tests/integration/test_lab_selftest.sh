@@ -118,18 +118,7 @@ while IFS=$'\t' read -r name type status rcode _; do
 done <"$MAN/names.tsv"
 
 # ---- posttls-finger (reads /etc/resolv.conf -> 127.53.1.1, /etc/postfix = lab)
-posttls_class() {
-    local out
-    out=$(timeout 30 posttls-finger -t 5 -l dane -c "$1" 2>&1)
-    case "$out" in
-        *"Verified TLS connection"*) echo verified ;;
-        *"Untrusted TLS connection"*) echo untrusted ;;
-        *"Trusted TLS connection"*) echo trusted ;;
-        *"Anonymous TLS connection"*) echo anonymous ;;
-        *"lookup failed"*|*"lookup error"*|*"lookup problem"*|*"Failed to establish"*|*"does not accept mail"*|*"not found"*) echo error ;;
-        *) echo none ;;
-    esac
-}
+. "$HERE/../lab/posttls.sh"
 check_dane() { check "$2" "$(posttls_class "$1")" "posttls-finger $1"; }
 
 # The outcome columns must follow SPEC section 7's tables for the

@@ -21,6 +21,11 @@ Scenarios (port offset: behaviour):
   8 abort-tls       offers STARTTLS, says 220, reads the ClientHello, hangs up
   9 stall-tls       offers STARTTLS, says 220, then silence
  10 injection       STARTTLS reply followed by a pipelined plaintext reply
+ 11 starttls-454    offers STARTTLS, then refuses it with 454 (RFC 3207 4)
+ 12 escape-banner   554 banner whose text sets the terminal title and
+                    clears the screen, over two lines (escape injection)
+ 13 log-commands    a normal EHLO session that prints every line it hears
+                    ("heard: ...") on stdout, for the HELO injection test
 """
 import socket
 import sys
@@ -134,8 +139,37 @@ def injection(c):
     starttls_then(c, go)
 
 
+def starttls_454(c):
+    def go(c):
+        c.sendall(b"454 4.7.0 TLS not available due to local problem\r\n")
+        hold(c, 10)
+    starttls_then(c, go)
+
+
+def escape_banner(c):
+    c.sendall(b"554-\x1b]0;pwned\x07\x1b[2J\r\n554 DANE SUCCESS for bank.example\r\n")
+    hold(c, 5)
+
+
+def log_commands(c):
+    c.sendall(b"220 hostile.lab ESMTP\r\n")
+    while True:
+        line = readline(c)
+        if not line:
+            return
+        print("heard: %r" % line, flush=True)
+        if line.upper().startswith((b"EHLO", b"HELO")):
+            c.sendall(b"250-hostile.lab\r\n250 PIPELINING\r\n")
+        elif line.upper().startswith(b"QUIT"):
+            c.sendall(b"221 bye\r\n")
+            return
+        else:
+            c.sendall(b"250 ok\r\n")
+
+
 SCENARIOS = [no_starttls, tarpit, silent, endless_line, endless_lines, garbage,
-             code_mismatch, refuse, abort_tls, stall_tls, injection]
+             code_mismatch, refuse, abort_tls, stall_tls, injection,
+             starttls_454, escape_banner, log_commands]
 
 
 def listen(addr, port):

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "probe/util/clock.h"
+#include "validator/dnssec_int.h"
 
 static const struct { const char *in; int64_t want; } good[] = {
 	{ "@0", 0 },
@@ -17,10 +18,14 @@ static const struct { const char *in; int64_t want; } good[] = {
 	{ "20261123100000", 1795428000 },
 	{ "2024-02-29T23:59:59Z", 1709251199 },
 	{ "2100-03-01", 4107542400 },
+	{ "@253402300799", DP_TIME_MAX },
+	{ "9999-12-31T23:59:59Z", DP_TIME_MAX },
 };
 static const char *const bad[] = {
 	"", "now", "2026-13-01", "2026-02-30", "2025-02-29", "2026-11-23T25:00:00Z",
 	"2026-11-23T10:00:00+01:00", "@-5", "@12x", "1969-12-31", "2026-11-23T10:00",
+	/* issue 17 finding 5: taken as INT64_MAX (strtoll clamps) before */
+	"@99999999999999999999", "@9223372036854775807", "@253402300800", "@", "@ 5", "@+5",
 };
 
 static void test_parse(void **state)
@@ -49,11 +54,24 @@ static void test_override_and_format(void **state)
 	assert_string_equal(dp_time_fmt(dp_now(), buf, sizeof(buf)), "2026-11-23T10:00:00Z");
 }
 
+/* RFC 1982 serial arithmetic at the ends of int64_t saturates: it
+ * overflowed (UBSan: signed overflow) for now near INT64_MAX before. */
+static void test_serial_saturates(void **state)
+{
+	(void)state;
+	assert_int_equal(val_serial_abs(1795428000u, 1795428000), 1795428000);
+	assert_int_equal(val_serial_abs(5u, INT64_C(4294967296) + 1), INT64_C(4294967296) + 5);
+	assert_true(val_serial_abs(4u, INT64_MAX) == INT64_MAX);
+	assert_true(val_serial_abs(0xfffffffbu, INT64_MIN) == INT64_MIN);
+	assert_true(val_serial_abs(0u, INT64_MAX - 5) == INT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_override_and_format),
+		cmocka_unit_test(test_serial_saturates),
 	};
 	return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
 }

@@ -157,7 +157,50 @@ static const struct bad_case {
 	{ "- a\n- b\n", "b.yaml:1:1: the configuration must be a mapping (key: value)" },
 	{ "probe:\n  names: [a]\n", "b.yaml:2:10: 'probe.names' must be a mapping" },
 	{ "key: \"unterminated\n", "b.yaml:2:1: YAML syntax error: found unexpected end of stream while scanning a quoted scalar" },
+	/* issue 17 finding 8: values checked at load time, with the position */
+	{ "dane:\n  destinations: [\"\"]\n", "b.yaml:2:18: dane.destinations \"\": empty: not a domain name" },
+	{ "dane:\n  destinations: [ok.example, a..b]\n", "b.yaml:2:30: dane.destinations \"a..b\": an empty label" },
+	{ "dane:\n  destinations: \"x\\ty\"\n", "b.yaml:2:17: dane.destinations \"x\\x09y\": a space, control" },
+	{ "dane:\n  destinations: [{a: b}]\n", "b.yaml:2:18: 'dane.destinations' must be a domain name or a list" },
+	{ "probe:\n  names:\n    secure: [ok.example, \"bad name\"]\n", "b.yaml:3:26: probe.names.secure \"bad name\": a space" },
+	{ "probe:\n  names:\n    sekure: [a.example]\n", "b.yaml:3:13: unknown key 'sekure' in probe.names" },
+	{ "probe:\n  names:\n    big_answer: \"a.example NOTATYPE\"\n", "b.yaml:3:17: probe.names.big_answer \"a.example NOTATYPE\": unknown record type" },
+	{ "probe:\n  names:\n    algorithms: {x: a.example}\n", "b.yaml:3:21: 'probe.names.algorithms' keys must be numbers from 0 to 255" },
+	{ "probe:\n  names:\n    nsec3_iterations: {5: \"\"}\n", "b.yaml:3:27: probe.names.nsec3_iterations \"\": empty" },
+	{ "alert:\n  webhook: ftp://hook.example/\n", "b.yaml:2:12: alert.webhook \"ftp://hook.example/\": must be an http(s):// URL" },
+	{ "alert:\n  prometheus_textfile: \"\"\n", "b.yaml:2:24: alert.prometheus_textfile \"\": empty" },
+	{ "anchors:\n  bootstrap: nope\n", "b.yaml:2:14: anchors.bootstrap \"nope\": must be 'builtin' or an http(s):// URL" },
+	{ "anchors:\n  state_file: \"/x\\ny\"\n", "b.yaml:2:15: anchors.state_file \"/x\\x0ay\": a control character" },
+	{ "resolvers:\n  - address: 192.0.2.1\n    name: \"a\\e[2J\"\n", "b.yaml:3:11: resolver name \"a\\x1b[2J\": a control character" },
 };
+
+/* A 300-byte name loaded before and failed later with no position. */
+static void test_long_destination(void **state)
+{
+	char text[512], label[64], err[512];
+	dp_config *cfg = NULL;
+
+	(void)state;
+	memset(label, 'a', 59);
+	label[59] = '\0';
+	snprintf(text, sizeof text, "dane:\n  destinations:\n    - %s.%s.%s.%s.%s.example\n",
+		 label, label, label, label, label);   /* 5 * 60 + 7 = 307 bytes */
+	assert_int_equal(dp_config_parse("b.yaml", text, strlen(text), &cfg, err, sizeof err), DP_ECONFIG);
+	assert_null(cfg);
+	assert_non_null(strstr(err, "b.yaml:3:7: dane.destinations \"aaaa"));
+	assert_non_null(strstr(err, "longer than 253 characters"));
+	/* 64-byte label */
+	memset(label, 'b', 63);
+	label[63] = '\0';
+	snprintf(text, sizeof text, "dane:\n  destinations: [x%s.example]\n", label);
+	assert_int_equal(dp_config_parse("b.yaml", text, strlen(text), &cfg, err, sizeof err), DP_ECONFIG);
+	assert_non_null(strstr(err, "b.yaml:2:18:"));
+	assert_non_null(strstr(err, "a label longer than 63 characters"));
+	/* the root and a trailing dot are names */
+	snprintf(text, sizeof text, "dane:\n  destinations: [example.org.]\nprobe:\n  names:\n    nsec: \".\"\n");
+	assert_int_equal(dp_config_parse("b.yaml", text, strlen(text), &cfg, err, sizeof err), DP_OK);
+	dp_config_free(cfg);
+}
 
 static void test_bad_configs(void **state)
 {
@@ -194,6 +237,7 @@ int main(void)
 		cmocka_unit_test(test_empty_sections),
 		cmocka_unit_test(test_shipped_configs),
 		cmocka_unit_test(test_bad_configs),
+		cmocka_unit_test(test_long_destination),
 		cmocka_unit_test(test_nul_byte_and_missing_file),
 	};
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

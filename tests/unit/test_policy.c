@@ -154,7 +154,7 @@ static void test_rows_do_not_overlap(void **state)
  * the engine may have seen later is still the Bogus row. */
 static void test_unreached_steps_ignored(void **state)
 {
-	pol_obs o = { POL_BOGUS, POL_SECURE, POL_SECURE, POL_CERT_SUCCESS, 0, 0, 0, 0 };
+	pol_obs o = { POL_BOGUS, POL_SECURE, POL_SECURE, POL_CERT_SUCCESS, 0, 0, 0, 0, 0 };
 	int row;
 	size_t n;
 
@@ -181,27 +181,31 @@ struct extra_case {
 
 static const struct extra_case extras[] = {
 	/* TLSA SERVFAIL/timeout is not NXDOMAIN (RFC 7672 2.2). */
-	{ { POL_SECURE, POL_SECURE, POL_LOOKUP_ERROR, POL_CERT_NONE, 0, 0, 0, 0 },
+	{ { POL_SECURE, POL_SECURE, POL_LOOKUP_ERROR, POL_CERT_NONE, 0, 0, 0, 0, 0 },
 	  POL_DANE_FAIL, POL_DANE_FAIL, "not NXDOMAIN" },
-	{ { POL_INSECURE, POL_SECURE, POL_LOOKUP_ERROR, POL_CERT_NONE, 0, 0, 0, 0 },
+	{ { POL_INSECURE, POL_SECURE, POL_LOOKUP_ERROR, POL_CERT_NONE, 0, 0, 0, 0, 0 },
 	  POL_DANE_FAIL, POL_DANE_FAIL, "RFC 7672 2.2" },
 	/* Secure TLSA, none usable: as no TLSA (RFC 7672 2.2, 3.1.3). */
-	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 1, 0, 0, 0 },
+	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 1, 0, 0, 0, 0 },
 	  POL_FALLBACK_TLS, POL_DANE_FAIL, "no usable record" },
 	/* No STARTTLS with a secure, usable TLSA RRset. */
-	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 1, 0, 0 },
+	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 1, 0, 0, 0 },
 	  POL_DANE_FAIL, POL_DANE_FAIL, "did not offer" },
-	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 0, 0, 1 },
+	/* Offered, then refused with 454 (RFC 3207 4): said as such; it was
+	 * reported as "did not offer it" before (issue 17 finding 9). */
+	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 1, 0, 0, 1 },
+	  POL_DANE_FAIL, POL_DANE_FAIL, "the server offered it, then refused it" },
+	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 0, 0, 1, 0 },
 	  POL_DANE_FAIL, POL_DANE_FAIL, "handshake failed" },
-	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 0, 1, 0 },
+	{ { POL_SECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 0, 1, 0, 0 },
 	  POL_DANE_FAIL, POL_DANE_FAIL, "no SMTP session" },
 	/* Insecure MX: the opportunistic row has "-" for the certificate. */
-	{ { POL_INSECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 1, 0, 0 },
+	{ { POL_INSECURE, POL_SECURE, POL_SECURE, POL_CERT_NONE, 0, 1, 0, 0, 0 },
 	  POL_FALLBACK_TLS, POL_DANE_FAIL, "insecure" },
 	/* MX and address lookup errors. */
-	{ { POL_LOOKUP_ERROR, POL_NONE, POL_NONE, POL_CERT_NONE, 0, 0, 0, 0 },
+	{ { POL_LOOKUP_ERROR, POL_NONE, POL_NONE, POL_CERT_NONE, 0, 0, 0, 0, 0 },
 	  POL_DANE_FAIL, POL_DANE_FAIL, "MX lookup failed" },
-	{ { POL_SECURE, POL_LOOKUP_ERROR, POL_NONE, POL_CERT_NONE, 0, 0, 0, 0 },
+	{ { POL_SECURE, POL_LOOKUP_ERROR, POL_NONE, POL_CERT_NONE, 0, 0, 0, 0, 0 },
 	  POL_DANE_FAIL, POL_DANE_FAIL, "address lookup failed" },
 };
 

@@ -571,6 +571,28 @@ static void test_server_parse(void **state)
 	}
 }
 
+/* The bare address of an A/AAAA record and the SMTP port (the DANE
+ * walk's connect): the same sockaddr dp_addr_parse builds. */
+static void test_addr_from_ip(void **state)
+{
+	dp_addr a;
+
+	(void)state;
+	assert_int_equal(dp_addr_from_ip("127.25.0.1", 25, &a), DP_OK);
+	assert_int_equal(a.addr.ss_family, AF_INET);
+	assert_int_equal(ntohs(((struct sockaddr_in *)&a.addr)->sin_port), 25);
+	assert_int_equal(a.addrlen, sizeof(struct sockaddr_in));
+	assert_string_equal(a.text, "127.25.0.1:25");
+	assert_int_equal(dp_addr_from_ip("fd53::25:1", 25, &a), DP_OK);
+	assert_int_equal(a.addr.ss_family, AF_INET6);
+	assert_int_equal(ntohs(((struct sockaddr_in6 *)&a.addr)->sin6_port), 25);
+	assert_int_equal(a.addrlen, sizeof(struct sockaddr_in6));
+	assert_string_equal(a.text, "[fd53::25:1]:25");
+	assert_int_equal(dp_addr_from_ip("[::1]", 25, &a), DP_EINVAL);
+	assert_int_equal(dp_addr_from_ip("127.0.0.1:25", 25, &a), DP_EINVAL);
+	assert_int_equal(dp_addr_from_ip("mx.example", 25, &a), DP_EINVAL);
+}
+
 static char traced[512];
 static void trace_cb(void *arg, const char *line)
 {
@@ -644,6 +666,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_server_parse),
+		cmocka_unit_test(test_addr_from_ip),
 		cmocka_unit_test(test_ok),
 		cmocka_unit_test(test_edns_size_and_noedns),
 		cmocka_unit_test(test_wrong_id_dropped),

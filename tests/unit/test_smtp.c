@@ -272,6 +272,14 @@ static void script_554(int fd)
 	linger_until_closed(fd);
 }
 
+/* A banner that would retitle the terminal and clear it (issue 17
+ * finding 7), over two lines so a raw '\n' could forge an output line. */
+static void script_escape_banner(int fd)
+{
+	say(fd, "554-\x1b]0;pwned\x07\x1b[2J\r\n554 DANE SUCCESS for bank.example\r\n");
+	linger_until_closed(fd);
+}
+
 static void script_close_after_banner(int fd)
 {
 	say(fd, "220 mx.lab\r\n");
@@ -395,7 +403,10 @@ static const struct hostile_case hostile[] = {
 	{ "554", script_554, 0, DP_ESMTP, "554" },
 	{ "close-after-banner", script_close_after_banner, 0, DP_ENET, "closed" },
 	{ "helo-only", script_helo_only, 0, DP_OK, NULL },
-	{ "starttls-refused", script_starttls_refused, 1, DP_ESMTP, "454" },
+	{ "starttls-refused", script_starttls_refused, 1, DP_ESMTP,
+	  "server offered STARTTLS, then refused it: 454 4.7.0 TLS not available" },
+	{ "escape-banner", script_escape_banner, 0, DP_ESMTP,
+	  "banner 554 \\x1b]0;pwned\\x07\\x1b[2J\\x0aDANE SUCCESS" },
 	{ "starttls-injection", script_injection, 1, DP_EPROTO, "injection" },
 	{ "abort-handshake", script_abort_handshake, 1, DP_ETLS, "TLS handshake" },
 	{ "stall-handshake", script_stall_handshake, 1, DP_ETIMEOUT, "TLS handshake" },
@@ -419,6 +430,13 @@ static void test_hostile_servers(void **state)
 		if (hostile[i].detail_has != NULL && strstr(s.detail, hostile[i].detail_has) == NULL)
 			fail_msg("%s: detail \"%s\" lacks \"%s\"", hostile[i].name, s.detail,
 				 hostile[i].detail_has);
+		/* Reply text reaches messages escaped: no control byte. */
+		for (const char *c = s.detail; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				fail_msg("%s: control byte 0x%02x in detail \"%s\"", hostile[i].name,
+					 (unsigned char)*c, s.detail);
+		if (strcmp(hostile[i].name, "starttls-refused") == 0 && s.starttls_refused != 454)
+			fail_msg("starttls-refused: starttls_refused %d, want 454", s.starttls_refused);
 		/* Everything ends within the deadline (plus the QUIT grace). */
 		if (el > timeout + 800)
 			fail_msg("%s: took %lld ms with a %d ms timeout", hostile[i].name,
@@ -442,6 +460,23 @@ static void test_session_facts(void **state)
 	assert_int_equal(s.starttls_offered, 0);
 	assert_int_equal(run_client(script_helo_only, 2000, 0, &s, &el), DP_OK);
 	assert_int_equal(s.starttls_offered, 0);
+}
+
+/* --helo with CR/LF sent a second SMTP command before (issue 17
+ * finding 7): the name is refused before anything is written. */
+static void test_helo_injection_refused(void **state)
+{
+	struct server srv;
+	smtp_session s;
+
+	(void)state;
+	server_start(&srv, script_good);
+	smtp_session_init(&s);
+	assert_int_equal(smtp_connect(&s, (struct sockaddr *)&srv.addr, sizeof srv.addr, 2000), DP_OK);
+	assert_int_equal(smtp_greet(&s, "probe.lab\r\nMAIL FROM:<x@example>"), DP_EINVAL);
+	assert_non_null(strstr(s.detail, "HELO name \"probe.lab\\x0d\\x0aMAIL FROM:<x@example>\" is not"));
+	smtp_close(&s);
+	server_stop(&srv);
 }
 
 static void test_connect_refused(void **state)
@@ -473,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_servers),
 		cmocka_unit_test(test_session_facts),
 		cmocka_unit_test(test_connect_refused),
+		cmocka_unit_test(test_helo_injection_refused),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);

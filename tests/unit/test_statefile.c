@@ -17,6 +17,8 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <glob.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 #include <ldns/ldns.h>
 #include "validator/statefile.h"
@@ -240,6 +242,21 @@ static ssize_t failing_write(void *arg, int fd, const void *buf, size_t n)
 	return w;
 }
 
+/* Temporary files of our naming beside the state file. */
+static int count_tmp(void)
+{
+	char pat[200];
+	glob_t g;
+	int n;
+
+	snprintf(pat, sizeof pat, "%s.tmp*", path);
+	if (glob(pat, 0, NULL, &g) != 0)
+		return 0;
+	n = (int)g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
 static void save_v1(char *old, size_t oldlen)
 {
 	rfc5011_tp *tp = sample();
@@ -342,8 +359,7 @@ static void test_kill_before_rename(void **state)
 	slurp(path, now, sizeof(now));
 	assert_string_equal(old, now);
 	/* The half-written temporary file is left behind... */
-	snprintf(msg, sizeof(msg), "%s.tmp", path);
-	assert_true(exists(msg));
+	assert_int_equal(count_tmp(), 1);
 	/* ...but the state file loads as before, and the next save replaces
 	 * the leftover. */
 	assert_int_equal(statefile_load(path, BUILTIN, T0, &back, &fb, msg, sizeof(msg)), DP_OK);
@@ -351,9 +367,63 @@ static void test_kill_before_rename(void **state)
 	assert_int_equal(back->ttl, 172800);
 	back->ttl = 3;
 	assert_int_equal(statefile_save(path, back, T0, NULL, err, sizeof(err)), DP_OK);
-	snprintf(msg, sizeof(msg), "%s.tmp", path);
-	assert_false(exists(msg));
+	assert_int_equal(count_tmp(), 0);
 	rfc5011_tp_free(back);
+}
+
+/* issue 17 finding 2: the state file was reset to root and 0644 (a 0600
+ * file of another user became world-readable).  Root can give files
+ * away; as another user the owner part is skipped. */
+static void test_owner_and_mode_kept(void **state)
+{
+	static char old[8192];
+	rfc5011_tp *tp = sample();
+	char err[256] = "";
+	struct stat st;
+	int root = geteuid() == 0;
+
+	(void)state;
+	save_v1(old, sizeof(old));
+	assert_int_equal(chmod(path, 0600), 0);
+	if (root)
+		assert_int_equal(chown(path, 4321, 4322), 0);
+	tp->ttl = 7;
+	assert_int_equal(statefile_save(path, tp, T0, NULL, err, sizeof(err)), DP_OK);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	if (root) {
+		assert_int_equal(st.st_uid, 4321);
+		assert_int_equal(st.st_gid, 4322);
+	}
+	rfc5011_tp_free(tp);
+}
+
+/* issue 17 finding 4: `anchor refresh --state LINK` replaced the link
+ * with a regular file and never updated its target; and the lock must
+ * be the target's, so a writer through the link and one through the
+ * real path exclude each other. */
+static void test_symlink_followed(void **state)
+{
+	static char old[8192], now[8192];
+	char link[160], err[256] = "";
+	rfc5011_tp *tp = sample();
+	struct stat st;
+	int fd1 = -1, fd2 = -1;
+
+	(void)state;
+	save_v1(old, sizeof(old));
+	snprintf(link, sizeof link, "%s/state-link", dir);
+	assert_int_equal(symlink("root.anchors", link), 0);   /* relative, as ln -s makes */
+	assert_int_equal(statefile_lock(link, &fd1, err, sizeof(err)), DP_OK);
+	assert_int_equal(statefile_lock(path, &fd2, err, sizeof(err)), DP_ELOCKED);
+	tp->ttl = 5;
+	assert_int_equal(statefile_save(link, tp, T0, NULL, err, sizeof(err)), DP_OK);
+	statefile_unlock(fd1);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	slurp(path, now, sizeof(now));
+	assert_non_null(strstr(now, "ttl 5"));
+	rfc5011_tp_free(tp);
 }
 
 static void test_lock(void **state)
@@ -527,6 +597,8 @@ int main(void)
 		T(test_eacces_keeps_old_file),
 		T(test_kill_before_rename),
 		T(test_lock),
+		T(test_owner_and_mode_kept),
+		T(test_symlink_followed),
 		T(test_fallback_to_builtin),
 		T(test_all_revoked_file_is_not_replaced),
 		T(test_builtin),
