@@ -31,6 +31,8 @@ typedef struct dp_global {
 	const char *anchors_path;  /* --anchors FILE or NULL (built-in) */
 	dp_client client;          /* --client, else the config's client:, else local */
 	int client_given;          /* --client was given */
+	const char *postfix_dir;   /* --postfix [DIR] ("/etc/postfix" without DIR), or NULL */
+	struct dp_postfix *postfix; /* what it says, loaded by main.c */
 } dp_global;
 
 /* Each subcommand: argv[0] is the subcommand name; returns an exit code. */
@@ -71,6 +73,19 @@ const char *dp_anchor_state_path(const dp_global *g, const char *opt);
 struct dane_cfg;
 struct dp_addr;
 void dp_client_dane_cfg(const dp_global *g, struct dane_cfg *cfg, const struct dp_addr *srv);
+
+/* The destinations to verify: --postfix's DANE destinations, else
+ * dane.destinations.  *names (borrowed strings) and *mandatory (1 for
+ * dane-only) are malloced arrays; returns the count (cli_postfix.c). */
+size_t dp_destinations(const dp_global *g, const char ***names, int **mandatory);
+/* check's "postfix" section: config dir, smtp_dns_support_level, the
+ * client model, destinations with policies, findings.  *out NULL
+ * without --postfix.  Returns warning when there are findings. */
+#include <jansson.h>
+int dp_postfix_json(const dp_global *g, json_t **out);
+void dp_postfix_print_text(const json_t *pf);
+/* Append --postfix's DANE destinations (strdup'd) to a growable list. */
+int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_t *cap);
 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -152,10 +152,12 @@ static int check_verify_destinations(dp_global *g, json_t **out)
 	dane_cfg dcfg;
 	json_t *arr = json_array();
 	char err[512];
-	int worst = DP_EXIT_OK;
+	int worst = DP_EXIT_OK, *mandatory = NULL;
+	const char **dests = NULL;
+	size_t nd = dp_destinations(g, &dests, &mandatory);
 
 	*out = arr;
-	if (g->cfg == NULL || g->cfg->n_destinations == 0)
+	if (nd == 0)
 		return DP_EXIT_OK;
 	memset(&dcfg, 0, sizeof(dcfg));
 	if (dp_resolvers_effective(g, &rlist) == 0 || dp_addr_parse(rlist[0], &srv) != DP_OK
@@ -172,21 +174,24 @@ static int check_verify_destinations(dp_global *g, json_t **out)
 		goto out;
 	}
 	dcfg.resolver = srv.text;
-	for (size_t i = 0; i < g->cfg->n_destinations; i++) {
+	dp_client_dane_cfg(g, &dcfg, &srv);
+	for (size_t i = 0; i < nd; i++) {
 		dane_result *r = NULL;
 		json_t *o;
-		int e;
+		int e, k;
 
-		if (dane_verify(vctx, &dcfg, g->cfg->destinations[i], &r) != DP_OK) {
+		if (dane_verify(vctx, &dcfg, dests[i], &r) != DP_OK) {
 			o = json_object();
-			json_object_set_new(o, "domain", json_string(g->cfg->destinations[i]));
+			json_object_set_new(o, "domain", json_string(dests[i]));
 			json_object_set_new(o, "reason", json_string("not a domain name, or out of memory"));
 			json_array_append_new(arr, o);
 			worst = worst == DP_EXIT_CRITICAL ? worst : DP_EXIT_UNKNOWN;
 			continue;
 		}
-		e = r->verdict[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS ? DP_EXIT_OK
-		    : r->verdict[POL_OPPORTUNISTIC] == POL_FALLBACK_TLS ? DP_EXIT_WARNING : DP_EXIT_CRITICAL;
+		/* A dane-only destination (--postfix) is judged as Mandatory. */
+		k = mandatory[i] ? POL_MANDATORY : POL_OPPORTUNISTIC;
+		e = r->verdict[k] == POL_DANE_SUCCESS ? DP_EXIT_OK
+		    : r->verdict[k] == POL_FALLBACK_TLS ? DP_EXIT_WARNING : DP_EXIT_CRITICAL;
 		worst = worse(worst, e);
 		if ((o = report_verify_json(r)) != NULL)
 			json_array_append_new(arr, o);
@@ -198,6 +203,8 @@ out:
 		SSL_CTX_free(dcfg.ssl_ctx);
 	val_anchors_free(anchors);
 	free(rlist);
+	free(dests);
+	free(mandatory);
 	return worst;
 }
 
@@ -352,7 +359,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	dp_resolver_result *res = NULL;
 	dp_rank_in *in = NULL;
 	dp_advice *adv = NULL;
-	json_t *anchors = NULL, *verify = NULL;
+	json_t *anchors = NULL, *verify = NULL, *postfix = NULL;
 	size_t n = 0;
 	int jobs = 0, c, status, arc, vrc;
 
@@ -391,6 +398,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	}
 	vrc = check_verify_destinations(g, &verify);
 	status = worse(status, vrc);
+	status = worse(status, dp_postfix_json(g, &postfix));
 
 	if (g->format == DP_FMT_JSON) {
 		json_t *o = json_object();
@@ -401,10 +409,13 @@ int cmd_check(dp_global *g, int argc, char **argv)
 		json_object_set_new(o, "order", adv ? dp_order_json(adv, in) : json_object());
 		json_object_set_new(o, "verify", verify);
 		verify = NULL;
+		if (postfix != NULL)
+			json_object_set_new(o, "postfix", json_incref(postfix));
 		dp_json_print(stdout, o);
 		json_decref(o);
 	} else if (g->format == DP_FMT_TEXT) {
 		print_text(status, anchors, res, n, adv, in, verify, g->verbose);
+		dp_postfix_print_text(postfix);
 	}
 	if (g->format == DP_FMT_PROMETHEUS || (g->cfg && g->cfg->prometheus_textfile)) {
 		dp_prom *p = NULL;
@@ -423,6 +434,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	alert_step(g, state_dir_of(g, state_opt, sdbuf, sizeof(sdbuf)), status, res, n);
 	json_decref(anchors);
 	json_decref(verify);
+	json_decref(postfix);
 	dp_advice_free(adv);
 	free(in);
 	dp_probe_results_free(res, n);

@@ -340,6 +340,8 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 			goto out;
 		n++;
 	}
+	if (n == 0 && dp_postfix_add_domains(g, &domains, &n, &cap) < 0)
+		goto out;
 	if (n == 0) {
 		verify_usage(stderr);
 		goto out;

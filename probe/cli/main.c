@@ -16,6 +16,8 @@
 #include "probe/cli/cli.h"
 #include "probe/util/builtin.h"
 #include "probe/util/clock.h"
+#include "probe/util/postfixconf.h"
+#include <sys/stat.h>
 #include "probe/util/defaults.h"
 
 #ifndef DP_VERSION
@@ -64,6 +66,8 @@ static void usage(FILE *out)
 		"                         built-in root anchors\n"
 		"      --client MODEL     who judges the resolvers: local (validates itself, default),\n"
 		"                         ad (trusts the AD bit), or esa, postfix, exim\n"
+		"      --postfix [DIR]    read the client model, DANE destinations and policies from\n"
+		"                         a Postfix configuration (postconf -c DIR; default /etc/postfix)\n"
 		"  -v, --verbose          more detail (repeatable)\n"
 		"      --trace            print every query and validation step\n"
 		"  -h, --help             this help; `daneprobe COMMAND --help` for a command\n"
@@ -73,7 +77,7 @@ static void usage(FILE *out)
 }
 
 enum { GOPT_CONFIG, GOPT_RESOLVER, GOPT_FORMAT, GOPT_TIMEOUT, GOPT_NOW, GOPT_ANCHORS,
-       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION, GOPT_CLIENT };
+       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION, GOPT_CLIENT, GOPT_POSTFIX };
 
 typedef struct gopt {
 	const char *lng;   /* long name without dashes */
@@ -88,7 +92,7 @@ static const gopt gopts[] = {
 	{ "now", 0, 1, GOPT_NOW }, { "anchors", 0, 1, GOPT_ANCHORS },
 	{ "verbose", 'v', 0, GOPT_VERBOSE }, { "trace", 0, 0, GOPT_TRACE },
 	{ "help", 'h', 0, GOPT_HELP }, { "version", 'V', 0, GOPT_VERSION },
-	{ "client", 0, 1, GOPT_CLIENT },
+	{ "client", 0, 1, GOPT_CLIENT }, { "postfix", 0, 2, GOPT_POSTFIX },
 };
 
 /* Match argv word against the global options.  Returns the option or
@@ -167,6 +171,9 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		}
 		g->client_given = 1;
 		break;
+	case GOPT_POSTFIX:
+		g->postfix_dir = val ? val : "/etc/postfix";
+		break;
 	case GOPT_VERBOSE:
 		g->verbose++;
 		break;
@@ -181,6 +188,13 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		break;
 	}
 	return 0;
+}
+
+static int is_dir(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* Take the global options out of argv (before a "--"); the command and
@@ -218,7 +232,11 @@ static int split_args(dp_global *g, int argc, char **argv, char **rest, int *nre
 			rest[(*nrest)++] = argv[i];
 			continue;
 		}
-		if (o->has_arg && val == NULL) {
+		/* --postfix takes its DIR only when the next word is a
+		 * directory: "check --postfix" alone means /etc/postfix. */
+		if (o->has_arg == 2 && val == NULL && i + 1 < argc && is_dir(argv[i + 1]))
+			val = argv[++i];
+		else if (o->has_arg == 1 && val == NULL) {
 			if (i + 1 >= argc) {
 				dp_errorf("option %s needs a value", w);
 				return -1;
@@ -229,6 +247,24 @@ static int split_args(dp_global *g, int argc, char **argv, char **rest, int *nre
 			return -1;
 	}
 	rest[*nrest] = NULL;
+	return 0;
+}
+
+/* --postfix: the client model when the command line and the config do
+ * not name one (Postfix trusts the AD bit, and only looks at it with
+ * smtp_dns_support_level = dnssec), destinations and findings. */
+static int load_postfix(dp_global *g)
+{
+	char err[1024];
+
+	if (g->postfix_dir == NULL)
+		return 0;
+	if (dp_postfix_load(g->postfix_dir, &g->postfix, err, sizeof(err)) != DP_OK) {
+		dp_errorf("--postfix: %s", err);
+		return -1;
+	}
+	if (!g->client_given && g->postfix->dnssec)
+		dp_client_parse("postfix", &g->client);
 	return 0;
 }
 
@@ -297,12 +333,15 @@ int main(int argc, char **argv)
 		goto out;
 	if (!g.client_given && g.cfg != NULL && g.cfg->has_client)
 		g.client = g.cfg->client;
+	if (load_postfix(&g) < 0)
+		goto out;
 	if (g.timeout_ms == 0)
 		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : DP_DNS_TIMEOUT_MS;
 	optind = 0;     /* a fresh getopt for the subcommand */
 	rc = cmd->run(&g, nrest, rest);
 out:
 	dp_config_free(g.cfg);
+	dp_postfix_free(g.postfix);
 	free(g.resolvers);
 	free(rest);
 	return rc;
