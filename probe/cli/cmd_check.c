@@ -274,11 +274,11 @@ static void check_verify(dp_global *g, check_run *c)
 	int *mandatory = NULL;
 	size_t nd = dp_destinations(g, &dests, &mandatory);
 
+	memset(&dcfg, 0, sizeof(dcfg));
+	memset(&fetcher, 0, sizeof(fetcher));
 	c->verify = json_array();
 	if (nd == 0)
 		goto out;
-	memset(&dcfg, 0, sizeof(dcfg));
-	memset(&fetcher, 0, sizeof(fetcher));
 	fetcher.server = &srv;
 	fetcher.opts.timeout_ms = g->timeout_ms;
 	if (dp_resolvers_effective(g, &rlist) == 0 || dp_addr_parse(rlist[0], &srv) != DP_OK

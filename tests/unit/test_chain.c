@@ -987,6 +987,13 @@ static void test_presentation(void **state)
 	ldns_rdf *root = ldns_dname_new_frm_str(".");
 	(void)state;
 	assert_string_equal(val_dname_str(root, b, sizeof b), ".");
+	/* One definition for validator/ and probe/ (issue 9): NULL is the
+	 * empty string, the trailing dot goes, case stays. */
+	assert_string_equal(val_dname_str(NULL, b, sizeof b), "");
+	ldns_rdf *mixed = ldns_dname_new_frm_str("Mail.Example.");
+	assert_string_equal(val_dname_str(mixed, b, sizeof b), "Mail.Example");
+	ldns_rdf_deep_free(mixed);
+	assert_string_equal(val_rrtype_str(LDNS_RR_TYPE_A, b, sizeof b), "A");
 	assert_string_equal(val_rrtype_str(LDNS_RR_TYPE_TLSA, b, sizeof b), "TLSA");
 	assert_string_equal(val_rrtype_str((ldns_rr_type)65000, b, sizeof b), "TYPE65000");
 	ldns_rdf_deep_free(root);
