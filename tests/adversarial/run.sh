@@ -88,7 +88,7 @@ run_one() {
 		--anchors "$tmp/anchors" --now "$now" --timeout 5000 --format json 2>"$tmp/dp.err")
 	kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null; rpid=
 	{ read -r st; read -r got_ede; IFS= read -r got_reason; } < <(jq -r \
-		'.status // "", (.ede // "none" | tostring), (.reason // "")' <<<"$out" 2>/dev/null)
+		'.dnssec // "", (.ede // "none" | tostring), (.reason // "")' <<<"$out" 2>/dev/null)
 	if [ -z "$st" ]; then
 		bad "$name: no verdict from daneprobe: $(head -c 300 "$tmp/dp.err")"
 	elif [ "$st" != "$expect" ]; then
