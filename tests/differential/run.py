@@ -106,7 +106,7 @@ def dp_verdict(args, name, qtype):
     except ValueError:
         # a crash or a non-JSON answer is a finding of its own
         return "error", None, None, f"exit {r.returncode}, no JSON: {r.stderr[:300]}", None
-    return j.get("status"), j.get("rcode"), j.get("ede"), j.get("reason") or "", j.get("final_name")
+    return j.get("dnssec"), j.get("rcode"), j.get("ede"), j.get("reason") or "", j.get("final_name")
 
 
 def one(args, name, qtype):
