@@ -31,8 +31,9 @@ check() {   # NAME WANT_RC WANT_REGEX CMD...
 }
 
 # The builds here are a packager's, whatever the make that runs the suite
-# was given (`make test WERROR=1` exports WERROR=1 through MAKEFLAGS).
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
+# was given: `make test WERROR=1` passes WERROR=1 down both through MAKEFLAGS
+# and as an environment variable of every recipe.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES WERROR SANITIZE
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d /tmp/test_install.XXXXXX)
 trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
