@@ -78,6 +78,11 @@ LIBS      := $(BUILD)/libdpprobe.a $(BUILD)/libdpval.a
 .PHONY: bench-bin all deps test unit lab-test demo bench fuzz install uninstall deb clean lab-up lab-down
 all: daneprobe
 
+# The flags file of a build that has none yet (`make clean all`: the
+# parse-time write above is skipped for clean).
+$(BUILD)/flags:
+	$(shell mkdir -p $(dir $@))$(file >$@,$(FLAGS_NOW))
+
 # -MMD -MP: each object also writes which headers it read ($(BUILD)/*.d).
 $(BUILD)/%.o: %.c $(BUILD)/flags
 	@mkdir -p $(dir $@)
@@ -136,7 +141,8 @@ fuzz: deps
 
 # Installs the program and what goes with it; never lab.yaml (the test
 # lab's) or anything the program would read from the source tree.
-# @BINDIR@ and @SYSCONFDIR@ in the systemd units become the installed paths.
+# @BINDIR@, @SYSCONFDIR@ ... in the systemd units, the man page and the
+# Nagios command become the installed paths.
 SUBST = sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
             -e 's|@LOCALSTATEDIR@|$(LOCALSTATEDIR)|g'
 install: all
@@ -150,8 +156,10 @@ install: all
 		$(SUBST) contrib/$$u > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u && \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
 	done
-	install -m 0644 configs/probe-internet.yaml contrib/nagios-daneprobe.cfg \
-		contrib/prometheus-alerts.yml $(DESTDIR)$(DATADIR)/daneprobe/
+	install -m 0644 configs/probe-internet.yaml contrib/prometheus-alerts.yml \
+		$(DESTDIR)$(DATADIR)/daneprobe/
+	$(SUBST) contrib/nagios-daneprobe.cfg > $(DESTDIR)$(DATADIR)/daneprobe/nagios-daneprobe.cfg
+	chmod 0644 $(DESTDIR)$(DATADIR)/daneprobe/nagios-daneprobe.cfg
 	@# The example configuration, unless one is there already: an admin's
 	@# edited file is never overwritten.
 	install -d $(DESTDIR)$(SYSCONFDIR)/daneprobe

@@ -6,7 +6,8 @@ PKGS="build-essential pkg-config libldns-dev libssl-dev libcurl4-openssl-dev lib
 libjansson-dev libexpat1-dev libcmocka-dev ldnsutils bind9-dnsutils knot-dnsutils nsd
 unbound dnsmasq-base postfix faketime hyperfine iproute2 python3 openssl clang
 libclang-rt-14-dev valgrind curl ca-certificates procps jq time python3-dnspython
-python3-cryptography systemd man-db git"
+python3-cryptography systemd man-db git strace
+prometheus python3-jsonschema"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -56,6 +56,15 @@ typedef struct val_why {
 void val_why_set(val_why *why, val_ede ede, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Work done for one lookup, counted against the policy's caps, so that
+ * a hostile answer costs a bounded amount of CPU: KeyTrap (CVE-2023-50387,
+ * many keys with one key tag times many RRSIGs) and NSEC3 closest-encloser
+ * hashing (CVE-2023-50868, many labels times many iterations). */
+typedef struct val_work {
+	unsigned sig_checks;     /* RRSIG x DNSKEY pairs tried */
+	unsigned nsec3_hashes;   /* NSEC3 names hashed */
+} val_work;
+
 /* Validation policy knobs. */
 typedef struct val_policy {
 	/* RFC 9276: NSEC3 with more iterations than this is treated as
@@ -64,6 +73,21 @@ typedef struct val_policy {
 	unsigned nsec3_max_iterations;
 	/* Allowed clock skew in seconds for RRSIG validity windows. */
 	unsigned skew_seconds;
+	/* RRSIG x DNSKEY pairs tried for one RRset before it is bogus
+	 * (default 8: a rollover needs 2 or 3; KeyTrap needs thousands). */
+	unsigned max_sig_checks_per_rrset;
+	/* Pairs tried in one lookup (in *work) before it is indeterminate
+	 * (default 128; a lookup through 8 CNAMEs in 5-level zones needs
+	 * about 80). */
+	unsigned max_sig_checks;
+	/* NSEC3 hashes in one lookup (in *work) before it is indeterminate
+	 * (default 128: a closest-encloser proof hashes one name per label
+	 * between the name and its zone). */
+	unsigned max_nsec3_hashes;
+	/* The counters the caps above apply to; NULL: no per-lookup caps
+	 * (the per-RRset cap still holds).  Points at caller-owned memory
+	 * that the functions taking this policy update. */
+	val_work *work;
 } val_policy;
 
 /* A policy with the defaults above. */

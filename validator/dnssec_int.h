@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <ldns/ldns.h>
 #include "validator/dnssec.h"
+#include "validator/names.h"
 
 /* Largest DNSKEY rdata we accept: flags, protocol, algorithm and a
  * public key of an RSA-4096 key with a generous exponent (RFC 3110). */
@@ -24,21 +25,12 @@
  * its length, or 0 when the record is malformed or bigger than cap. */
 size_t val_dnskey_rdata(const ldns_rr *dnskey, uint8_t *buf, size_t cap);
 
-/* DNSKEY flags, or -1 when the record is malformed. */
-int val_dnskey_flags(const ldns_rr *dnskey);
-
 /* DNSKEY algorithm, or 0 when the record is malformed. */
 uint8_t val_dnskey_alg(const ldns_rr *dnskey);
 
 /* The value of a fixed-size integer rdf (1, 2 or 4 bytes, network order);
  * ok is cleared (never set) when the rdf is missing or has another size. */
 uint32_t val_rdf_uint(const ldns_rr *rr, size_t idx, size_t size, int *ok);
-
-/* "www.example.org" (no trailing dot, "." for the root) into buf. */
-void val_name_str(const ldns_rdf *name, char *buf, size_t len);
-
-/* "A", "MX", "TYPE65000" into buf. */
-void val_type_str(ldns_rr_type type, char *buf, size_t len);
 
 /* Fault injection for tests: every later key lookup of kc fails as if out
  * of memory (DP_ENOMEM), or every signature check as if OpenSSL failed

@@ -31,7 +31,6 @@ typedef enum dp_err {
 	DP_ETLS,          /* TLS handshake or I/O failure */
 	DP_ESMTP,         /* SMTP protocol failure */
 	DP_EPROTO,        /* peer violated its protocol (wrong ID, garbage, loops) */
-	DP_ENOTIMPL,      /* not implemented yet */
 	DP_ELIMIT,        /* a limit was reached (size, count, depth, iterations) */
 	DP_ECHANGED,      /* a file changed since it was read: not overwritten */
 	DP_ERR_MAX
@@ -39,8 +38,5 @@ typedef enum dp_err {
 
 /* A static, human-readable name for err; never NULL. */
 const char *dp_strerror(int err);
-
-/* 1 if trying again later may succeed (timeouts, network errors), else 0. */
-int dp_err_is_transient(int err);
 
 #endif

@@ -19,7 +19,6 @@ static const char *const dp_err_names[DP_ERR_MAX] = {
 	[DP_ETLS] = "TLS error",
 	[DP_ESMTP] = "SMTP error",
 	[DP_EPROTO] = "protocol violation",
-	[DP_ENOTIMPL] = "not implemented yet",
 	[DP_ELIMIT] = "limit reached",
 	[DP_ECHANGED] = "changed since it was read",
 };
@@ -29,9 +28,4 @@ const char *dp_strerror(int err)
 	if (err < 0 || err >= DP_ERR_MAX || dp_err_names[err] == 0)
 		return "unknown error";
 	return dp_err_names[err];
-}
-
-int dp_err_is_transient(int err)
-{
-	return err == DP_ETIMEOUT || err == DP_ENET;
 }

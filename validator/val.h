@@ -15,6 +15,7 @@
 #include "validator/dp_err.h"
 #include "validator/dnssec.h"
 #include "validator/anchors.h"
+#include "validator/names.h"
 
 /*
  * Fetch callback: ask for (name, type, class IN) and return the whole
@@ -72,13 +73,10 @@ void val_result_free(val_result *r);
 /* Statistics for benchmarks and --trace. */
 typedef struct val_stats {
 	unsigned long fetches, cache_hits, sig_verifications;
+	/* RRSIG x DNSKEY checks and NSEC3 hashes, summed over lookups (each
+	 * lookup is capped by val_policy's max_sig_checks, max_nsec3_hashes) */
+	unsigned long sig_checks, nsec3_hashes;
 } val_stats;
 void val_ctx_stats(const val_ctx *ctx, val_stats *out);
-
-/* Presentation helpers for reasons and trace lines (validator/chain.c).
- * The name without its trailing dot ("." for the root), lowercase as
- * given; the type mnemonic or "TYPE65000".  Both return buf. */
-const char *val_dname_str(const ldns_rdf *name, char *buf, size_t len);
-const char *val_rrtype_str(ldns_rr_type type, char *buf, size_t len);
 
 #endif

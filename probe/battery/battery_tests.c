@@ -9,6 +9,7 @@
 #include <string.h>
 #include "probe/battery/battery_int.h"
 #include "probe/util/clock.h"
+#include "validator/names.h"
 
 /* ---- small helpers ---- */
 
@@ -38,26 +39,15 @@ const char *bat_rcode_name(int rcode)
 	return lt ? lt->name : "RCODE?";
 }
 
+/* The validator's one definition of both (validator/names.c). */
 const char *bat_type_name(ldns_rr_type t, char *buf, size_t len)
 {
-	char *s = ldns_rr_type2str(t);
-
-	snprintf(buf, len, "%s", s ? s : "TYPE?");
-	free(s);
-	return buf;
+	return val_rrtype_str(t, buf, len);
 }
 
-/* A name as people write it: no trailing dot, except for the root. */
 void bat_rdf_text(const ldns_rdf *r, char *buf, size_t len)
 {
-	char *s = r ? ldns_rdf2str(r) : NULL;
-	size_t n;
-
-	snprintf(buf, len, "%s", s ? s : "?");
-	free(s);
-	n = strlen(buf);
-	if (n > 1 && buf[n - 1] == '.')
-		buf[n - 1] = '\0';
+	val_dname_str(r, buf, len);
 }
 
 /* "NAME [TYPE]" -> name, type (default def); -1 for an unknown type. */

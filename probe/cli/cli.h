@@ -89,6 +89,8 @@ int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_
 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last dp_errorf message (borrowed), or NULL when there was none. */
+const char *dp_last_error(void);
 
 /* The formats a subcommand offers, as a mask for dp_parse_format. */
 #define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))

@@ -11,17 +11,26 @@
 #include "probe/util/fileio.h"
 #include "probe/util/rewrite.h"
 
+/* The last message, for the JSON error document of main.c. */
+static char last_error[4096];
+
 void dp_errorf(const char *fmt, ...)
 {
+	char esc[sizeof(last_error) * 2];
 	va_list ap;
 
-	fputs("daneprobe: ", stderr);
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
 	/* Messages carry names and replies from argv, files and the
 	 * network: escaped, newlines included, so one message is one line. */
-	va_start(ap, fmt);
-	dp_vfprintf_text(stderr, DP_ESC_KEEP_BACKSLASH, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
+	dp_escape(esc, sizeof(esc), last_error, strlen(last_error), DP_ESC_KEEP_BACKSLASH);
+	fprintf(stderr, "daneprobe: %s\n", esc);
+}
+
+const char *dp_last_error(void)
+{
+	return last_error[0] ? last_error : NULL;
 }
 
 static const char *const format_names[] = { "text", "json", "prometheus" };

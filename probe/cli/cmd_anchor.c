@@ -79,8 +79,11 @@ static int max_exit(int a, int b)
 	return a > b ? a : b;
 }
 
-/* Print the state with r's action fields; returns the exit code for it. */
-static int anchor_print(anchor_cmd *a, const rfc5011_tp *tp, anchor_report *r)
+/* Print the state with r's action fields.  The exit code (the state's
+ * health, warning when the built-in anchors stand in for the state file,
+ * and at least floor) is decided before printing, so that every format
+ * says the status the command exits with.  Returns it. */
+static int anchor_print(anchor_cmd *a, const rfc5011_tp *tp, anchor_report *r, int floor)
 {
 	char why[256];
 
@@ -91,11 +94,14 @@ static int anchor_print(anchor_cmd *a, const rfc5011_tp *tp, anchor_report *r)
 	r->state_file = a->state_path;
 	r->fell_back = a->fell_back;
 	r->source_note = a->load_msg;
+	r->exit_code = max_exit(exit_for(r->health), floor);
+	if (a->fell_back)
+		r->exit_code = max_exit(r->exit_code, DP_EXIT_WARNING);
 	if (report_anchor(stdout, a->fmt, r) != 0) {
 		dp_errorf("anchor: out of memory");
 		return DP_EXIT_UNKNOWN;
 	}
-	return a->fell_back ? max_exit(exit_for(r->health), DP_EXIT_WARNING) : exit_for(r->health);
+	return r->exit_code;
 }
 
 static int anchor_load(anchor_cmd *a)
@@ -142,7 +148,7 @@ static int anchor_status(anchor_cmd *a)
 
 	if (rc != DP_EXIT_OK)
 		return rc;
-	return anchor_print(a, a->tp, &r);
+	return anchor_print(a, a->tp, &r, DP_EXIT_OK);
 }
 
 /* Ask one resolver for the root DNSKEY set: *keys and *sigs get the
@@ -298,7 +304,7 @@ static int refresh_rebootstrap(anchor_cmd *a, const rfc5011_tp *cur, const char 
 		dp_errorf("anchor: %s, and the re-bootstrap failed: %s", why, err);
 		r.result = "rebootstrap-failed";
 		r.detail = err;
-		return max_exit(anchor_print(a, cur, &r), DP_EXIT_CRITICAL);
+		return anchor_print(a, cur, &r, DP_EXIT_CRITICAL);
 	}
 	if ((rc = anchor_save(a, tp)) != DP_EXIT_OK) {
 		rfc5011_tp_free(tp);
@@ -307,9 +313,9 @@ static int refresh_rebootstrap(anchor_cmd *a, const rfc5011_tp *cur, const char 
 	snprintf(full, sizeof(full), "%s: bootstrapped again: %s", why, detail);
 	r.detail = full;
 	a->fell_back = 0;
-	rc = anchor_print(a, tp, &r);
+	rc = anchor_print(a, tp, &r, DP_EXIT_WARNING);
 	rfc5011_tp_free(tp);
-	return max_exit(rc, DP_EXIT_WARNING);
+	return rc;
 }
 
 static int anchor_refresh(anchor_cmd *a)
@@ -342,11 +348,10 @@ static int anchor_refresh(anchor_cmd *a)
 	r.detail = full;
 	r.resolver = used;
 	/* On a failed save the file and a->tp are as before: show those. */
-	rc = anchor_print(a, ec == DP_EXIT_OK ? tp : a->tp, &r);
+	rc = anchor_print(a, ec == DP_EXIT_OK ? tp : a->tp, &r,
+			  max_exit(ec, res.verdict != RFC5011_ACCEPTED ? DP_EXIT_WARNING : DP_EXIT_OK));
 	rfc5011_tp_free(tp);
-	if (res.verdict != RFC5011_ACCEPTED)
-		rc = max_exit(rc, DP_EXIT_WARNING);
-	return max_exit(rc, ec);
+	return rc;
 }
 
 static int anchor_bootstrap(anchor_cmd *a)
@@ -370,7 +375,7 @@ static int anchor_bootstrap(anchor_cmd *a)
 	}
 	r.detail = detail;
 	a->fell_back = 0;
-	rc = anchor_print(a, tp, &r);
+	rc = anchor_print(a, tp, &r, DP_EXIT_OK);
 	rfc5011_tp_free(tp);
 	return rc;
 }

@@ -1,25 +1,30 @@
 /*
  * cmd_check.c - `daneprobe check`: anchors + probe + order + verify of
- * dane.destinations, one status with Nagios exit codes, a Prometheus text
- * file, and a webhook when the status changed since the last run.
+ * dane.destinations as one status with Nagios exit codes, a Prometheus
+ * text file, and a webhook when the problems changed since the last run.
+ * This file decides the status and its problems; report/report_check.c
+ * writes them.
  *
  * Status: critical when the anchors are unusable, the primary resolver
  * is not DANE-safe or a destination fails DANE; warning when a secondary
  * is not DANE-safe (DANE domains would turn Bogus whenever the primary is
- * unreachable) or the order should change; unknown when no resolver is
- * reachable or the setup is broken; ok otherwise.
+ * unreachable), the order should change, a destination falls back to
+ * plain TLS, or the alerting machinery itself failed (state, webhook,
+ * Prometheus file); unknown when no resolver is reachable or the setup is
+ * broken; ok otherwise.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <jansson.h>
+#include "probe/anchor/bootstrap.h"
 #include "probe/battery/advise.h"
 #include "probe/net/alert.h"
 #include "probe/battery/battery.h"
-#include "probe/anchor/bootstrap.h"
+#include "probe/report/envelope.h"
 #include "probe/report/report_anchor.h"
+#include "probe/report/report_check.h"
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
 #include "probe/report/report_verify.h"
@@ -27,95 +32,71 @@
 #include "validator/rfc5011.h"
 #include "validator/statefile.h"
 #include "probe/cli/cli.h"
-#include "probe/util/escape.h"
+#include "probe/util/builtin.h"
 #include "probe/util/clock.h"
-#include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
 
-static const char *const status_names[] = { "ok", "warning", "critical", "unknown" };
-
-static int worse(int a, int b)
-{
-	/* unknown (3) outranks nothing; critical (2) outranks warning (1). */
-	if (a == DP_EXIT_CRITICAL || b == DP_EXIT_CRITICAL)
-		return DP_EXIT_CRITICAL;
-	if (a == DP_EXIT_UNKNOWN || b == DP_EXIT_UNKNOWN)
-		return DP_EXIT_UNKNOWN;
-	return a > b ? a : b;
-}
+typedef struct check_opts {
+	const char *state_dir;    /* --state-dir, or NULL */
+	int jobs;
+	int brief;
+} check_opts;
 
 /* ---- anchors ---- */
 
-/* Fixed anchors (--anchors, anchors.file): report the trust points this
- * run validates from.  {"status","source","trust_points":[...]} */
-static int check_fixed_anchors(dp_global *g, const char *path, json_t **out)
+/* One key of a fixed trust point: configured, so trusted ("valid"). */
+static json_t *fixed_key(const ldns_rr *rr, int is_ds)
 {
-	val_anchors *a = NULL;
-	char err[512] = "";
-	json_t *o = json_object(), *tps = json_array();
-	int rc = dp_anchors_for_run(g, &a, err, sizeof(err));
+	int tag = is_ds ? ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)) : dnskey_tag(rr);
+	int alg = ldns_rdf2native_int8(ldns_rr_rdf(rr, is_ds ? 1 : 2));
 
-	json_object_set_new(o, "source", json_string(path));
-	if (rc != DP_OK) {
-		json_object_set_new(o, "status", json_string("critical"));
-		json_object_set_new(o, "reason", json_string(err));
-		json_object_set_new(o, "trust_points", tps);
-		*out = o;
-		return DP_EXIT_CRITICAL;
-	}
-	for (size_t i = 0; i < a->n_points; i++) {
-		json_t *tp = json_object(), *tags = json_array();
-		char *zone = ldns_rdf2str(a->points[i].zone);
-		size_t nds = a->points[i].ds ? ldns_rr_list_rr_count(a->points[i].ds) : 0;
-		size_t nk = a->points[i].keys ? ldns_rr_list_rr_count(a->points[i].keys) : 0;
-
-		for (size_t k = 0; k < nds; k++)
-			json_array_append_new(tags, json_integer(ldns_rdf2native_int16(
-				ldns_rr_rdf(ldns_rr_list_rr(a->points[i].ds, k), 0))));
-		for (size_t k = 0; k < nk; k++)
-			json_array_append_new(tags, json_integer(dnskey_tag(ldns_rr_list_rr(a->points[i].keys, k))));
-		json_object_set_new(tp, "trust_point", json_string(zone ? zone : "?"));
-		json_object_set_new(tp, "ds", json_integer((json_int_t)nds));
-		json_object_set_new(tp, "keys", json_integer((json_int_t)nk));
-		json_object_set_new(tp, "tags", tags);
-		json_array_append_new(tps, tp);
-		free(zone);
-	}
-	json_object_set_new(o, "status", json_string(a->n_points ? "ok" : "critical"));
-	json_object_set_new(o, "trust_points", tps);
-	rc = a->n_points ? DP_EXIT_OK : DP_EXIT_CRITICAL;
-	val_anchors_free(a);
-	*out = o;
-	return rc;
+	return json_pack("{s:i,s:i,s:s,s:s}", "tag", tag, "algorithm", alg, "state", "valid",
+			 "known_by", is_ds ? "ds" : "dnskey");
 }
 
-/*
- * The anchors of this run and how they stand.  With fixed anchors, those;
- * otherwise the RFC 5011 state file (`anchor status`'s JSON object):
- * critical when no key is trusted, warning when a key is pending or
- * missing or when the state file could not be used and the built-in
- * anchors stand in (they are not kept current then).
- */
-static int check_anchor_status(dp_global *g, json_t **out)
+/* Fixed anchors (--anchors, anchors.file): the trust points this run
+ * validates from.  Returns the trust_points array; NULL with err. */
+static json_t *fixed_trust_points(dp_global *g, char *err, size_t errlen)
 {
-	const char *fixed = g->anchors_path;
-	const char *state;
+	val_anchors *a = NULL;
+	json_t *tps;
+
+	if (dp_anchors_for_run(g, &a, err, errlen) != DP_OK)
+		return NULL;
+	tps = json_array();
+	for (size_t i = 0; i < a->n_points; i++) {
+		json_t *keys = json_array();
+		char *zone = ldns_rdf2str(a->points[i].zone);
+		const ldns_rr_list *ds = a->points[i].ds, *dk = a->points[i].keys;
+
+		for (size_t k = 0; ds != NULL && k < ldns_rr_list_rr_count(ds); k++)
+			json_array_append_new(keys, fixed_key(ldns_rr_list_rr(ds, k), 1));
+		for (size_t k = 0; dk != NULL && k < ldns_rr_list_rr_count(dk); k++)
+			json_array_append_new(keys, fixed_key(ldns_rr_list_rr(dk, k), 0));
+		json_array_append_new(tps, json_pack("{s:s,s:o}", "trust_point", zone ? zone : "?", "keys", keys));
+		free(zone);
+	}
+	if (a->n_points == 0)
+		snprintf(err, errlen, "no trust point in the anchors file");
+	val_anchors_free(a);
+	return tps;
+}
+
+/* The RFC 5011 state file: `anchor status`'s object as the one trust
+ * point; critical when no key is trusted, warning when a key is pending
+ * or missing or when the built-in anchors stand in for an unusable state
+ * file (they are not kept current then). */
+static json_t *state_trust_points(dp_global *g, const char *state, int *ec, char *err, size_t errlen)
+{
 	char note[512] = "", why[512] = "";
 	rfc5011_tp *tp = NULL;
 	anchor_report r;
-	int fell_back = 0, rc;
+	int fell_back = 0;
+	json_t *o;
 
-	if (fixed == NULL && g->cfg != NULL)
-		fixed = dp_config_str(g->cfg, "anchors.file", NULL);
-	if (fixed != NULL)
-		return check_fixed_anchors(g, fixed, out);
-	state = dp_anchor_state_path(g, NULL);
 	if (statefile_load(state, dp_builtin_root_ds, dp_now(), &tp, &fell_back, note, sizeof(note)) != DP_OK) {
-		json_t *o = json_object();
-		json_object_set_new(o, "status", json_string("critical"));
-		json_object_set_new(o, "reason", json_string(note[0] ? note : "no usable trust anchors"));
-		*out = o;
-		return DP_EXIT_CRITICAL;
+		snprintf(err, errlen, "%s", note[0] ? note : "no usable trust anchors");
+		return NULL;
 	}
 	memset(&r, 0, sizeof(r));
 	r.tp = tp;
@@ -126,23 +107,161 @@ static int check_anchor_status(dp_global *g, json_t **out)
 	r.fell_back = fell_back;
 	r.source_note = note;
 	r.action = "status";
-	*out = report_anchor_json(&r);
-	rc = r.health == RFC5011_HEALTH_CRITICAL ? DP_EXIT_CRITICAL
-	     : r.health == RFC5011_HEALTH_WARNING || fell_back ? DP_EXIT_WARNING : DP_EXIT_OK;
+	*ec = r.health == RFC5011_HEALTH_CRITICAL ? DP_EXIT_CRITICAL
+	      : r.health == RFC5011_HEALTH_WARNING || fell_back ? DP_EXIT_WARNING : DP_EXIT_OK;
+	r.exit_code = *ec;
+	o = report_anchor_json(&r);
 	rfc5011_tp_free(tp);
-	return *out != NULL ? rc : DP_EXIT_UNKNOWN;
+	if (*ec != DP_EXIT_OK)
+		snprintf(err, errlen, "%s", fell_back && note[0] ? note : why);
+	return o != NULL ? json_pack("[o]", o) : NULL;
+}
+
+/* c->anchors = {"status","reason","source","trust_points":[...]}, and
+ * the problem when they are not ok. */
+static void check_anchors(dp_global *g, check_run *c)
+{
+	const char *fixed = g->anchors_path, *source;
+	char err[1024] = "", subject[96];
+	json_t *tps;
+	int ec = DP_EXIT_OK;
+
+	if (fixed == NULL && g->cfg != NULL)
+		fixed = dp_config_str(g->cfg, "anchors.file", NULL);
+	source = fixed != NULL ? fixed : dp_anchor_state_path(g, NULL);
+	tps = fixed != NULL ? fixed_trust_points(g, err, sizeof(err))
+	      : state_trust_points(g, source, &ec, err, sizeof(err));
+	if (tps == NULL || json_array_size(tps) == 0)
+		ec = DP_EXIT_CRITICAL;
+	c->anchors = json_pack("{s:s,s:o,s:s,s:o}", "status", dp_status_word(ec),
+			       "reason", err[0] ? json_string(err) : json_null(), "source", source,
+			       "trust_points", tps ? tps : json_array());
+	if (ec == DP_EXIT_OK)
+		return;
+	snprintf(subject, sizeof(subject), "%.80s%s", err, strlen(err) > 80 ? "..." : "");
+	check_problem_add(c, ec, ec == DP_EXIT_CRITICAL ? "trust anchors unusable" : "trust anchors",
+			  subject, ec == DP_EXIT_CRITICAL ? "anchors critical" : "anchors warning", 1,
+			  "trust anchors (%s): %s", source, err);
+}
+
+/* ---- probe and order ---- */
+
+typedef struct check_probe {
+	dp_resolver_result *res;
+	size_t n;
+	dp_rank_in *in;
+	dp_advice *adv;
+} check_probe;
+
+static void resolver_subject(const dp_resolver_result *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s", r->address, r->name[0] ? " (" : "", r->name, r->name[0] ? ")" : "");
+}
+
+/* A resolver that is not DANE-safe: the primary is critical (DANE
+ * domains turn Bogus now), a secondary a warning (they turn Bogus
+ * whenever the primary is unreachable). */
+static void probe_problems(check_run *c, const check_probe *p)
+{
+	char subject[160], id[200];
+
+	if (dp_probe_exit_code(p->res, p->n) == DP_EXIT_UNKNOWN) {
+		check_problem_add(c, DP_EXIT_UNKNOWN, "no resolver reachable", NULL, "no-resolver-reachable", 1,
+				  "none of the %zu resolvers answered", p->n);
+		return;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const dp_resolver_result *r = &p->res[i];
+
+		if (r->dane_safe)
+			continue;
+		resolver_subject(r, subject, sizeof(subject));
+		snprintf(id, sizeof(id), "not-dane-safe %s", r->address);
+		check_problem_add(c, i == 0 ? DP_EXIT_CRITICAL : DP_EXIT_WARNING,
+				  i == 0 ? "primary not DANE-safe" : "not DANE-safe", subject, id, 1,
+				  "%s resolver, %s: %s", i == 0 ? "primary" : "secondary", dp_class_name(r->cls),
+				  r->n_reasons ? r->reasons[0] : "no reason recorded");
+	}
+}
+
+static void order_problem(check_run *c, const check_probe *p)
+{
+	char rec[512] = "";
+
+	for (size_t i = 0; i < p->adv->n && strlen(rec) + 140 < sizeof(rec); i++)
+		snprintf(rec + strlen(rec), sizeof(rec) - strlen(rec), "%s%s", i ? ", " : "",
+			 p->in[p->adv->recommended[i].index].address);
+	check_problem_add(c, DP_EXIT_WARNING, "resolver order should change", NULL, "order-changed", 1,
+			  "recommended order: %s (daneprobe order --write applies it)", rec);
+}
+
+static void check_probe_run(dp_global *g, const check_opts *o, check_run *c, check_probe *p)
+{
+	char err[1024] = "";
+
+	memset(p, 0, sizeof(*p));
+	if (dp_probe_for_cli(g, NULL, 0, o->jobs, &p->res, &p->n, err, sizeof(err)) != DP_OK) {
+		check_problem_add(c, DP_EXIT_UNKNOWN, "probe failed", NULL, "probe-failed", 1, "%s", err);
+		p->res = NULL;
+		p->n = 0;
+		return;
+	}
+	probe_problems(c, p);
+	if ((p->in = calloc(p->n ? p->n : 1, sizeof(*p->in))) == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		const dp_resolver_result *r = &p->res[i];
+		p->in[i] = (dp_rank_in){ r->address, r->name[0] ? r->name : NULL, r->priority, r->cls,
+					 r->tags, r->dane_safe, dp_failures(r->tests), r->rtt_ms,
+					 r->n_reasons ? r->reasons[0] : NULL, r->client };
+	}
+	if (dp_advise(p->in, p->n, &p->adv) != DP_OK)
+		p->adv = NULL;
+	else if (p->adv->changed)
+		order_problem(c, p);
+}
+
+static void check_probe_free(check_probe *p)
+{
+	dp_advice_free(p->adv);
+	free(p->in);
+	dp_probe_results_free(p->res, p->n);
 }
 
 /* ---- verify of dane.destinations ---- */
 
-/*
- * The DANE path of each configured destination through the first
- * resolver, as `verify` runs it.  The destinations are canaries that are
- * known to publish DANE (the source document uses ietf.org), so the
- * Opportunistic verdict decides: DANE fail is critical, a fall back to
- * plain TLS a warning.  Sets *out to an array of `verify` JSON objects.
- */
-static int check_verify_destinations(dp_global *g, json_t **out)
+/* The destinations are canaries known to publish DANE (the source
+ * document uses ietf.org), so the Opportunistic verdict decides (the
+ * Mandatory one for a dane-only destination of --postfix): DANE fail is
+ * critical, a fall back to plain TLS a warning. */
+static void destination_problem(check_run *c, const char *domain, const dane_result *r,
+				int mandatory, const char *why)
+{
+	char id[300];
+	int k = mandatory ? POL_MANDATORY : POL_OPPORTUNISTIC;
+	pol_action a = r != NULL ? r->verdict[k] : POL_DANE_FAIL;
+
+	if (r == NULL) {
+		snprintf(id, sizeof(id), "not-checked %s", domain);
+		check_problem_add(c, DP_EXIT_UNKNOWN, "not checked", domain, id, 1,
+				  "%s", why != NULL ? why : "not checked");
+	} else if (a == POL_FALLBACK_TLS) {
+		snprintf(id, sizeof(id), "fallback-tls %s", domain);
+		check_problem_add(c, DP_EXIT_WARNING, "fallback to TLS", domain, id, 1, "%s", r->reason[k]);
+	} else if (a == POL_DANE_FAIL) {
+		snprintf(id, sizeof(id), "dane-fail %s", domain);
+		check_problem_add(c, DP_EXIT_CRITICAL, "DANE fail", domain, id, 1, "%s", r->reason[k]);
+	}
+}
+
+static json_t *unchecked_json(const char *domain, const char *reason)
+{
+	return json_pack("{s:s,s:n,s:s}", "domain", domain, "verdict", "reason", reason);
+}
+
+/* The DANE path of each configured destination through the first
+ * resolver, as `verify` runs it: c->verify gets one `verify` object each. */
+static void check_verify(dp_global *g, check_run *c)
 {
 	const char **rlist = NULL;
 	val_anchors *anchors = NULL;
@@ -150,51 +269,41 @@ static int check_verify_destinations(dp_global *g, json_t **out)
 	dp_addr srv;
 	query_fetcher fetcher;
 	dane_cfg dcfg;
-	json_t *arr = json_array();
-	char err[512];
-	int worst = DP_EXIT_OK, *mandatory = NULL;
+	char err[512] = "cannot set up the DANE check";
 	const char **dests = NULL;
+	int *mandatory = NULL;
 	size_t nd = dp_destinations(g, &dests, &mandatory);
 
-	*out = arr;
-	if (nd == 0)
-		return DP_EXIT_OK;
 	memset(&dcfg, 0, sizeof(dcfg));
-	if (dp_resolvers_effective(g, &rlist) == 0 || dp_addr_parse(rlist[0], &srv) != DP_OK
-	    || dp_anchors_for_run(g, &anchors, err, sizeof(err)) != DP_OK
-	    || (dcfg.ssl_ctx = tlsa_ctx_new()) == NULL) {
-		worst = DP_EXIT_UNKNOWN;
-		goto out;
-	}
 	memset(&fetcher, 0, sizeof(fetcher));
+	c->verify = json_array();
+	if (nd == 0)
+		goto out;
 	fetcher.server = &srv;
 	fetcher.opts.timeout_ms = g->timeout_ms;
-	if (val_ctx_new(&vctx, anchors, dp_now(), query_fetch, &fetcher) != DP_OK) {
-		worst = DP_EXIT_UNKNOWN;
+	if (dp_resolvers_effective(g, &rlist) == 0 || dp_addr_parse(rlist[0], &srv) != DP_OK
+	    || dp_anchors_for_run(g, &anchors, err, sizeof(err)) != DP_OK
+	    || (dcfg.ssl_ctx = tlsa_ctx_new()) == NULL
+	    || val_ctx_new(&vctx, anchors, dp_now(), query_fetch, &fetcher) != DP_OK) {
+		for (size_t i = 0; i < nd; i++) {
+			json_array_append_new(c->verify, unchecked_json(dests[i], err));
+			destination_problem(c, dests[i], NULL, mandatory[i], err);
+		}
 		goto out;
 	}
 	dcfg.resolver = srv.text;
 	dp_client_dane_cfg(g, &dcfg, &srv);
 	for (size_t i = 0; i < nd; i++) {
 		dane_result *r = NULL;
-		json_t *o;
-		int e, k;
+		const char *d = dests[i];
 
-		if (dane_verify(vctx, &dcfg, dests[i], &r) != DP_OK) {
-			o = json_object();
-			json_object_set_new(o, "domain", json_string(dests[i]));
-			json_object_set_new(o, "reason", json_string("not a domain name, or out of memory"));
-			json_array_append_new(arr, o);
-			worst = worst == DP_EXIT_CRITICAL ? worst : DP_EXIT_UNKNOWN;
+		if (dane_verify(vctx, &dcfg, d, &r) != DP_OK) {
+			json_array_append_new(c->verify, unchecked_json(d, "not a domain name, or out of memory"));
+			destination_problem(c, d, NULL, mandatory[i], "not a domain name, or out of memory");
 			continue;
 		}
-		/* A dane-only destination (--postfix) is judged as Mandatory. */
-		k = mandatory[i] ? POL_MANDATORY : POL_OPPORTUNISTIC;
-		e = r->verdict[k] == POL_DANE_SUCCESS ? DP_EXIT_OK
-		    : r->verdict[k] == POL_FALLBACK_TLS ? DP_EXIT_WARNING : DP_EXIT_CRITICAL;
-		worst = worse(worst, e);
-		if ((o = report_verify_json(r)) != NULL)
-			json_array_append_new(arr, o);
+		destination_problem(c, d, r, mandatory[i], NULL);
+		json_array_append_new(c->verify, report_verify_json(r));
 		dane_result_free(r);
 	}
 out:
@@ -205,140 +314,146 @@ out:
 	free(rlist);
 	free(dests);
 	free(mandatory);
-	return worst;
 }
 
-/* ---- Prometheus ---- */
-
-static void prom_metrics(dp_prom *p, int status, const dp_resolver_result *r, size_t n,
-			 const dp_advice *adv, int anchors_rc)
+/* --postfix: the Postfix section, each finding a warning. */
+static void check_postfix(dp_global *g, check_run *c)
 {
-	dp_prom_family(p, "daneprobe_status", "Overall check status: 0 ok, 1 warning, 2 critical, 3 unknown");
-	dp_prom_sample(p, "daneprobe_status", NULL, 0, status);
-	dp_prom_family(p, "daneprobe_anchors_ok", "1 when the trust anchors are usable");
-	dp_prom_sample(p, "daneprobe_anchors_ok", NULL, 0, anchors_rc == DP_EXIT_OK);
-	dp_probe_prom(p, r, n);
-	dp_prom_family(p, "daneprobe_order_changed", "1 when a different resolver order is recommended");
-	dp_prom_sample(p, "daneprobe_order_changed", NULL, 0, adv ? adv->changed : 0);
-	dp_prom_family(p, "daneprobe_last_run_timestamp_seconds", "When the check ran");
-	dp_prom_sample(p, "daneprobe_last_run_timestamp_seconds", NULL, 0, (double)dp_now());
+	size_t i;
+	json_t *v;
+	char id[300];
+
+	if (dp_postfix_json(g, &c->postfix) == DP_EXIT_OK || c->postfix == NULL)
+		return;
+	json_array_foreach(json_object_get(c->postfix, "findings"), i, v) {
+		snprintf(id, sizeof(id), "postfix %.200s", json_string_value(v));
+		check_problem_add(c, DP_EXIT_WARNING, "Postfix", NULL, id, 1, "%s", json_string_value(v));
+	}
 }
 
-/* ---- the run ---- */
+/* ---- alerting: the state, the webhook, the Prometheus file ---- */
 
 static const char *state_dir_of(const dp_global *g, const char *opt, char *buf, size_t len)
 {
-	const char *slash;
+	const char *slash, *prom = g->cfg ? g->cfg->prometheus_textfile : NULL;
 
 	if (opt != NULL)
 		return opt;
 	if (g->cfg && dp_config_str(g->cfg, "alert.state_dir", NULL))
 		return dp_config_str(g->cfg, "alert.state_dir", NULL);
-	if (g->cfg && g->cfg->prometheus_textfile && (slash = strrchr(g->cfg->prometheus_textfile, '/')) != NULL) {
-		snprintf(buf, len, "%.*s", (int)(slash - g->cfg->prometheus_textfile), g->cfg->prometheus_textfile);
+	if (prom != NULL && (slash = strrchr(prom, '/')) != NULL) {
+		snprintf(buf, len, "%.*s", (int)(slash - prom), prom);
 		return buf[0] ? buf : "/";
 	}
 	return DP_STATEDIR;
 }
 
-static json_t *summary(int status, const dp_resolver_result *r, size_t n, const char *prev)
+/* The problems the webhook watches, as an alert set. */
+static int alert_set_of(const check_run *c, dp_alert_set *s)
 {
-	json_t *o = json_object(), *arr = json_array();
-	char t[32], host[256] = "";
-
-	gethostname(host, sizeof(host) - 1);
-	json_object_set_new(o, "status", json_string(status_names[status]));
-	json_object_set_new(o, "previous", prev[0] ? json_string(prev) : json_null());
-	json_object_set_new(o, "host", json_string(host));
-	json_object_set_new(o, "time", json_string(dp_time_fmt(dp_now(), t, sizeof(t))));
-	for (size_t i = 0; i < n; i++) {
-		json_t *x = json_object();
-		json_object_set_new(x, "address", json_string(r[i].address));
-		json_object_set_new(x, "class", json_string(dp_class_name(r[i].cls)));
-		json_object_set_new(x, "dane_safe", json_boolean(r[i].dane_safe));
-		json_object_set_new(x, "reason", r[i].n_reasons ? json_string(r[i].reasons[0]) : json_null());
-		json_array_append_new(arr, x);
-	}
-	json_object_set_new(o, "resolvers", arr);
-	return o;
+	memset(s, 0, sizeof(*s));
+	snprintf(s->status, sizeof(s->status), "%s", dp_status_word(c->status));
+	for (size_t i = 0; i < c->n_problems; i++)
+		if (c->problems[i].alert && dp_alert_set_add(s, c->problems[i].id, c->problems[i].reason) != DP_OK)
+			return DP_ENOMEM;
+	return DP_OK;
 }
 
-static void alert_step(dp_global *g, const char *state_dir, int status,
-		       const dp_resolver_result *r, size_t n)
+/* POST when the problems changed.  A state that cannot be recorded, a
+ * header file that cannot be read and a POST that fails are warnings
+ * in the status itself: the operator who reads the check learns that its
+ * alerts do not work. */
+static void check_alert(dp_global *g, const char *state_dir, check_run *c)
 {
-	char path[4096], prev[32], err[1024] = "";
-	dp_webhook_opts wo = { 5000, 2, 500 };
-	json_t *body;
-	char *text;
-	int posted = 0;
+	char path[4096], err[1024] = "", header[4096];
+	const char *hfile = dp_config_str(g->cfg, "alert.webhook_header_file", NULL);
+	dp_webhook_opts wo = { 5000, 2, 500, NULL };
+	dp_alert_set prev, cur;
+	dp_alert_outcome out = { 0 };
+	char *body = NULL;
+	int rc = DP_ENOMEM;
 
-	if (g->cfg == NULL || g->cfg->webhook == NULL)
-		return;
 	snprintf(path, sizeof(path), "%s/check.state", state_dir);
-	dp_alert_state_read(path, prev, sizeof(prev));
-	body = summary(status, r, n, prev);
-	text = json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(body);
-	if (text == NULL)
+	if (hfile != NULL && dp_webhook_header_load(hfile, header, sizeof(header), err, sizeof(err)) != DP_OK) {
+		check_problem_add(c, DP_EXIT_WARNING, "webhook header", NULL, "webhook-header", 0,
+				  "%s; nothing was posted", err);
 		return;
-	if (dp_alert_run(path, status_names[status], g->cfg->webhook, text, &wo, &posted,
-			 err, sizeof(err)) != DP_OK)
-		dp_errorf("check: alert: %s", err);
-	else if (posted && g->verbose)
-		fprintf(stderr, "daneprobe: status %s posted to %s\n", status_names[status], g->cfg->webhook);
-	free(text);
+	}
+	wo.header = hfile != NULL ? header : NULL;
+	if (dp_alert_state_load(path, &prev) == DP_OK && alert_set_of(c, &cur) == DP_OK
+	    && (body = report_check_webhook(c, &prev, &cur)) != NULL)
+		rc = dp_alert_run(path, &prev, &cur, g->cfg->webhook, body, &wo, &out, err, sizeof(err));
+	c->alert = json_pack("{s:s,s:s,s:b,s:o}", "webhook", g->cfg->webhook, "state_file", path,
+			     "posted", out.posted, "error", rc != DP_OK ? json_string(err[0] ? err : dp_strerror(rc)) : json_null());
+	if (out.state_failed)
+		check_problem_add(c, DP_EXIT_WARNING, "alert state not writable", state_dir, "alert-state", 0,
+				  "%s; the webhook is held back until the state can be recorded "
+				  "(else every run would post again)", err);
+	else if (rc != DP_OK)
+		check_problem_add(c, DP_EXIT_WARNING, "webhook failed", NULL, "webhook", 0, "%s",
+				  err[0] ? err : dp_strerror(rc));
+	else if (out.posted && g->verbose)
+		fprintf(stderr, "daneprobe: status %s posted to %s\n", cur.status, g->cfg->webhook);
+	free(body);
+	dp_alert_set_clear(&prev);
+	dp_alert_set_clear(&cur);
 }
 
-static void print_text(int status, json_t *anchors, const dp_resolver_result *r, size_t n,
-		       const dp_advice *adv, const dp_rank_in *in, json_t *verify, int verbose)
+static void check_prom_file(dp_global *g, check_run *c)
 {
-	size_t i;
-	json_t *v;
+	char err[1024] = "";
+	dp_prom *p = NULL;
 
-	dp_fprintf_text(stdout, "daneprobe check: %s\n\n", status_names[status]);
-	dp_fprintf_text(stdout, "anchors: %s\n", json_string_value(json_object_get(anchors, "status")));
-	json_array_foreach(json_object_get(anchors, "trust_points"), i, v)
-		dp_fprintf_text(stdout, "  trust point %s: %lld DS, %lld DNSKEY\n",
-		       json_string_value(json_object_get(v, "trust_point")),
-		       (long long)json_integer_value(json_object_get(v, "ds")),
-		       (long long)json_integer_value(json_object_get(v, "keys")));
-	if (json_object_get(anchors, "reason"))
-		dp_fprintf_text(stdout, "  %s\n", json_string_value(json_object_get(anchors, "reason")));
-	dp_fprintf_text(stdout, "\nprobe:\n");
-	if (n > 0)
-		dp_probe_print_text(stdout, r, n, verbose);
-	if (adv != NULL) {
-		dp_fprintf_text(stdout, "\norder:\n");
-		dp_order_print_text(stdout, adv, in);
-	}
-	dp_fprintf_text(stdout, "\nverify:\n");
-	if (json_array_size(verify) == 0)
-		dp_fprintf_text(stdout, "  no dane.destinations configured\n");
-	json_array_foreach(verify, i, v) {
-		json_t *verdict = json_object_get(v, "verdict");
-		const char *reason = json_string_value(json_object_get(v, "reason"));
+	if (dp_prom_new(&p) != DP_OK)
+		return;
+	report_check_prom(p, c, dp_now());
+	if (dp_prom_write(p, g->cfg->prometheus_textfile, err, sizeof(err)) != DP_OK)
+		check_problem_add(c, DP_EXIT_WARNING, "Prometheus file not written", NULL, "prometheus-file", 0,
+				  "%s", err);
+	dp_prom_free(p);
+}
 
-		dp_fprintf_text(stdout, "  %s: opportunistic %s, mandatory %s\n",
-		       json_string_value(json_object_get(v, "domain")),
-		       verdict ? json_string_value(json_object_get(verdict, "opportunistic")) : "unknown",
-		       verdict ? json_string_value(json_object_get(verdict, "mandatory")) : "unknown");
-		if (reason != NULL && reason[0] != '\0')
-			dp_fprintf_text(stdout, "    %s\n", reason);
+/* ---- the run ---- */
+
+static void check_print(const dp_global *g, const check_run *c)
+{
+	if (g->format == DP_FMT_JSON) {
+		json_t *o = report_check_json(c);
+		if (o == NULL || dp_json_emit(stdout, o, c->status) != 0)
+			dp_errorf("check: out of memory");
+		json_decref(o);
+	} else if (g->format == DP_FMT_PROMETHEUS) {
+		dp_prom *p = NULL;
+		if (dp_prom_new(&p) == DP_OK) {
+			const char *t;
+			report_check_prom(p, c, dp_now());
+			t = dp_prom_text(p, NULL);
+			fputs(t ? t : "", stdout);
+			dp_prom_free(p);
+		}
+	} else {
+		report_check_text(stdout, c);
+		if (!c->brief)
+			dp_postfix_print_text(c->postfix);
 	}
 }
 
 static void check_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: daneprobe check [--format text|json|prometheus] [--state-dir DIR] [-j N]\n"
+		"usage: daneprobe check [--format text|json|prometheus] [--brief] [--state-dir DIR] [-j N]\n"
 		"\n"
 		"Pre-flight and monitoring: trust anchors, the resolver probe, the\n"
 		"recommended order and the DANE path of dane.destinations, as one status.\n"
+		"Line one is the Nagios/Icinga plugin line:\n"
+		"  DANEPROBE OK|WARNING|CRITICAL|UNKNOWN - what is wrong | perfdata\n"
 		"Writes alert.prometheus_textfile (atomically) and POSTs a summary to\n"
-		"alert.webhook when the status changed since the last run.\n"
+		"alert.webhook when the problems changed since the last run.\n"
 		"\n"
-		"      --state-dir DIR  where the last status is kept (default: alert.state_dir,\n"
-		"                       else next to the Prometheus file, else " DP_STATEDIR ")\n"
+		"      --brief          line one and the problems only, under 1 KB (NRPE)\n"
+		"      --state-dir DIR  where the last status is kept, created when missing\n"
+		"                       (default: alert.state_dir, else next to the Prometheus\n"
+		"                       file, else " DP_STATEDIR ")\n"
 		"  -j, --jobs N         at most N probe tests at once\n"
 		"      --format F       text (default), json or prometheus\n"
 		"  -h, --help           this help\n"
@@ -346,97 +461,69 @@ static void check_usage(FILE *out)
 		"Exit (Nagios): 0 ok, 1 warning, 2 critical, 3 unknown.\n");
 }
 
-int cmd_check(dp_global *g, int argc, char **argv)
+/* Options into *o; -1 after usage on stderr, 1 after --help. */
+static int check_parse(int argc, char **argv, check_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "brief", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *state_opt = NULL;
-	char err[1024] = "", sdbuf[4096];
-	dp_resolver_result *res = NULL;
-	dp_rank_in *in = NULL;
-	dp_advice *adv = NULL;
-	json_t *anchors = NULL, *verify = NULL, *postfix = NULL;
-	size_t n = 0;
-	int jobs = 0, c, status, arc, vrc;
+	int c;
 
+	memset(o, 0, sizeof(*o));
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': state_opt = optarg; break;
-		case 'j': jobs = atoi(optarg) > 0 ? atoi(optarg) : 0; break;
+		case 's': o->state_dir = optarg; break;
+		case 'j': o->jobs = atoi(optarg) > 0 ? atoi(optarg) : 0; break;
+		case 'b': o->brief = 1; break;
 		case 'h':
 			check_usage(stdout);
-			return DP_EXIT_OK;
+			return 1;
 		default:
 			check_usage(stderr);
-			return DP_EXIT_UNKNOWN;
+			return -1;
 		}
 	}
-	arc = check_anchor_status(g, &anchors);
-	status = arc;
-	if (dp_probe_for_cli(g, NULL, 0, jobs, &res, &n, err, sizeof(err)) != DP_OK) {
-		dp_errorf("check: %s", err);
-		status = DP_EXIT_UNKNOWN;
-		n = 0;
-	} else {
-		status = worse(status, dp_probe_exit_code(res, n));
-		in = calloc(n, sizeof(*in));
-		if (in != NULL) {
-			for (size_t i = 0; i < n; i++) {
-				in[i] = (dp_rank_in){ res[i].address, res[i].name[0] ? res[i].name : NULL,
-						      res[i].priority, res[i].cls, res[i].tags, res[i].dane_safe,
-						      dp_failures(res[i].tests), res[i].rtt_ms,
-						      res[i].n_reasons ? res[i].reasons[0] : NULL, res[i].client };
-			}
-			if (dp_advise(in, n, &adv) == DP_OK && adv->changed)
-				status = worse(status, DP_EXIT_WARNING);
-		}
-	}
-	vrc = check_verify_destinations(g, &verify);
-	status = worse(status, vrc);
-	status = worse(status, dp_postfix_json(g, &postfix));
+	return 0;
+}
 
-	if (g->format == DP_FMT_JSON) {
-		json_t *o = json_object();
-		json_object_set_new(o, "status", json_string(status_names[status]));
-		json_object_set_new(o, "anchors", anchors);
-		anchors = NULL;
-		json_object_set_new(o, "probe", n ? dp_probe_json(res, n) : json_object());
-		json_object_set_new(o, "order", adv ? dp_order_json(adv, in) : json_object());
-		json_object_set_new(o, "verify", verify);
-		verify = NULL;
-		if (postfix != NULL)
-			json_object_set_new(o, "postfix", json_incref(postfix));
-		dp_json_print(stdout, o);
-		json_decref(o);
-	} else if (g->format == DP_FMT_TEXT) {
-		print_text(status, anchors, res, n, adv, in, verify, g->verbose);
-		dp_postfix_print_text(postfix);
-	}
-	if (g->format == DP_FMT_PROMETHEUS || (g->cfg && g->cfg->prometheus_textfile)) {
-		dp_prom *p = NULL;
-		if (dp_prom_new(&p) == DP_OK) {
-			prom_metrics(p, status, res, n, adv, arc);
-			if (g->format == DP_FMT_PROMETHEUS) {
-				const char *t = dp_prom_text(p, NULL);
-				fputs(t ? t : "", stdout);
-			}
-			if (g->cfg && g->cfg->prometheus_textfile
-			    && dp_prom_write(p, g->cfg->prometheus_textfile, err, sizeof(err)) != DP_OK)
-				dp_errorf("check: Prometheus file: %s", err);
-			dp_prom_free(p);
-		}
-	}
-	alert_step(g, state_dir_of(g, state_opt, sdbuf, sizeof(sdbuf)), status, res, n);
-	json_decref(anchors);
-	json_decref(verify);
-	json_decref(postfix);
-	dp_advice_free(adv);
-	free(in);
-	dp_probe_results_free(res, n);
-	return status;
+int cmd_check(dp_global *g, int argc, char **argv)
+{
+	check_opts o;
+	check_run c;
+	check_probe p;
+	char sdbuf[4096];
+	int64_t t0 = dp_mono_ms();
+	int rc = check_parse(argc, argv, &o);
+
+	if (rc != 0)
+		return rc > 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+	memset(&c, 0, sizeof(c));
+	c.brief = o.brief;
+	c.verbose = g->verbose;
+	check_anchors(g, &c);
+	check_probe_run(g, &o, &c, &p);
+	c.res = p.res;
+	c.n = p.n;
+	c.adv = p.adv;
+	c.in = p.in;
+	check_verify(g, &c);
+	check_postfix(g, &c);
+	check_problems_sort(&c);
+	c.elapsed_ms = dp_mono_ms() - t0;
+	if (g->cfg != NULL && g->cfg->webhook != NULL)
+		check_alert(g, state_dir_of(g, o.state_dir, sdbuf, sizeof(sdbuf)), &c);
+	if (g->cfg != NULL && g->cfg->prometheus_textfile != NULL)
+		check_prom_file(g, &c);
+	check_problems_sort(&c);
+	c.elapsed_ms = dp_mono_ms() - t0;
+	check_print(g, &c);
+	rc = c.status;
+	check_run_clear(&c);
+	check_probe_free(&p);
+	return rc;
 }

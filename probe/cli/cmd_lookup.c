@@ -13,6 +13,7 @@
 #include "probe/util/clock.h"
 #include "probe/net/query.h"
 #include "probe/report/report_lookup.h"
+#include "probe/report/envelope.h"
 #include "probe/util/escape.h"
 
 static void lookup_usage(FILE *f)
@@ -119,11 +120,19 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 		strcat(res->reason, fetcher.last_error);
 		strcat(res->reason, ")");
 	}
+	/* Secure and insecure are answers; bogus is what breaks delivery;
+	 * indeterminate means the lookup could not be judged. */
+	rc = res->status == VAL_SECURE || res->status == VAL_INSECURE ? DP_EXIT_OK
+	     : res->status == VAL_BOGUS ? DP_EXIT_CRITICAL : DP_EXIT_UNKNOWN;
 	if (fmt == DP_FMT_JSON) {
-		if (report_lookup_print_json(stdout, res, srv.text) != DP_OK) {
+		json_t *o = report_lookup_json(res, srv.text);
+		if (o == NULL || dp_json_emit(stdout, o, rc) != 0) {
+			json_decref(o);
 			dp_errorf("lookup: out of memory");
+			rc = DP_EXIT_UNKNOWN;
 			goto out;
 		}
+		json_decref(o);
 	} else {
 		report_lookup_text(stdout, res, srv.text);
 	}
@@ -132,17 +141,6 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 		val_ctx_stats(ctx, &st);
 		fprintf(tf, ";; %lu queries, %lu cache hits, %lu signature checks\n",
 			st.fetches, st.cache_hits, st.sig_verifications);
-	}
-	switch (res->status) {
-	case VAL_SECURE:
-	case VAL_INSECURE:
-		rc = DP_EXIT_OK;
-		break;
-	case VAL_BOGUS:
-		rc = DP_EXIT_CRITICAL;
-		break;
-	default:
-		rc = DP_EXIT_UNKNOWN;
 	}
 out:
 	fflush(stdout);

@@ -17,6 +17,7 @@
 #include "probe/util/resolvsrc.h"
 #include "probe/cli/cli.h"
 #include "probe/report/report_probe.h"
+#include "probe/report/envelope.h"
 #include "probe/util/rewrite.h"
 #include "probe/util/fileio.h"
 
@@ -290,24 +291,29 @@ int cmd_order(dp_global *g, int argc, char **argv)
 		dp_errorf("order: out of memory");
 		goto out;
 	}
-	if (g->format == DP_FMT_JSON) {
-		json_t *j = dp_order_json(o.adv, o.in);
-		dp_json_print(stdout, j);
-		json_decref(j);
-	} else {
-		dp_order_print_text(stdout, o.adv, o.in);
-	}
-	if ((write || dry) && o.adv->changed) {
-		rc = apply(&o, write, dry);
-		if (rc != DP_EXIT_OK)
-			goto out;
-	}
+	/* The exit code is known before anything is printed, so the JSON
+	 * "status" and "exit_code" are the ones the process ends with. */
 	if (!o.in[o.adv->recommended[0].index].dane_safe)
 		rc = DP_EXIT_CRITICAL;
 	else if ((o.adv->changed && !write) || o.adv->n_warnings > 0)
 		rc = DP_EXIT_WARNING;
 	else
 		rc = DP_EXIT_OK;
+	if ((write || dry) && o.adv->changed && g->format == DP_FMT_JSON) {
+		int arc = apply(&o, write, dry);
+		rc = arc != DP_EXIT_OK ? arc : rc;
+	}
+	if (g->format == DP_FMT_JSON) {
+		json_t *j = dp_order_json(o.adv, o.in);
+		dp_json_emit(stdout, j, rc);
+		json_decref(j);
+		goto out;
+	}
+	dp_order_print_text(stdout, o.adv, o.in);
+	if ((write || dry) && o.adv->changed) {
+		int arc = apply(&o, write, dry);
+		rc = arc != DP_EXIT_OK ? arc : rc;
+	}
 out:
 	dp_advice_free(o.adv);
 	free(o.in);

@@ -12,6 +12,7 @@
 #include "probe/util/clock.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
+#include "probe/report/envelope.h"
 
 
 static void probe_usage(FILE *out)
@@ -148,9 +149,10 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 		dp_errorf("probe: %s", err);
 		return DP_EXIT_UNKNOWN;
 	}
+	rc = dp_probe_exit_code(res, nres);
 	if (g->format == DP_FMT_JSON) {
 		json_t *j = dp_probe_json(res, nres);
-		dp_json_print(stdout, j);
+		dp_json_emit(stdout, j, rc);
 		json_decref(j);
 	} else if (g->format == DP_FMT_PROMETHEUS) {
 		dp_prom *p = NULL;
@@ -169,7 +171,6 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 	} else {
 		dp_probe_print_text(stdout, res, nres, g->verbose);
 	}
-	rc = dp_probe_exit_code(res, nres);
 	dp_probe_results_free(res, nres);
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include "probe/cli/cli.h"
+#include "probe/report/envelope.h"
 #include "probe/util/clock.h"
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
@@ -106,7 +107,10 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		jr = json_array();
 		json_object_set_new(jh, "host", json_string(host));
 		json_object_set_new(jh, "name", json_string(tlsa_name));
-		json_object_set_new(jh, "status", json_string(status));
+		/* "dnssec" as in every command; null when the records came
+		 * from a file (nothing was validated). */
+		json_object_set_new(jh, "dnssec", strcmp(status, "file") == 0 ? json_null() : json_string(status));
+		json_object_set_new(jh, "source", json_string(strcmp(status, "file") == 0 ? "file" : "dns"));
 	} else {
 		dp_fprintf_text(stdout, "TLSA %s (%s): %zu record(s)\n", tlsa_name, status, set->n);
 	}
@@ -126,9 +130,8 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 			json_t *o = json_object();
 			json_object_set_new(o, "record", json_string(text));
 			json_object_set_new(o, "usable", json_boolean(usable));
-			json_object_set_new(o, "matches", json_boolean(hit));
-			if (!usable)
-				json_object_set_new(o, "reason", json_string(why));
+			json_object_set_new(o, "match", json_boolean(hit));
+			json_object_set_new(o, "reason", usable ? json_null() : json_string(why));
 			json_array_append_new(jr, o);
 		} else {
 			dp_fprintf_text(stdout, "  %s  %s\n", text, !usable ? why : hit ? "MATCHES this chain" : "does not match");
@@ -139,7 +142,7 @@ static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		json_object_set_new(jh, "match", json_boolean(rc == DP_OK));
 		json_object_set_new(jh, "matched", rc == DP_OK ? json_string(matched) : json_null());
 		json_object_set_new(jh, "depth", rc == DP_OK ? json_integer(depth) : json_null());
-		json_object_set_new(jh, "reason", json_string(rc == DP_OK ? "" : reason));
+		json_object_set_new(jh, "reason", rc == DP_OK ? json_null() : json_string(reason));
 		json_array_append_new(run->hosts, jh);
 	} else if (rc == DP_OK) {
 		dp_fprintf_text(stdout, "MATCH: the chain matches %s at depth %d (%s)%s\n", matched, depth,
@@ -328,15 +331,11 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 	}
 	if (run.hosts != NULL) {
 		json_t *o = json_object();
-		char *s;
 		json_object_set_new(o, "domain", json_string(argv[optind]));
 		json_object_set_new(o, "match", json_boolean(rc == DP_EXIT_OK));
 		json_object_set_new(o, "hosts", run.hosts);
 		run.hosts = NULL;
-		s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		if (s != NULL)
-			dp_fprintf_text(stdout, "%s\n", s);
-		free(s);
+		dp_json_emit(stdout, o, rc);
 		json_decref(o);
 	}
 out:

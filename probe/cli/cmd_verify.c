@@ -29,6 +29,7 @@
 #include "probe/dane/dane.h"
 #include "probe/net/query.h"
 #include "probe/report/report_verify.h"
+#include "probe/report/envelope.h"
 
 #define VERIFY_MAX_JOBS 256
 /* Worker stacks: the validator and OpenSSL need far less than the 8 MB
@@ -122,6 +123,21 @@ static void verify_progress(verify_pool *p)
 	fflush(stderr);
 }
 
+/* One JSON line per domain, whose "status" is what the domain adds to
+ * the exit code; a domain that could not be checked gets a line too. */
+static void verify_json_line(FILE *mem, const verify_pool *p, const char *domain, int rc,
+			     const dane_result *r)
+{
+	json_t *o = rc == DP_OK ? report_verify_json(r)
+		    : json_pack("{s:s,s:n,s:s}", "domain", domain, "verdict", "reason",
+				rc == DP_EINVAL ? "not a domain name" : dp_strerror(rc));
+
+	if (o != NULL)
+		dp_json_emit_line(mem, o, dp_status_word(rc == DP_OK ? verify_exit_for(r->verdict[p->policy])
+							 : DP_EXIT_CRITICAL));
+	json_decref(o);
+}
+
 /* Check one domain; returns the formatted report (malloced) in *buf. */
 static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const char *domain)
 {
@@ -137,8 +153,8 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const
 	w->cur = p->fmt == DP_FMT_JSON ? stderr : mem;
 	rc = mem != NULL ? dane_verify_cached(vctx, cache, &p->cfg, domain, &r) : DP_ENOMEM;
 	if (mem != NULL) {
-		if (rc == DP_OK && p->fmt == DP_FMT_JSON)
-			rc = report_verify_print_json(mem, r);
+		if (p->fmt == DP_FMT_JSON)
+			verify_json_line(mem, p, domain, rc, r);
 		else if (rc == DP_OK)
 			report_verify_text(mem, r);
 		fclose(mem);

@@ -16,6 +16,7 @@
 #include "probe/cli/cli.h"
 #include "probe/util/builtin.h"
 #include "probe/util/clock.h"
+#include "probe/report/envelope.h"
 #include "probe/util/postfixconf.h"
 #include <sys/stat.h>
 #include "probe/util/defaults.h"
@@ -327,6 +328,7 @@ int main(int argc, char **argv)
 		dp_errorf("unknown command '%s' (see daneprobe --help)", rest[0]);
 		goto out;
 	}
+	dp_envelope_init(cmd->name, DP_VERSION);
 	if (dp_format_offered(cmd->name, g.format, cmd->formats) < 0)
 		goto out;
 	if (cmd->run != cmd_check_config && load_config(&g) < 0)
@@ -340,6 +342,10 @@ int main(int argc, char **argv)
 	optind = 0;     /* a fresh getopt for the subcommand */
 	rc = cmd->run(&g, nrest, rest);
 out:
+	/* A pipeline that asked for JSON gets a document even when the
+	 * command failed before printing one (SPEC section 3). */
+	if (cmd != NULL && g.format == DP_FMT_JSON && rc != DP_EXIT_OK && !dp_json_emitted())
+		dp_json_emit_error(stdout, rc, dp_last_error());
 	dp_config_free(g.cfg);
 	dp_postfix_free(g.postfix);
 	free(g.resolvers);

@@ -64,12 +64,20 @@ void dp_prom_sample(dp_prom *p, const char *name, const char *const *labels,
 		    size_t n_pairs, double value)
 {
 	char num[64];
+	size_t shown = 0;
 
 	prom_str(p, name);
-	if (n_pairs > 0) {
+	for (size_t i = 0; i < n_pairs; i++)
+		shown += labels[2 * i + 1] != NULL && labels[2 * i + 1][0] != '\0';
+	if (shown > 0) {
 		prom_str(p, "{");
+		shown = 0;
 		for (size_t i = 0; i < n_pairs; i++) {
-			prom_str(p, i ? "," : "");
+			/* An empty label value is the same series as no label
+			 * (exposition format): leave it out. */
+			if (labels[2 * i + 1] == NULL || labels[2 * i + 1][0] == '\0')
+				continue;
+			prom_str(p, shown++ ? "," : "");
 			prom_str(p, labels[2 * i]);
 			prom_str(p, "=\"");
 			for (const char *c = labels[2 * i + 1] ? labels[2 * i + 1] : ""; *c; c++) {

@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <jansson.h>
 #include "probe/report/report_anchor.h"
+#include "probe/report/envelope.h"
+#include "probe/report/prom.h"
+#include "probe/report/report_prom.h"
 #include "probe/util/clock.h"
 #include "probe/util/escape.h"
-
-static const char *const health_names[] = { "ok", "warning", "critical" };
 
 static json_t *jtime(int64_t t)
 {
@@ -50,7 +51,7 @@ json_t *report_anchor_json(const anchor_report *r)
 	json_object_set_new(o, "keys", keys);
 	json_object_set_new(o, "next_probe", jtime(tp->next_probe));
 	json_object_set_new(o, "last_success", jtime(tp->last_success));
-	json_object_set_new(o, "status", json_string(health_names[r->health]));
+	json_object_set_new(o, "status", json_string(dp_status_word(r->exit_code)));
 	json_object_set_new(o, "reason", jstr(r->why));
 	json_object_set_new(o, "state_file", jstr(r->state_file));
 	json_object_set_new(o, "builtin_fallback", json_boolean(r->fell_back));
@@ -77,7 +78,7 @@ static void report_text(FILE *f, const anchor_report *r)
 			r->resolver ? " via " : "", r->resolver ? r->resolver : "",
 			r->detail ? ": " : "", r->detail ? r->detail : "");
 	dp_fprintf_text(f, "trust point %s: %s (%s)\n", zone ? zone : "?",
-		health_names[r->health], r->why ? r->why : "");
+		dp_status_word(r->exit_code), r->why ? r->why : "");
 	free(zone);
 	if (r->fell_back)
 		dp_fprintf_text(f, "note: %s\n", r->source_note ? r->source_note : "built-in anchors in use");
@@ -96,46 +97,53 @@ static void report_text(FILE *f, const anchor_report *r)
 		tp->next_probe > 0 ? dp_time_fmt(tp->next_probe, b2, sizeof(b2)) : "now");
 }
 
-/* Prometheus text format: one gauge per fact, keys by tag and state. */
-static void report_prometheus(FILE *f, const anchor_report *r)
+/* Prometheus text: the status and key states as `check` exports them,
+ * and the RFC 5011 times (absent when never / not scheduled). */
+static int report_prometheus(FILE *f, const anchor_report *r, json_t *o)
 {
 	const rfc5011_tp *tp = r->tp;
+	json_t *tps = json_pack("[O]", o);
+	dp_prom *p = NULL;
+	const char *text;
 
-	fprintf(f, "# HELP daneprobe_anchor_status Root trust anchors: 0 ok, 1 warning, 2 critical.\n"
-		   "# TYPE daneprobe_anchor_status gauge\n"
-		   "daneprobe_anchor_status %d\n", (int)r->health);
-	fprintf(f, "# HELP daneprobe_anchor_builtin_fallback 1 when the built-in anchors replace an unusable state file.\n"
-		   "# TYPE daneprobe_anchor_builtin_fallback gauge\n"
-		   "daneprobe_anchor_builtin_fallback %d\n", r->fell_back ? 1 : 0);
-	fprintf(f, "# HELP daneprobe_anchor_key RFC 5011 state of each root key (1 for its current state).\n"
-		   "# TYPE daneprobe_anchor_key gauge\n");
-	for (size_t i = 0; i < tp->n_keys; i++)
-		fprintf(f, "daneprobe_anchor_key{tag=\"%u\",algorithm=\"%u\",state=\"%s\"} 1\n",
-			tp->keys[i].tag, tp->keys[i].alg, rfc5011_state_str(tp->keys[i].state));
-	fprintf(f, "# HELP daneprobe_anchor_last_success_timestamp_seconds Last accepted root DNSKEY set (0: never).\n"
-		   "# TYPE daneprobe_anchor_last_success_timestamp_seconds gauge\n"
-		   "daneprobe_anchor_last_success_timestamp_seconds %lld\n", (long long)tp->last_success);
-	fprintf(f, "# HELP daneprobe_anchor_next_probe_timestamp_seconds When RFC 5011 wants the next refresh.\n"
-		   "# TYPE daneprobe_anchor_next_probe_timestamp_seconds gauge\n"
-		   "daneprobe_anchor_next_probe_timestamp_seconds %lld\n", (long long)tp->next_probe);
+	if (tps == NULL || dp_prom_new(&p) != DP_OK) {
+		json_decref(tps);
+		return -1;
+	}
+	dp_anchor_prom(p, dp_status_word(r->exit_code), tps);
+	json_decref(tps);
+	dp_prom_family(p, "daneprobe_anchor_builtin_fallback",
+		       "1 when the built-in anchors replace an unusable state file");
+	dp_prom_sample(p, "daneprobe_anchor_builtin_fallback", NULL, 0, r->fell_back ? 1 : 0);
+	dp_prom_family(p, "daneprobe_anchor_last_success_timestamp_seconds",
+		       "Last accepted root DNSKEY set (absent: never)");
+	if (tp->last_success > 0)
+		dp_prom_sample(p, "daneprobe_anchor_last_success_timestamp_seconds", NULL, 0,
+			       (double)tp->last_success);
+	dp_prom_family(p, "daneprobe_anchor_next_probe_timestamp_seconds",
+		       "When RFC 5011 wants the next refresh (absent: now)");
+	if (tp->next_probe > 0)
+		dp_prom_sample(p, "daneprobe_anchor_next_probe_timestamp_seconds", NULL, 0,
+			       (double)tp->next_probe);
+	text = dp_prom_text(p, NULL);
+	if (text != NULL)
+		fputs(text, f);
+	dp_prom_free(p);
+	return text != NULL ? 0 : -1;
 }
 
 int report_anchor(FILE *f, int fmt, const anchor_report *r)
 {
 	json_t *o;
+	int rc;
 
-	if (fmt == 2) {
-		report_prometheus(f, r);
-		return 0;
-	}
-	if (fmt != 1) {
+	if (fmt != 1 && fmt != 2) {
 		report_text(f, r);
 		return 0;
 	}
 	if ((o = report_anchor_json(r)) == NULL)
 		return -1;
-	json_dumpf(o, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', f);
+	rc = fmt == 2 ? report_prometheus(f, r, o) : dp_json_emit(f, o, r->exit_code);
 	json_decref(o);
-	return 0;
+	return rc;
 }

@@ -14,6 +14,7 @@ typedef struct anchor_report {
 	const rfc5011_tp *tp;
 	int64_t now;
 	rfc5011_health health;    /* from rfc5011_tp_health */
+	int exit_code;            /* the command's exit code: "status" in every format */
 	const char *why;          /* its sentence */
 	const char *state_file;   /* the file used */
 	int fell_back;            /* the built-in anchors were used instead */
@@ -28,7 +29,9 @@ typedef struct anchor_report {
 
 /* `anchor status|refresh|bootstrap` output in format fmt (a dp_format of
  * cli.h: 0 text for people, 1 JSON with the contract of SPEC section 3
- * plus status/reason/action keys, 2 Prometheus text exposition).
+ * plus status/reason/action keys, 2 Prometheus text exposition).  Every
+ * format says the status word of r->exit_code, so what it says and how
+ * the command exits agree.
  * Returns 0, or -1 when out of memory. */
 int report_anchor(FILE *f, int fmt, const anchor_report *r);
 /* The same JSON object, for embedding (`check`'s "anchors"); a new

@@ -65,7 +65,9 @@ json_t *report_lookup_json(const val_result *r, const char *resolver)
 	json_object_set_new(o, "name", json_string(name));
 	json_object_set_new(o, "type", json_string(type));
 	json_object_set_new(o, "resolver", resolver ? json_string(resolver) : json_null());
-	json_object_set_new(o, "status", json_string(val_status_str(r->status)));
+	/* "status" is the envelope's (ok..unknown); the DNSSEC verdict is
+	 * "dnssec" in every command. */
+	json_object_set_new(o, "dnssec", json_string(val_status_str(r->status)));
 	json_object_set_new(o, "reason", json_string(r->reason));
 	json_object_set_new(o, "ede", r->ede == VAL_EDE_NONE ? json_null()
 							     : json_integer((json_int_t)r->ede));

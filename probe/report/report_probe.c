@@ -3,7 +3,6 @@
  */
 #include <string.h>
 #include "probe/report/report_probe.h"
-#include "probe/report/prom.h"
 #include "probe/util/escape.h"
 
 /* Short column headers, so the matrix fits a terminal. */
@@ -161,34 +160,4 @@ void dp_json_print(FILE *out, const json_t *j)
 {
 	json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', out);
-}
-
-/* The per-resolver metrics, shared by `probe --format prometheus` and
- * `check` (which adds its overall status around them). */
-void dp_probe_prom(dp_prom *p, const dp_resolver_result *r, size_t n)
-{
-	dp_prom_family(p, "daneprobe_resolver_dane_safe",
-		       "1 when local validation of the DANE probe names through the resolver matches the ground truth");
-	for (size_t i = 0; i < n; i++) {
-		const char *l[] = { "resolver", r[i].address, "name", r[i].name };
-		dp_prom_sample(p, "daneprobe_resolver_dane_safe", l, 2, r[i].dane_safe);
-	}
-	dp_prom_family(p, "daneprobe_resolver_class", "The resolver's class (label class), value 1");
-	for (size_t i = 0; i < n; i++) {
-		const char *l[] = { "resolver", r[i].address, "class", dp_class_name(r[i].cls) };
-		dp_prom_sample(p, "daneprobe_resolver_class", l, 2, 1);
-	}
-	dp_prom_family(p, "daneprobe_resolver_rtt_ms", "Round-trip time of a plain query, milliseconds (-1 unknown)");
-	for (size_t i = 0; i < n; i++) {
-		const char *l[] = { "resolver", r[i].address };
-		dp_prom_sample(p, "daneprobe_resolver_rtt_ms", l, 1, r[i].rtt_ms);
-	}
-	dp_prom_family(p, "daneprobe_test_result", "Probe test result: 1 pass, 0 fail, -1 skip");
-	for (size_t i = 0; i < n; i++)
-		for (int t = 0; t < DP_T_COUNT; t++) {
-			const char *l[] = { "resolver", r[i].address, "test", dp_test_name((dp_test_id)t) };
-			dp_result res = r[i].tests[t].result;
-			dp_prom_sample(p, "daneprobe_test_result", l, 2,
-				       res == DP_RES_PASS ? 1 : res == DP_RES_FAIL ? 0 : -1);
-		}
 }

@@ -509,7 +509,7 @@ static int check_config(cfg_parser *p, dp_config *cfg)
 	static const char *const anchors[] = { "state_file", "bootstrap", "file", NULL };
 	static const char *const probe[] = { "timeout_ms", "names", NULL };
 	static const char *const dane[] = { "destinations", NULL };
-	static const char *const alert[] = { "webhook", "prometheus_textfile", "state_dir", NULL };
+	static const char *const alert[] = { "webhook", "webhook_header_file", "prometheus_textfile", "state_dir", NULL };
 	const dp_ynode *n;
 
 	if (check_keys(p, cfg->root, "the configuration", top) < 0

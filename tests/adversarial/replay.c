@@ -86,14 +86,15 @@ static void serve_udp(const scenario *s, int fd)
 	free(out);
 }
 
-/* Read exactly len bytes, waiting at most 2 s for each part. */
+/* Read exactly len bytes, waiting at most 1 s for each part (a client
+ * that keeps an idle connection must not stall the UDP side long). */
 static int read_full(int fd, uint8_t *buf, size_t len)
 {
 	size_t got = 0;
 
 	while (got < len) {
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		if (poll(&pf, 1, 2000) <= 0)
+		if (poll(&pf, 1, 1000) <= 0)
 			return -1;
 		ssize_t n = read(fd, buf + got, len - got);
 		if (n <= 0)

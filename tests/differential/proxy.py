@@ -144,6 +144,12 @@ def respond(st, wire, max_size):
     # The client's ID and its spelling of the question (same length).
     qlen = len(qs.name.to_wire()) + 4
     out = wire[:2] + out[2:12] + wire[12:12 + qlen] + out[12 + qlen:]
+    if q.edns < 0:
+        # A query without EDNS (a resolver's fallback after timeouts) gets
+        # no OPT back (RFC 6891 7).
+        r = dns.message.from_wire(out)
+        r.use_edns(False)
+        out = r.to_wire()
     if max_size and len(out) > max_size:
         r = dns.message.make_response(q)
         r.flags |= dns.flags.TC

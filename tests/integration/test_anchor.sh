@@ -29,8 +29,13 @@ check "status JSON contract" 1 '^ok$' bash -c "$dp --now $now --format json anch
 	.trust_point == \".\" and (.keys | length) == 2 and
 	([.keys[] | has(\"tag\") and has(\"algorithm\") and has(\"state\") and has(\"last_change\")] | all) and
 	([.keys[].tag] == [20326, 38696]) and ([.keys[].state] | unique) == [\"valid\"] and
-	has(\"next_probe\") and has(\"last_success\") and .builtin_fallback == true' >/dev/null && echo ok; exit 1"
-check "status as Prometheus metrics" 1 'daneprobe_anchor_key\{tag="38696",algorithm="8",state="valid"\} 1' \
+	has(\"next_probe\") and has(\"last_success\") and .builtin_fallback == true and
+	.status == \"warning\" and .exit_code == 1 and .schema == 1 and .command == \"anchor\"' >/dev/null && echo ok; exit 1"
+check "status as Prometheus metrics" 1 'daneprobe_anchor_key_state\{trust_point=".",tag="38696",algorithm="8",state="valid"\} 1' \
+	"$dp" --now "$now" --format prometheus anchor status --state "$st"
+# No state file: the status word agrees with exit 1 in every format.
+check "no state file: text says warning" 1 '^trust point \.: warning ' "$dp" --now "$now" anchor status --state "$st"
+check "no state file: Prometheus says warning" 1 '^daneprobe_anchor_status 1$' \
 	"$dp" --now "$now" --format prometheus anchor status --state "$st"
 printf 'version 1\ntrust-point .\nkey 1 8 valid 1 2 3 4 ds 2\n' > "$st"
 check "corrupt state file: built-in anchors, reported" 1 'unusable \(line 3: .*built-in' \

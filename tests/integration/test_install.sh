@@ -30,6 +30,10 @@ check() {   # NAME WANT_RC WANT_REGEX CMD...
 	fi
 }
 
+# The builds here are a packager's, whatever the make that runs the suite
+# was given: `make test WERROR=1` passes WERROR=1 down both through MAKEFLAGS
+# and as an environment variable of every recipe.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES WERROR SANITIZE
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 TMP=$(mktemp -d /tmp/test_install.XXXXXX)
 trap 'chmod -R u+rwx "$TMP" 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -72,10 +76,11 @@ for f in usr/bin/daneprobe usr/share/man/man1/daneprobe.1 etc/daneprobe/daneprob
 	[ -f "$ROOT/$f" ] && ok "installed /$f" || bad "not installed: /$f"
 done
 if find "$ROOT" -name lab.yaml | grep -q .; then bad "lab.yaml installed"; else ok "lab.yaml not installed"; fi
-if grep -q '@[A-Z]*@' "$ROOT"/lib/systemd/system/* "$ROOT/usr/share/man/man1/daneprobe.1"; then
-	bad "an @PLACEHOLDER@ left in the installed units or man page"
+if grep -q '@[A-Z]*@' "$ROOT"/lib/systemd/system/* "$ROOT/usr/share/man/man1/daneprobe.1" \
+	"$ROOT/usr/share/daneprobe/nagios-daneprobe.cfg"; then
+	bad "an @PLACEHOLDER@ left in the installed units, man page or Nagios command"
 else
-	ok "installed paths substituted in the units and the man page"
+	ok "installed paths substituted in the units, the man page and the Nagios command"
 fi
 check "unit runs the installed binary" 0 'ExecStart=/usr/bin/daneprobe -c /etc/daneprobe/daneprobe.yaml check' \
 	cat "$ROOT/lib/systemd/system/daneprobe.service"
@@ -136,6 +141,46 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 	fi
 else
 	bad "systemd-analyze missing (tests/deps.sh installs systemd)"
+fi
+# The unit's SystemCallFilter and RestrictAddressFamilies must let a run
+# through: the syscalls `check` and `anchor refresh` make (strace, in the
+# lab when it is up) against the sets systemd-analyze itself expands.
+sc_set() {   # expand a syscall group (and its nested groups) to names
+	local x
+	for x in $(systemd-analyze syscall-filter "$1" 2>/dev/null | sed -n '2,$p' | sed 's/^ *//; /^#/d; /^$/d'); do
+		case $x in @*) sc_set "$x" ;; *) echo "$x" ;; esac
+	done
+}
+if command -v strace >/dev/null 2>&1 && command -v systemd-analyze >/dev/null 2>&1; then
+	unit=$ROOT/lib/systemd/system/daneprobe.service
+	allow=$(sed -n 's/^SystemCallFilter=\(@[a-z-]*\)$/\1/p' "$unit")
+	deny=$(sed -n 's/^SystemCallFilter=~//p' "$unit")
+	families=$(sed -n 's/^RestrictAddressFamilies=//p' "$unit")
+	sc_set "$allow" | sort -u > "$TMP/allow.txt"
+	for g in $deny; do sc_set "$g"; done | sort -u > "$TMP/deny.txt"
+	comm -23 "$TMP/allow.txt" "$TMP/deny.txt" > "$TMP/filter.txt"
+	ns=()
+	if ip netns list 2>/dev/null | grep -qw "^${DPLAB_NS:-dplab}"; then
+		ns=(ip netns exec "${DPLAB_NS:-dplab}"); cfg=(-c "$TMP/moved-away/configs/lab.yaml")
+	else
+		cfg=(-c "$TMP/empty.yaml" --resolver 127.0.0.1:1 --timeout 100)
+	fi
+	"${ns[@]}" strace -f -qq -o "$TMP/strace.check" "$BIN" "${cfg[@]}" check --state-dir "$TMP" >/dev/null 2>&1
+	"${ns[@]}" strace -f -qq -o "$TMP/strace.refresh" "$BIN" "${cfg[@]}" anchor refresh \
+		--state "$TMP/st.anchors" >/dev/null 2>&1
+	sed -E 's/^[0-9]+ +//' "$TMP"/strace.* | grep -oE '^[a-z_0-9]+\(' | tr -d '(' | sort -u > "$TMP/used.txt"
+	outside=$(comm -23 "$TMP/used.txt" "$TMP/filter.txt" | tr '\n' ' ')
+	if [ -s "$TMP/used.txt" ] && [ -s "$TMP/filter.txt" ] && [ -z "$outside" ]; then
+		ok "SystemCallFilter: the $(wc -l < "$TMP/used.txt") syscalls of check and anchor refresh are allowed ${ns:+(in the lab)}"
+	else
+		bad "SystemCallFilter ($allow ~$deny) refuses: ${outside:-no syscalls recorded}"
+	fi
+	fams=$(grep -ohE 'socket\(AF_[A-Z0-9]+' "$TMP"/strace.* | sed 's/socket(//' | sort -u)
+	ok_fam=1
+	for f in $fams; do case " $families " in *" $f "*) ;; *) ok_fam=0; bad "RestrictAddressFamilies lacks $f" ;; esac; done
+	[ -n "$fams" ] && [ $ok_fam = 1 ] && ok "RestrictAddressFamilies allows the sockets used ($(echo $fams))"
+else
+	bad "strace or systemd-analyze missing (tests/deps.sh installs them)"
 fi
 out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$ROOT/usr/share/man/man1/daneprobe.1" 2>&1 >/dev/null)
 [ -z "$out" ] && ok "man page renders without warnings" || bad "man page: $out"

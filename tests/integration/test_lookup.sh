@@ -20,9 +20,10 @@ TSV=${NAMES_TSV:-$HERE/../lab/names.tsv}
 PLAIN=127.53.1.2 VALIDATOR=127.53.1.1 STRIPPER=127.53.1.4 ADCLEAR=127.53.1.3
 [ -r "$TSV" ] || { bad "manifest $TSV missing"; finish; }
 
-# jfield FILE KEY: a string (or null) value of the compact JSON object.
+# jfield FILE KEY: a string (or null) value of the JSON object (compact
+# or indented).
 jfield() {
-	sed -n 's/.*"'"$2"'":\("\(\([^"\\]\|\\.\)*\)"\|null\).*/\2/p' "$1" | head -1
+	sed -n 's/.*"'"$2"'": *\("\(\([^"\\]\|\\.\)*\)"\|null\).*/\2/p' "$1" | head -1
 }
 
 # lookup RESOLVER NAME TYPE OUT: JSON in OUT; sets $lrc $st $rc $reason.
@@ -30,7 +31,7 @@ lookup() {
 	inlab "$DP" --anchors "$ANCHORS" --timeout 2000 lookup --resolver "$1" "$2" "$3" \
 		--format json >"$4" 2>"$4.err"
 	lrc=$?
-	st=$(jfield "$4" status); rc=$(jfield "$4" rcode); reason=$(jfield "$4" reason)
+	st=$(jfield "$4" dnssec); rc=$(jfield "$4" rcode); reason=$(jfield "$4" reason)
 	[ -n "$st" ] || st="no-json($(head -c 200 "$4.err"))"
 }
 
@@ -127,7 +128,7 @@ inlab "$DP" --anchors "$ANCHORS" --timeout 500 lookup --resolver 127.53.1.7 www.
 	--format json >"$TMP/out" 2>"$TMP/err"
 lrc=$?
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-if [ "$lrc" = 3 ] && grep -q '"status":"indeterminate"' "$TMP/out" && [ "$ms" -lt 3000 ]; then
+if [ "$lrc" = 3 ] && grep -q '"dnssec": "indeterminate"' "$TMP/out" && grep -q '"status": "unknown"' "$TMP/out" && [ "$ms" -lt 3000 ]; then
 	ok "dead resolver: indeterminate, exit 3, ${ms} ms"
 else
 	bad "dead resolver: exit $lrc after ${ms} ms: $(cat "$TMP/out")"

@@ -145,10 +145,14 @@ inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" --format prometheus probe 
 rc=$?
 if grep -qxE 'daneprobe_resolver_dane_safe\{resolver="127.53.1.1"(,name="[^"]*")?\} 1' "$TMP/prom.txt" &&
    grep -qxE 'daneprobe_resolver_dane_safe\{resolver="127.53.1.4"(,name="[^"]*")?\} 0' "$TMP/prom.txt" &&
-   grep -qx 'daneprobe_resolver_class{resolver="127.53.1.4",class="non-dnssec"} 1' "$TMP/prom.txt" &&
-   grep -q '^# TYPE daneprobe_test_result gauge$' "$TMP/prom.txt" && [ "$rc" -eq 1 ]; then
-	ok "probe --format prometheus: dane_safe 1/0, class non-dnssec, exit 1 (secondary not DANE-safe)"
+   grep -qxE 'daneprobe_resolver_info\{resolver="127.53.1.4",class="non-dnssec"(,tags="[^"]*")?\} 1' "$TMP/prom.txt" &&
+   grep -qx 'daneprobe_resolver_test_passed{resolver="127.53.1.4",test="do"} 0' "$TMP/prom.txt" &&
+   grep -q '^# TYPE daneprobe_resolver_test_passed gauge$' "$TMP/prom.txt" &&
+   ! grep -q -- ' -1$' "$TMP/prom.txt" && [ "$rc" -eq 1 ]; then
+	ok "probe --format prometheus: dane_safe 1/0, class non-dnssec, test results without -1, exit 1 (secondary not DANE-safe)"
 else
 	bad "probe --format prometheus (rc $rc): $(head -c 400 "$TMP/prom.txt")"
 fi
+out=$(promtool check metrics <"$TMP/prom.txt" 2>&1) && [ -z "$out" ] \
+	&& ok "probe --format prometheus: promtool check metrics reports nothing" || bad "promtool check metrics: $out"
 finish

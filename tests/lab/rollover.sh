@@ -104,7 +104,7 @@ check() { # $1 = label, $2 = got, $3 = want
 printf 'anchors:\n  state_file: %s\n' "$ST" >"$W/dp.yaml"
 secure_at() { # $1 = time, $2 = label
 	check "$2: lookup . SOA from the state's anchors" \
-		"$(dp "$1" -c "$W/dp.yaml" lookup . SOA --format json 2>>"$W/err.log" | jq -r .status)" secure
+		"$(dp "$1" -c "$W/dp.yaml" lookup . SOA --format json 2>>"$W/err.log" | jq -r .dnssec)" secure
 }
 refresh() { # $1 = time; sets RC, out.json
 	dp "$1" anchor refresh --state "$ST" --format json >"$W/out.json" 2>>"$W/err.log"

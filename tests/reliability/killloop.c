@@ -54,8 +54,8 @@ static char *gen(long k, size_t *len)
 		return out;
 	}
 	if (strcmp(kind, "alert") == 0) {
-		/* dp_alert_state_write's text, the status a word of letters */
-		dp_sbuf_printf(&b, "# daneprobe check: last status (alerts fire when it changes)\nstatus=");
+		/* dp_alert_state_save's text (no problems), the status a word of letters */
+		dp_sbuf_printf(&b, "# daneprobe check: last status and problems (the webhook fires when they change)\nstatus=");
 		for (long v = k; ; v /= 26) {
 			dp_sbuf_printf(&b, "%c", (char)('a' + v % 26));
 			if (v < 26)
@@ -125,8 +125,11 @@ static int write_version(long k)
 		statefile_unlock(fd);
 	} else if (strcmp(kind, "alert") == 0) {
 		char *st = strstr(text, "status=") + 7;
+		dp_alert_set set;
 		st[strlen(st) - 1] = '\0';
-		rc = dp_alert_state_write(file, st, err, sizeof err);
+		memset(&set, 0, sizeof(set));
+		snprintf(set.status, sizeof(set.status), "%s", st);
+		rc = dp_alert_state_save(file, &set, err, sizeof err);
 	} else if (strcmp(kind, "prom") == 0) {
 		dp_prom *p = NULL;
 		rc = dp_prom_new(&p);

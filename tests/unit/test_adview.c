@@ -43,7 +43,7 @@ static void test_explain(void **state)
 
 static void test_postfix_rule(void **state)
 {
-	pol_obs o = { POL_INSECURE, POL_SECURE, POL_SECURE, POL_CERT_SUCCESS, 0, 0, 0, 0 };
+	pol_obs o = { .mx = POL_INSECURE, .addr = POL_SECURE, .tlsa = POL_SECURE, .cert = POL_CERT_SUCCESS };
 	char why[600];
 
 	(void)state;

@@ -25,6 +25,7 @@ typedef struct server {
 	int fd, port, status;
 	int requests;
 	char last_body[4096];
+	char last_head[4096];
 	pthread_t th;
 	pthread_mutex_t mu;
 } server;
@@ -54,6 +55,7 @@ static void *serve(void *arg)
 		s->requests++;
 		char *body = strstr(buf, "\r\n\r\n");
 		snprintf(s->last_body, sizeof(s->last_body), "%s", body ? body + 4 : "");
+		snprintf(s->last_head, sizeof(s->last_head), "%.*s", body ? (int)(body - buf) : 0, buf);
 		int status = s->status;
 		pthread_mutex_unlock(&s->mu);
 		int n = snprintf(resp, sizeof(resp), "HTTP/1.1 %d X\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", status);
@@ -105,96 +107,211 @@ static int requests(void)
 
 /* ---- tests ---- */
 
+/* A set with status st and the ids given (reason "why ID"). */
+static void set_of(dp_alert_set *s, const char *st, const char *const *ids)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->status, sizeof(s->status), "%s", st);
+	s->present = 1;
+	for (; ids != NULL && *ids != NULL; ids++) {
+		char why[128];
+		snprintf(why, sizeof(why), "why %s", *ids);
+		assert_int_equal(dp_alert_set_add(s, *ids, why), DP_OK);
+	}
+}
+
 static void test_should_post(void **state)
 {
+	static const char *const a[] = { "dane-fail x.example", NULL };
+	static const char *const ab[] = { "dane-fail x.example", "dane-fail y.example", NULL };
+	static const char *const b[] = { "dane-fail y.example", NULL };
+	dp_alert_set none, ok, w, c1, c2, c3;
+
 	(void)state;
-	assert_false(dp_alert_should_post("", "ok"));        /* fresh and healthy */
-	assert_true(dp_alert_should_post("", "warning"));    /* fresh with a problem */
-	assert_true(dp_alert_should_post(NULL, "critical"));
-	assert_false(dp_alert_should_post("warning", "warning"));
-	assert_true(dp_alert_should_post("warning", "ok"));  /* recovery is news */
-	assert_true(dp_alert_should_post("ok", "critical"));
+	memset(&none, 0, sizeof(none));            /* no state file yet */
+	set_of(&ok, "ok", NULL);
+	set_of(&w, "warning", a);
+	set_of(&c1, "critical", a);
+	set_of(&c2, "critical", ab);
+	set_of(&c3, "critical", b);
+	assert_false(dp_alert_should_post(&none, &ok));   /* fresh and healthy */
+	assert_true(dp_alert_should_post(&none, &w));     /* fresh with a problem */
+	assert_true(dp_alert_should_post(NULL, &c1));
+	assert_false(dp_alert_should_post(&w, &w));       /* nothing changed */
+	assert_true(dp_alert_should_post(&w, &ok));       /* recovery is news */
+	assert_true(dp_alert_should_post(&ok, &c1));
+	/* Same status word, different problems: news (issue 12). */
+	assert_true(dp_alert_should_post(&c1, &c2));
+	assert_true(dp_alert_should_post(&c2, &c1));
+	assert_true(dp_alert_should_post(&c1, &c3));
+	assert_false(dp_alert_should_post(&c2, &c2));
+	dp_alert_set_clear(&w);
+	dp_alert_set_clear(&c1);
+	dp_alert_set_clear(&c2);
+	dp_alert_set_clear(&c3);
 }
 
 static void test_state_file(void **state)
 {
-	char dir[] = "/tmp/dp-test-alert-XXXXXX", path[256], buf[32], err[256];
+	static const char *const ids[] = { "not-dane-safe 192.0.2.1", "dane-fail x.example", NULL };
+	char dir[] = "/tmp/dp-test-alert-XXXXXX", path[256], sub[256], err[256];
+	dp_alert_set s, back;
 	FILE *f;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/check.state", dir);
-	dp_alert_state_read(path, buf, sizeof(buf));
-	assert_string_equal(buf, "");
-	assert_int_equal(dp_alert_state_write(path, "warning", err, sizeof(err)), DP_OK);
-	dp_alert_state_read(path, buf, sizeof(buf));
-	assert_string_equal(buf, "warning");
+	/* A state directory that does not exist yet is created. */
+	snprintf(path, sizeof(path), "%s/a/b/check.state", dir);
+	assert_int_equal(dp_alert_state_load(path, &back), DP_OK);
+	assert_false(back.present);
+	set_of(&s, "warning", ids);
+	assert_int_equal(dp_alert_state_save(path, &s, err, sizeof(err)), DP_OK);
+	assert_int_equal(dp_alert_state_load(path, &back), DP_OK);
+	assert_true(back.present);
+	assert_string_equal(back.status, "warning");
+	assert_int_equal(back.n, 2);
+	assert_string_equal(back.items[1].id, "dane-fail x.example");
+	assert_string_equal(back.items[1].reason, "why dane-fail x.example");
+	dp_alert_set_clear(&back);
 	/* Corrupt state counts as no state. */
 	f = fopen(path, "w");
 	fputs("status=WARN!ING\n", f);
 	fclose(f);
-	dp_alert_state_read(path, buf, sizeof(buf));
-	assert_string_equal(buf, "");
+	assert_int_equal(dp_alert_state_load(path, &back), DP_OK);
+	assert_false(back.present);
+	/* Under a regular file no directory can be made: DP_EIO. */
+	snprintf(sub, sizeof(sub), "%s/check.state/x/check.state", dir);
+	snprintf(path, sizeof(path), "%s/check.state", dir);
+	f = fopen(path, "w");
+	fclose(f);
+	assert_int_equal(dp_alert_state_save(sub, &s, err, sizeof(err)), DP_EIO);
+	assert_non_null(strstr(err, "cannot create the state directory"));
+	dp_alert_set_clear(&s);
 	unlink(path);
-	rmdir(dir);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	assert_int_equal(system(path), 0);
 }
 
 static void test_post_on_change_only(void **state)
 {
-	char dir[] = "/tmp/dp-test-alert-XXXXXX", path[256], url[64], err[256];
-	dp_webhook_opts o = { 2000, 0, 10 };
-	int posted;
+	static const char *const a[] = { "dane-fail x.example", NULL };
+	static const char *const b[] = { "dane-fail y.example", NULL };
+	char dir[] = "/tmp/dp-test-alert-XXXXXX", path[256], bad[300], url[64], err[256];
+	dp_webhook_opts o = { 2000, 0, 10, "Authorization: Bearer s3cret" };
+	dp_alert_set prev, ok, w, c1, c2;
+	dp_alert_outcome out;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/check.state", dir);
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hook", srv.port);
+	set_of(&ok, "ok", NULL);
+	set_of(&w, "warning", a);
+	set_of(&c1, "critical", a);
+	set_of(&c2, "critical", b);
 
 	/* First run, healthy: no POST, state recorded. */
-	assert_int_equal(dp_alert_run(path, "ok", url, "{\"status\":\"ok\"}", &o, &posted, err, sizeof(err)), DP_OK);
-	assert_false(posted);
+	dp_alert_state_load(path, &prev);
+	assert_int_equal(dp_alert_run(path, &prev, &ok, url, "{\"status\":\"ok\"}", &o, &out, err, sizeof(err)), DP_OK);
+	assert_false(out.posted);
 	assert_int_equal(requests(), 0);
-	/* Change: exactly one POST with the body. */
-	assert_int_equal(dp_alert_run(path, "warning", url, "{\"status\":\"warning\"}", &o, &posted, err, sizeof(err)), DP_OK);
-	assert_true(posted);
+	/* Change: exactly one POST with the body and the header. */
+	dp_alert_state_load(path, &prev);
+	assert_int_equal(dp_alert_run(path, &prev, &w, url, "{\"status\":\"warning\"}", &o, &out, err, sizeof(err)), DP_OK);
+	assert_true(out.posted);
 	assert_int_equal(requests(), 1);
 	assert_string_equal(srv.last_body, "{\"status\":\"warning\"}");
-	/* Same status again: no POST. */
-	assert_int_equal(dp_alert_run(path, "warning", url, "{}", &o, &posted, err, sizeof(err)), DP_OK);
-	assert_false(posted);
+	assert_non_null(strstr(srv.last_head, "\r\nAuthorization: Bearer s3cret"));
+	/* Same status, same problems again: no POST. */
+	dp_alert_state_load(path, &prev);
+	assert_int_equal(dp_alert_run(path, &prev, &w, url, "{}", &o, &out, err, sizeof(err)), DP_OK);
+	assert_false(out.posted);
 	assert_int_equal(requests(), 1);
+	dp_alert_set_clear(&prev);
 
 	/* The webhook fails (HTTP 500, retried): the state stays "warning",
 	 * so the next run tries again. */
 	srv.status = 500;
 	o.retries = 2;
-	assert_int_equal(dp_alert_run(path, "critical", url, "{}", &o, &posted, err, sizeof(err)), DP_EPROTO);
-	assert_false(posted);
+	dp_alert_state_load(path, &prev);
+	assert_int_equal(dp_alert_run(path, &prev, &c1, url, "{}", &o, &out, err, sizeof(err)), DP_EPROTO);
+	assert_false(out.posted);
+	assert_true(out.post_failed);
 	assert_int_equal(requests(), 1 + 3);
 	assert_non_null(strstr(err, "HTTP status 500"));
-	char buf[32];
-	dp_alert_state_read(path, buf, sizeof(buf));
-	assert_string_equal(buf, "warning");
+	assert_null(strstr(err, "s3cret"));
+	dp_alert_set_clear(&prev);
+	dp_alert_state_load(path, &prev);
+	assert_string_equal(prev.status, "warning");
 	/* It recovers: the change is delivered now. */
 	srv.status = 204;
-	assert_int_equal(dp_alert_run(path, "critical", url, "{}", &o, &posted, err, sizeof(err)), DP_OK);
-	assert_true(posted);
-	dp_alert_state_read(path, buf, sizeof(buf));
-	assert_string_equal(buf, "critical");
+	assert_int_equal(dp_alert_run(path, &prev, &c1, url, "{}", &o, &out, err, sizeof(err)), DP_OK);
+	assert_true(out.posted);
+	dp_alert_set_clear(&prev);
+	/* Same status word, another failing destination: a POST. */
+	dp_alert_state_load(path, &prev);
+	assert_string_equal(prev.status, "critical");
+	assert_int_equal(dp_alert_run(path, &prev, &c2, url, "{}", &o, &out, err, sizeof(err)), DP_OK);
+	assert_true(out.posted);
+	assert_int_equal(requests(), 6);
+	dp_alert_set_clear(&prev);
+
+	/* An unwritable state: nothing posted, however often it runs. */
+	snprintf(bad, sizeof(bad), "%s/check.state/sub/check.state", dir);
+	for (int run = 0; run < 3; run++) {
+		dp_alert_state_load(bad, &prev);
+		assert_int_equal(dp_alert_run(bad, &prev, &c1, url, "{}", &o, &out, err, sizeof(err)), DP_EIO);
+		assert_true(out.state_failed);
+		assert_false(out.posted);
+		dp_alert_set_clear(&prev);
+	}
+	assert_int_equal(requests(), 6);
+
 	/* A 4xx is not retried. */
 	srv.status = 404;
 	int before = requests();
-	assert_int_equal(dp_alert_run(path, "ok", url, "{}", &o, &posted, err, sizeof(err)), DP_EPROTO);
+	dp_alert_state_load(path, &prev);
+	assert_int_equal(dp_alert_run(path, &prev, &ok, url, "{}", &o, &out, err, sizeof(err)), DP_EPROTO);
 	assert_int_equal(requests(), before + 1);
 	srv.status = 200;
+	dp_alert_set_clear(&prev);
+	dp_alert_set_clear(&w);
+	dp_alert_set_clear(&c1);
+	dp_alert_set_clear(&c2);
 	unlink(path);
+	rmdir(dir);
+}
+
+static void test_header_file(void **state)
+{
+	char dir[] = "/tmp/dp-test-alert-XXXXXX", path[256], buf[256], err[256];
+	static const struct { const char *text; int rc; } rows[] = {
+		{ "Authorization: Bearer abc\n", DP_OK },
+		{ "X-Token: 1\r\n", DP_OK },
+		{ "no colon here\n", DP_EINVAL },
+		{ ": empty name\n", DP_EINVAL },
+		{ "Bad Name: x\n", DP_EINVAL },
+		{ "A: b\nX-Smuggled: c\n", DP_EINVAL },
+	};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/h", dir);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		FILE *f = fopen(path, "w");
+		fputs(rows[i].text, f);
+		fclose(f);
+		assert_int_equal(dp_webhook_header_load(path, buf, sizeof(buf), err, sizeof(err)), rows[i].rc);
+	}
+	unlink(path);
+	assert_int_equal(dp_webhook_header_load(path, buf, sizeof(buf), err, sizeof(err)), DP_EIO);
 	rmdir(dir);
 }
 
 static void test_post_errors(void **state)
 {
 	char err[256];
-	dp_webhook_opts o = { 500, 1, 10 };
+	dp_webhook_opts o = { 500, 1, 10, NULL };
 
 	(void)state;
 	/* Nothing listens on port 1 of 127.0.0.1. */
@@ -202,6 +319,11 @@ static void test_post_errors(void **state)
 	assert_non_null(strstr(err, "attempt 2 of 2"));
 	assert_int_equal(dp_webhook_post("file:///etc/passwd", "{}", &o, err, sizeof(err)), DP_EINVAL);
 	assert_int_equal(dp_webhook_post("gopher://x/", "{}", &o, err, sizeof(err)), DP_EINVAL);
+	/* Retries are bounded: 50 asked, 5 done (6 attempts). */
+	o.retries = 50;
+	o.backoff_ms = 1;
+	assert_int_equal(dp_webhook_post("http://127.0.0.1:1/x", "{}", &o, err, sizeof(err)), DP_ENET);
+	assert_non_null(strstr(err, "attempt 6 of 6"));
 }
 
 static void test_prometheus(void **state)
@@ -243,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_should_post),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test_setup_teardown(test_post_on_change_only, server_start, server_stop),
+		cmocka_unit_test(test_header_file),
 		cmocka_unit_test(test_post_errors),
 		cmocka_unit_test(test_prometheus),
 	};

@@ -987,6 +987,13 @@ static void test_presentation(void **state)
 	ldns_rdf *root = ldns_dname_new_frm_str(".");
 	(void)state;
 	assert_string_equal(val_dname_str(root, b, sizeof b), ".");
+	/* One definition for validator/ and probe/ (issue 9): NULL is the
+	 * empty string, the trailing dot goes, case stays. */
+	assert_string_equal(val_dname_str(NULL, b, sizeof b), "");
+	ldns_rdf *mixed = ldns_dname_new_frm_str("Mail.Example.");
+	assert_string_equal(val_dname_str(mixed, b, sizeof b), "Mail.Example");
+	ldns_rdf_deep_free(mixed);
+	assert_string_equal(val_rrtype_str(LDNS_RR_TYPE_A, b, sizeof b), "A");
 	assert_string_equal(val_rrtype_str(LDNS_RR_TYPE_TLSA, b, sizeof b), "TLSA");
 	assert_string_equal(val_rrtype_str((ldns_rr_type)65000, b, sizeof b), "TYPE65000");
 	ldns_rdf_deep_free(root);
@@ -1002,7 +1009,7 @@ static void test_report_json(void **state)
 	assert_string_equal(json_string_value(json_object_get(o, "name")), "www.good.tld");
 	assert_string_equal(json_string_value(json_object_get(o, "type")), "A");
 	assert_string_equal(json_string_value(json_object_get(o, "resolver")), "127.0.0.1");
-	assert_string_equal(json_string_value(json_object_get(o, "status")), "secure");
+	assert_string_equal(json_string_value(json_object_get(o, "dnssec")), "secure");
 	assert_string_equal(json_string_value(json_object_get(o, "reason")), "");
 	assert_true(json_is_null(json_object_get(o, "ede")));
 	assert_string_equal(json_string_value(json_object_get(o, "rcode")), "NOERROR");
@@ -1018,7 +1025,7 @@ static void test_report_json(void **state)
 	hook = hook_timeout_tld_dnskey;
 	run(&l, "nope.good.tld.", LDNS_RR_TYPE_A);
 	o = report_lookup_json(l.r, "127.0.0.1");
-	assert_string_equal(json_string_value(json_object_get(o, "status")), "indeterminate");
+	assert_string_equal(json_string_value(json_object_get(o, "dnssec")), "indeterminate");
 	assert_int_equal(json_integer_value(json_object_get(o, "ede")), 22);
 	assert_string_equal(json_string_value(json_object_get(o, "rcode")), "NXDOMAIN");
 	assert_string_equal(json_string_value(json_object_get(o, "fetch_error")), "timed out");

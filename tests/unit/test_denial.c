@@ -7,6 +7,7 @@
  * wildcard and the wrap to the apex.  Every row checks verdict and reason.
  */
 #include "tests/unit/val_test.h"
+#include <time.h>
 
 /* ---------------- NSEC3 hashes (RFC 5155 appendix A) ---------------- */
 
@@ -536,6 +537,115 @@ static void test_nsec_root_ds(void **state)
 	ldns_rdf_deep_free(root);
 }
 
+/* ---------------- CVE-2023-50868: NSEC3 hashing flood ---------------- */
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * A zone with 150 iterations (the most the policy accepts) and a name of
+ * 120 labels whose closest-encloser proof hashes every ancestor: 121
+ * hashes of 151 SHA-1 each for one proof.  A lookup that asks for such
+ * proofs again (a CNAME chain, several NSEC3 sets) stops at the
+ * per-lookup cap: INDETERMINATE, with a reason naming it, and the counter
+ * never passes it.  The CPU time is printed, not asserted.
+ */
+static void test_nsec3_flood(void **state)
+{
+	ldns_rr_list *recs = ldns_rr_list_new();
+	char qs[LDNS_MAX_DOMAINLEN + 1] = "", line[300];
+	ldns_rdf *zone = t_name("example."), *q;
+	val_policy pol;
+	val_work work = { 0, 0 };
+	val_why why = { VAL_EDE_NONE, "" };
+	val_status st = VAL_SECURE;
+	double t0, capped, per_proof;
+	int proofs = 0;
+
+	(void)state;
+	/* Sixty records of one chain, none matching any ancestor. */
+	for (int i = 0; i < 60; i++) {
+		snprintf(line, sizeof line, "%02d000000000000000000000000000000.example. 3600 IN NSEC3 "
+			 "1 0 150 aabbccdd %02d100000000000000000000000000000 A RRSIG", i, i);
+		ldns_rr_list_push_rr(recs, t_rr(line));
+	}
+	for (int i = 0; i < 120; i++)
+		strcat(qs, "a.");
+	strcat(qs, "example.");
+	q = t_name(qs);
+	val_policy_default(&pol);
+	pol.work = &work;
+	t0 = cpu_ms();
+	st = denial_prove_nxdomain(q, recs, zone, &pol, NULL, &why);
+	per_proof = cpu_ms() - t0;
+	proofs++;
+	assert_int_equal(st, VAL_BOGUS);          /* no closest encloser: no proof */
+	assert_int_equal(work.nsec3_hashes, 121);
+	while (st != VAL_INDETERMINATE && proofs < 10) {
+		st = denial_prove_nxdomain(q, recs, zone, &pol, NULL, &why);
+		proofs++;
+	}
+	capped = cpu_ms() - t0;
+	assert_why(st, VAL_INDETERMINATE, why, VAL_EDE_DNSSEC_INDETERMINATE,
+		   "NSEC3 hash cap of 128 per lookup reached (150 iterations each; CVE-2023-50868)");
+	assert_int_equal(work.nsec3_hashes, pol.max_nsec3_hashes);
+	assert_int_equal(proofs, 2);
+	printf("nsec3 flood: 150 iterations, 120-label name, 60 records: one proof %.1f ms CPU "
+	       "(121 hashes), the lookup at the cap %.1f ms CPU (%u hashes)\n",
+	       per_proof, capped, work.nsec3_hashes);
+	ldns_rr_list_deep_free(recs);
+	ldns_rdf_deep_free(q);
+	ldns_rdf_deep_free(zone);
+}
+
+/* RFC 5155 8.3: a proof hashes every name with one set of parameters (a
+ * server answers from one chain, 7.2), so records of another salt or
+ * iteration count never complete it, whichever comes first.  The B.1
+ * proof with one of its three records moved to other parameters. */
+static void test_nsec3_mixed_parameters(void **state)
+{
+	static const char *const other[] = {
+		"35mthgpgcu1qg68fab165klnsnk3dpvl.example. 3600 IN NSEC3 1 0 12 aabbccde b4um86eghhds6nea196smvmlo4ors995 NS DS RRSIG",
+		"35mthgpgcu1qg68fab165klnsnk3dpvl.example. 3600 IN NSEC3 1 0 11 aabbccdd b4um86eghhds6nea196smvmlo4ors995 NS DS RRSIG",
+	};
+	ldns_rdf *q = t_name("a.c.x.w.example."), *zone = t_name("example.");
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		for (int first = 0; first < 2; first++) {
+			ldns_rr_list *recs = ldns_rr_list_new(), *rest = n3_records("0p9m b4um", 0);
+			val_why why = { VAL_EDE_NONE, "" };
+			val_status st;
+
+			if (first)
+				ldns_rr_list_push_rr(recs, t_rr(other[i]));
+			ldns_rr_list_push_rr_list(recs, rest);
+			ldns_rr_list_free(rest);
+			if (!first)
+				ldns_rr_list_push_rr(recs, t_rr(other[i]));
+			st = denial_prove_nxdomain(q, recs, zone, NULL, NULL, &why);
+			if (st != VAL_BOGUS)
+				fail_msg("mixed parameters %zu (first %d): got %s \"%s\"", i, first,
+					 val_status_str(st), why.text);
+			ldns_rr_list_deep_free(recs);
+		}
+	}
+	/* The twin: all three with the same parameters. */
+	{
+		ldns_rr_list *recs = n3_records("0p9m b4um 35mt", 0);
+		val_why why = { VAL_EDE_NONE, "" };
+		assert_int_equal(denial_prove_nxdomain(q, recs, zone, NULL, NULL, &why), VAL_SECURE);
+		ldns_rr_list_deep_free(recs);
+	}
+	ldns_rdf_deep_free(q);
+	ldns_rdf_deep_free(zone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +657,8 @@ int main(void)
 		cmocka_unit_test(test_nsec_single),
 		cmocka_unit_test(test_nsec_next_outside_zone),
 		cmocka_unit_test(test_nsec_root_ds),
+		cmocka_unit_test(test_nsec3_flood),
+		cmocka_unit_test(test_nsec3_mixed_parameters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

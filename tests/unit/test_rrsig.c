@@ -5,6 +5,8 @@
  */
 #include "tests/unit/val_test.h"
 #include "validator/dnssec_int.h"
+#include <time.h>
+#include <openssl/evp.h>
 
 typedef struct alg_case {
 	ldns_signing_algorithm alg;
@@ -43,6 +45,21 @@ static int setup(void **state)
 	f->ksk = t_key(ac->alg, "example.org.", 257, T_INCEPT, T_EXPIRE, &f->ksk_rr);
 	f->zsk = t_key(ac->alg, "example.org.", 256, T_INCEPT, T_EXPIRE, &f->zsk_rr);
 	f->other = t_key(ac->alg, "example.org.", 256, T_INCEPT, T_EXPIRE, &f->other_rr);
+	/* Random keys share a tag once in 65536 pairs: then "the wrong key"
+	 * is tried as if it were the signer's, and test_wrong_key's reason
+	 * changes.  Draw again until the three tags differ. */
+	while (dnskey_tag(f->zsk_rr) == dnskey_tag(f->ksk_rr) ||
+	       dnskey_tag(f->other_rr) == dnskey_tag(f->zsk_rr) ||
+	       dnskey_tag(f->other_rr) == dnskey_tag(f->ksk_rr)) {
+		ldns_key_deep_free(f->other);
+		ldns_rr_free(f->other_rr);
+		f->other = t_key(ac->alg, "example.org.", 256, T_INCEPT, T_EXPIRE, &f->other_rr);
+		if (dnskey_tag(f->zsk_rr) == dnskey_tag(f->ksk_rr)) {
+			ldns_key_deep_free(f->zsk);
+			ldns_rr_free(f->zsk_rr);
+			f->zsk = t_key(ac->alg, "example.org.", 256, T_INCEPT, T_EXPIRE, &f->zsk_rr);
+		}
+	}
 	f->keys = ldns_rr_list_new();
 	ldns_rr_list_push_rr(f->keys, ldns_rr_clone(f->ksk_rr));
 	ldns_rr_list_push_rr(f->keys, ldns_rr_clone(f->zsk_rr));
@@ -544,10 +561,172 @@ static void test_operational_errors(void **state)
 	ldns_rr_list_deep_free(sigs);
 }
 
+/* ---------------- KeyTrap (CVE-2023-50387) ---------------- */
+
+#define KT_KEYS 40
+#define KT_SIGS 40
+#define KT_TAG 4242
+#define KT_MODLEN 512           /* RSA-4096: the dearest verification */
+
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* An RSA DNSKEY of example.org with key tag KT_TAG: a random 4096-bit
+ * modulus whose bytes 516-517 are chosen so that the RFC 4034 appendix B
+ * checksum comes out at KT_TAG.  Such keys verify nothing; an attacker
+ * needs no private key to make them. */
+static ldns_rr *kt_key(unsigned seed)
+{
+	uint8_t rd[4 + 4 + KT_MODLEN];
+	char *b64 = malloc(2 * sizeof rd), text[2 * sizeof rd + 64];
+	ldns_rr *rr;
+
+	rd[0] = 1; rd[1] = 0; rd[2] = 3; rd[3] = 8;     /* zone key, RSASHA256 */
+	rd[4] = 3; rd[5] = 1; rd[6] = 0; rd[7] = 1;     /* exponent 65537 */
+	srand(seed);
+	for (size_t i = 8; i < sizeof rd; i++)
+		rd[i] = (uint8_t)rand();
+	rd[8] = 0xff;                                   /* top bit set */
+	rd[sizeof rd - 1] |= 1;                         /* odd modulus */
+	for (unsigned w = 0; w < 65536; w++) {
+		uint32_t ac = 0;
+		rd[516] = (uint8_t)(w >> 8);
+		rd[517] = (uint8_t)w;
+		for (size_t i = 0; i < sizeof rd; i++)
+			ac += (i & 1) ? rd[i] : (uint32_t)rd[i] << 8;
+		ac += (ac >> 16) & 0xffff;
+		if ((ac & 0xffff) == KT_TAG)
+			break;
+	}
+	assert_true(EVP_EncodeBlock((unsigned char *)b64, rd + 4, (int)(sizeof rd - 4)) > 0);
+	snprintf(text, sizeof text, "example.org. 3600 IN DNSKEY 256 3 8 %s", b64);
+	rr = t_rr(text);
+	free(b64);
+	assert_int_equal(dnskey_tag(rr), KT_TAG);
+	return rr;
+}
+
+/* An RRSIG over owner/A by key KT_TAG with a random signature below any
+ * of the moduli, so that each try costs a whole RSA verification. */
+static ldns_rr *kt_sig(const char *owner, unsigned seed)
+{
+	uint8_t sig[KT_MODLEN];
+	char b64[2 * KT_MODLEN], text[2 * KT_MODLEN + 200];
+
+	srand(seed);
+	for (size_t i = 0; i < sizeof sig; i++)
+		sig[i] = (uint8_t)rand();
+	sig[0] = 0x01;
+	assert_true(EVP_EncodeBlock((unsigned char *)b64, sig, (int)sizeof sig) > 0);
+	snprintf(text, sizeof text, "%s 3600 IN RRSIG A 8 3 3600 %u %u %u example.org. %s",
+		 owner, T_EXPIRE, T_INCEPT, KT_TAG, b64);
+	return t_rr(text);
+}
+
+/*
+ * KT_KEYS keys sharing one tag times KT_SIGS RRSIGs: 1600 RSA-4096
+ * verifications without a cap.  With the caps one RRset stops at the
+ * per-RRset cap (bogus), and a lookup that meets many such RRsets stops
+ * at the per-lookup cap (indeterminate).  The CPU times are printed, not
+ * asserted (the machine is shared); the counters are asserted.
+ */
+static void test_keytrap(void **state)
+{
+	ldns_rr_list *keys = ldns_rr_list_new(), *sigs = ldns_rr_list_new();
+	ldns_rr_list *a = t_list("www.example.org. 3600 IN A 192.0.2.1\n");
+	val_keycache *kc = NULL;
+	val_policy pol;
+	val_work work = { 0, 0 };
+	val_why why = { VAL_EDE_NONE, "" };
+	val_status st;
+	double t0, capped_set, capped_lookup, uncapped;
+	unsigned per_set;
+
+	(void)state;
+	for (unsigned i = 0; i < KT_KEYS; i++)
+		ldns_rr_list_push_rr(keys, kt_key(1000 + i));
+	for (unsigned i = 0; i < KT_SIGS; i++)
+		ldns_rr_list_push_rr(sigs, kt_sig("www.example.org.", 2000 + i));
+	assert_int_equal(val_keycache_new(&kc), DP_OK);
+	val_policy_default(&pol);
+	pol.work = &work;
+
+	/* One RRset: the per-RRset cap. */
+	t0 = cpu_ms();
+	st = rrset_verify(a, sigs, keys, T_NOW, &pol, kc, NULL, &why);
+	capped_set = cpu_ms() - t0;
+	assert_why(st, VAL_BOGUS, why, VAL_EDE_DNSSEC_BOGUS, "the per-RRset cap");
+	assert_non_null(strstr(why.text, "KeyTrap CVE-2023-50387"));
+	assert_int_equal(work.sig_checks, pol.max_sig_checks_per_rrset);
+	per_set = work.sig_checks;
+
+	/* A lookup that meets such RRsets again and again: the per-lookup
+	 * cap ends it, and the counter never passes it. */
+	t0 = cpu_ms();
+	for (int i = 0; i < 40 && st != VAL_INDETERMINATE; i++)
+		st = rrset_verify(a, sigs, keys, T_NOW, &pol, kc, NULL, &why);
+	capped_lookup = capped_set + cpu_ms() - t0;
+	assert_why(st, VAL_INDETERMINATE, why, VAL_EDE_DNSSEC_INDETERMINATE,
+		   "signature check cap of 128 per lookup");
+	assert_int_equal(work.sig_checks, pol.max_sig_checks);
+
+	/* The same RRset without caps: what the caps save. */
+	pol.work = NULL;
+	pol.max_sig_checks_per_rrset = KT_KEYS * KT_SIGS;
+	t0 = cpu_ms();
+	st = rrset_verify(a, sigs, keys, T_NOW, &pol, kc, NULL, &why);
+	uncapped = cpu_ms() - t0;
+	assert_int_equal(st, VAL_BOGUS);
+	printf("keytrap: %d keys with tag %d x %d RRSIGs (RSA-4096): one RRset %.1f ms CPU "
+	       "(%u checks), a whole lookup at the cap %.1f ms CPU (%u checks), "
+	       "uncapped %.1f ms CPU (%d checks)\n", KT_KEYS, KT_TAG, KT_SIGS, capped_set,
+	       per_set, capped_lookup, work.sig_checks, uncapped, KT_KEYS * KT_SIGS);
+	val_keycache_free(kc);
+	ldns_rr_list_deep_free(keys);
+	ldns_rr_list_deep_free(sigs);
+	ldns_rr_list_deep_free(a);
+}
+
+/* The DS side of KeyTrap: DS records whose tag every key shares would make
+ * the DNSKEY step hash each pair; DS_MAX_DIGESTS (64) bounds it, and the
+ * reason names it. */
+static void test_keytrap_ds(void **state)
+{
+	ldns_rr_list *keys = ldns_rr_list_new(), *ds = ldns_rr_list_new();
+	ldns_rr_list *sigs = ldns_rr_list_new();
+	val_why why = { VAL_EDE_NONE, "" };
+	val_policy pol;
+	char line[200];
+	val_status st;
+
+	(void)state;
+	for (unsigned i = 0; i < KT_KEYS; i++)
+		ldns_rr_list_push_rr(keys, kt_key(3000 + i));
+	for (unsigned i = 0; i < 2; i++) {
+		snprintf(line, sizeof line, "example.org. 3600 IN DS %u 8 2 %064x", KT_TAG, i);
+		ldns_rr_list_push_rr(ds, t_rr(line));
+	}
+	ldns_rr_list_push_rr(sigs, kt_sig("example.org.", 4000));
+	val_policy_default(&pol);
+	st = dnskey_verify(keys, sigs, ds, NULL, T_NOW, &pol, NULL, &why);
+	assert_why(st, VAL_BOGUS, why, VAL_EDE_DNSSEC_BOGUS,
+		   "DS set of example.org asks for more than 64 digests");
+	ldns_rr_list_deep_free(keys);
+	ldns_rr_list_deep_free(ds);
+	ldns_rr_list_deep_free(sigs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_status_names),
+		cmocka_unit_test(test_keytrap),
+		cmocka_unit_test(test_keytrap_ds),
 		cmocka_unit_test(test_serial_wrap),
 		cmocka_unit_test(test_malformed),
 		ALG_TESTS(0), ALG_TESTS(1), ALG_TESTS(2), ALG_TESTS(3),

@@ -17,8 +17,6 @@
 /* Scenarios whose fix has not landed in main yet: written to pending/
  * and not run (README.md lists them with the verdict daneprobe gives). */
 static const char *const pending[] = {
-	"keytrap",                              /* signature check cap */
-	"nsec3-ds-walk-flood-150",              /* NSEC3 hash cap */
 	NULL
 };
 

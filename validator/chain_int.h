@@ -1,0 +1,166 @@
+/*
+ * chain_int.h - what the files of the chain of trust share: the context,
+ * its caches, verdicts, and the helpers each file offers the others.
+ * Private to validator/.
+ *
+ *   context.c  the context, its caches (one get-or-create), verdicts, trace
+ *   msg.c      fetching messages once, picking records out of them
+ *   proofs.c   the NSEC/NSEC3 records a step may use, verified by their zone
+ *   trust.c    DS and DNSKEY sets from the anchor down (RFC 4035 5.2)
+ *   answer.c   positive, unsigned and negative answers (RFC 4035 5.3, 5.4)
+ *   chain.c    the lookup: CNAME/DNAME links and the final verdict
+ */
+#ifndef DP_CHAIN_INT_H
+#define DP_CHAIN_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <ldns/ldns.h>
+#include "validator/val.h"
+
+#define CHAIN_MAX_LINKS 8      /* CNAME/DNAME links followed */
+#define CHAIN_MAX_DEPTH 40     /* recursion through zone levels */
+
+typedef struct verdict {
+	val_status status;
+	val_why why;
+	int fetch_error;
+} verdict;
+
+typedef struct msg_entry {
+	ldns_rdf *name;
+	ldns_rr_type type;
+	ldns_pkt *pkt;          /* owned, NULL when the fetch failed */
+	int err;
+} msg_entry;
+
+/* The first member of every per-name cache entry. */
+typedef struct cache_hdr {
+	ldns_rdf *name;
+	int busy;               /* being filled: asking again is a loop */
+} cache_hdr;
+
+typedef struct cache_list {
+	cache_hdr **v;
+	size_t n;
+} cache_list;
+
+/* What a DS query at a name tells about a delegation there. */
+typedef enum ds_kind {
+	DS_SIGNED,              /* a DS set validated by the parent's keys */
+	DS_INSECURE,            /* no DS (proved), or the parent is insecure */
+	DS_NOT_CUT,             /* proved: no delegation there (or no such name) */
+	DS_UNSIGNED,            /* answer without signatures: proves nothing */
+	DS_FAIL                 /* bogus or indeterminate, see v */
+} ds_kind;
+
+typedef struct ds_entry {
+	cache_hdr h;            /* h.name: the name the DS query asked */
+	ds_kind kind;
+	verdict v;
+	ldns_rr_list *ds;       /* DS_SIGNED: the validated set */
+	ldns_rdf *parent;       /* zone that signed the DS or the denial */
+} ds_entry;
+
+typedef struct zone_entry {
+	cache_hdr h;            /* h.name: the zone */
+	verdict v;              /* SECURE: keys is the validated DNSKEY set */
+	ldns_rr_list *keys;
+} zone_entry;
+
+struct val_ctx {
+	const val_anchors *anchors;
+	int64_t now;
+	val_fetch_fn fetch;
+	void *fetch_arg;
+	val_trace_fn trace;
+	void *trace_arg;
+	val_policy pol;         /* pol.work points at work */
+	val_work work;          /* this lookup's counters (reset per val_resolve) */
+	val_keycache *kc;
+	val_stats stats;
+	msg_entry **msgs;
+	size_t n_msgs;
+	cache_list dss;         /* of ds_entry */
+	cache_list zones;       /* of zone_entry */
+	int depth;
+};
+
+/* Names for messages, in buffers held by the caller's frame. */
+typedef struct nbuf { char s[LDNS_MAX_DOMAINLEN + 16]; } nbuf;
+#define NAME(x, b) val_dname_str((x), (b).s, sizeof (b).s)
+
+/* ---- context.c ---- */
+
+void ctx_trace(val_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vset(verdict *v, val_status st, val_ede ede, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Put "prefix: " in front of the reason in v (truncating at the end). */
+void vprefix(verdict *v, const char *prefix);
+void vsecure(verdict *v);
+/* A failed proof that was offered a wildcard-expanded NSEC: say so (EDE 6). */
+void vnote(verdict *v, const char *note);
+
+enum { SLOT_FOUND, SLOT_NEW, SLOT_LOOP, SLOT_NOMEM };
+/*
+ * The entry for name in l (entries of size bytes, starting with a
+ * cache_hdr): SLOT_FOUND with *out, SLOT_NEW with a zeroed entry whose
+ * h.name is set (the caller fills it between cache_enter and cache_leave),
+ * SLOT_LOOP when it is being filled or the chain is too deep, SLOT_NOMEM.
+ */
+int cache_slot(val_ctx *ctx, cache_list *l, size_t size, const ldns_rdf *name,
+	       cache_hdr **out);
+void cache_enter(val_ctx *ctx, cache_hdr *h);
+void cache_leave(val_ctx *ctx, cache_hdr *h);
+
+/* ---- msg.c ---- */
+
+/* Same name, ignoring case (RFC 4343); a is b or below b. */
+int same_name(const ldns_rdf *a, const ldns_rdf *b);
+int at_or_below(const ldns_rdf *a, const ldns_rdf *b);
+/* RFC 4034 3.1.3: the label count of an owner, not counting the root or
+ * a leading "*" label. */
+unsigned owner_labels(const ldns_rdf *owner);
+ldns_rr_type sig_covered(const ldns_rr *sig);
+/* Clones of the RRs of section sec with this owner (NULL: any) and type;
+ * for RRSIGs, covered selects the type they cover (0: any).  Malloced. */
+ldns_rr_list *msg_pick(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner,
+		       ldns_rr_type type, ldns_rr_type covered);
+/* The signer of the first RRSIG in sigs whose signer encloses owner. */
+const ldns_rdf *msg_signer(const ldns_rr_list *sigs, const ldns_rdf *owner);
+/* The answer to (name, type), fetched once per context; *pkt borrowed. */
+int msg_fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
+	      const ldns_pkt **pkt, verdict *v);
+val_status verify_set(val_ctx *ctx, const ldns_rr_list *rrset,
+		      const ldns_rr_list *sigs, const ldns_rr_list *keys, val_why *why);
+
+/* ---- proofs.c ---- */
+
+/* Room for a note on a wildcard-expanded NSEC. */
+#define NOTE_LEN (LDNS_MAX_DOMAINLEN * 2 + 160)
+unsigned min_sig_labels(const ldns_rr_list *sigs, unsigned ol);
+/* The NSEC/NSEC3 records zone signed in p's authority section, verified
+ * with keys, in *out (malloced); note as in vnote. */
+val_status verified_denial(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *zone,
+			   const ldns_rr_list *keys, ldns_rr_list **out,
+			   char *note, size_t note_len, verdict *v);
+/* The deepest signer of an NSEC/NSEC3 RRSIG in p that encloses name. */
+ldns_rdf *denial_signer(const ldns_pkt *p, const ldns_rdf *name);
+int has_denial(const ldns_pkt *p);
+
+/* ---- trust.c ---- */
+
+/* The validated DNSKEY set of zone, or why there is none.  Never NULL. */
+zone_entry *zone_keys(val_ctx *ctx, const ldns_rdf *zone);
+/* INSECURE when a delegation without DS is proved at or above name,
+ * SECURE when name lies in a signed zone, else why not. */
+verdict prove_insecure(val_ctx *ctx, const ldns_rdf *name);
+
+/* ---- answer.c ---- */
+
+verdict answer_rrset(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *owner,
+		     ldns_rr_type type, ldns_rdf **zone_out);
+verdict answer_negative(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *name,
+			ldns_rr_type type, int nx, ldns_rdf **zone_out);
+
+#endif

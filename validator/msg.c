@@ -1,0 +1,146 @@
+/*
+ * msg.c - messages from the fetch callback, each asked once per context,
+ * and the records picked out of them.  A resolver that answers SERVFAIL
+ * even with CD=1, or a fetch that fails, makes the step INDETERMINATE,
+ * never BOGUS.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "validator/chain_int.h"
+#include "validator/dnssec_int.h"
+
+/* RFC 4034 3.1.3: the label count of an owner, not counting the root or
+ * a leading "*" label. */
+unsigned owner_labels(const ldns_rdf *owner)
+{
+	unsigned n = (unsigned)ldns_dname_label_count(owner);
+	const uint8_t *d = ldns_rdf_data(owner);
+
+	if (n > 0 && d[0] == 1 && d[1] == '*')
+		n--;
+	return n;
+}
+
+ldns_rr_type sig_covered(const ldns_rr *sig)
+{
+	ldns_rdf *t = ldns_rr_rrsig_typecovered(sig);
+	return t ? ldns_rdf2rr_type(t) : 0;
+}
+
+/*
+ * Clones of the RRs of section sec with this owner (NULL: any) and type.
+ * For RRSIGs, covered selects the type they cover (0: any).  Malloced.
+ */
+ldns_rr_list *msg_pick(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *owner,
+			  ldns_rr_type type, ldns_rr_type covered)
+{
+	ldns_rr_list *all = ldns_pkt_get_section_clone(p, sec);
+	ldns_rr_list *out = ldns_rr_list_new();
+
+	if (!out) {
+		ldns_rr_list_deep_free(all);
+		return NULL;
+	}
+	for (size_t i = 0; all && i < ldns_rr_list_rr_count(all); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(all, i);
+		int keep = ldns_rr_get_type(rr) == type &&
+			   ldns_rr_get_class(rr) == LDNS_RR_CLASS_IN &&
+			   (!owner || val_name_eq(ldns_rr_owner(rr), owner)) &&
+			   (type != LDNS_RR_TYPE_RRSIG || !covered || sig_covered(rr) == covered);
+		if (keep && ldns_rr_list_push_rr(out, rr))
+			ldns_rr_list_set_rr(all, NULL, i);
+	}
+	/* Entries moved to out were replaced by NULL; free the rest. */
+	for (size_t i = 0; all && i < ldns_rr_list_rr_count(all); i++)
+		ldns_rr_free(ldns_rr_list_rr(all, i));
+	ldns_rr_list_free(all);
+	return out;
+}
+
+/* The signer of the first RRSIG in sigs whose signer encloses owner. */
+const ldns_rdf *msg_signer(const ldns_rr_list *sigs, const ldns_rdf *owner)
+{
+	for (size_t i = 0; i < ldns_rr_list_rr_count(sigs); i++) {
+		const ldns_rdf *s = ldns_rr_rrsig_signame(ldns_rr_list_rr(sigs, i));
+		if (s && val_name_under(owner, s))
+			return s;
+	}
+	return NULL;
+}
+
+static const char *rcode_str(ldns_pkt_rcode rc)
+{
+	ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, (int)rc);
+	return lt ? lt->name : "RCODE?";
+}
+
+/*
+ * The answer to (name, type), fetched once per context.  *pkt is borrowed
+ * from the cache.  On failure v is set to indeterminate and the error is
+ * returned.  A resolver that answers SERVFAIL (or REFUSED...) even with
+ * CD=1 cannot give us the data: also indeterminate.
+ */
+int msg_fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
+	      const ldns_pkt **pkt, verdict *v)
+{
+	msg_entry *m = NULL;
+	nbuf nb;
+	char tb[32];
+
+	for (size_t i = 0; i < ctx->n_msgs; i++)
+		if (ctx->msgs[i]->type == type && val_name_eq(ctx->msgs[i]->name, name)) {
+			m = ctx->msgs[i];
+			ctx->stats.cache_hits++;
+			break;
+		}
+	if (!m) {
+		msg_entry **grown = realloc(ctx->msgs, (ctx->n_msgs + 1) * sizeof *grown);
+		if (!grown || !(m = calloc(1, sizeof *m))) {
+			if (grown)
+				ctx->msgs = grown;
+			vset(v, VAL_INDETERMINATE, VAL_EDE_OTHER, "out of memory");
+			v->fetch_error = DP_ENOMEM;
+			return DP_ENOMEM;
+		}
+		ctx->msgs = grown;
+		ctx->msgs[ctx->n_msgs++] = m;
+		m->name = ldns_rdf_clone(name);
+		m->type = type;
+		ctx->stats.fetches++;
+		m->err = ctx->fetch(ctx->fetch_arg, name, type, &m->pkt);
+		if (m->err == DP_OK && !m->pkt)
+			m->err = DP_EPROTO;
+		if (m->err != DP_OK)
+			m->pkt = NULL;
+	}
+	if (m->err != DP_OK) {
+		vset(v, VAL_INDETERMINATE, VAL_EDE_NO_REACHABLE_AUTHORITY,
+		     "query for %s/%s failed: %s", NAME(name, nb),
+		     val_rrtype_str(type, tb, sizeof tb), dp_strerror(m->err));
+		v->fetch_error = m->err;
+		return m->err;
+	}
+	/* The message is handed out even when its rcode is an error, so that
+	 * the caller can report that rcode. */
+	*pkt = m->pkt;
+	ldns_pkt_rcode rc = ldns_pkt_get_rcode(m->pkt);
+	if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN) {
+		vset(v, VAL_INDETERMINATE, VAL_EDE_NO_REACHABLE_AUTHORITY,
+		     "resolver answered %s for %s/%s (with CD=1)", rcode_str(rc),
+		     NAME(name, nb), val_rrtype_str(type, tb, sizeof tb));
+		v->fetch_error = DP_ENET;
+		return DP_ENET;
+	}
+	*pkt = m->pkt;
+	return DP_OK;
+}
+
+val_status verify_set(val_ctx *ctx, const ldns_rr_list *rrset,
+			     const ldns_rr_list *sigs, const ldns_rr_list *keys,
+			     val_why *why)
+{
+	ctx->stats.sig_verifications++;
+	return rrset_verify(rrset, sigs, keys, ctx->now, &ctx->pol, ctx->kc, NULL, why);
+}
