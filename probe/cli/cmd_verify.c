@@ -379,6 +379,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.cfg.port = port;
 	pool.cfg.resolver = pool.srv.text;
 	dp_client_dane_cfg(g, &pool.cfg, &pool.srv);
+	dp_warn_cfg(g, NULL, &pool.cfg.warn);
 	pool.anchors = anchors;
 	pool.domains = domains;
 	pool.n_domains = n;
