@@ -82,7 +82,7 @@ want "verify ta.dplab JSON: the CA as a 2 1 1 record (openssl's hash of ca.pem)"
 
 # ---- certificate expiry: ee1 ends at EE1_END ----
 EE1_END=$(enddate "$CERTS/ee1.pem")
-cert_warns() { jq '[.warnings[] | select(.kind == "cert-expiry")] | length' "$1"; }
+cert_warns() { jq '[.warnings[] | select(.kind == "cert-expiry")] | length' "$1" 2>/dev/null || echo none; }
 dp --format json --now "$(iso $((EE1_END - 22 * DAY)))" verify sss-ok.dplab > "$TMP/c22.json" 2>/dev/null; rc22=$?
 dp --format json --now "$(iso $((EE1_END - 20 * DAY)))" verify sss-ok.dplab > "$TMP/c20.json" 2>/dev/null; rc20=$?
 want "certificate expiry: no warning 22 days before (default 21)" [ "$(cert_warns "$TMP/c22.json")" = 0 ]
@@ -103,7 +103,8 @@ want "certificate expiry: dane.cert_warn_days 0 turns it off" [ "$(cert_warns "$
 E_MX=$(sig_exp sss-ok.dplab MX) E_A=$(sig_exp mx-ok.h.dplab A) E_T=$(sig_exp _25._tcp.mx-ok.h.dplab TLSA)
 E_MIN=$(printf '%s\n' "$E_MX" "$E_A" "$E_T" | sort -n | head -1)
 E_MAX=$(printf '%s\n' "$E_MX" "$E_A" "$E_T" | sort -n | tail -1)
-sig_warns() { jq -c '[.warnings[] | select(.kind == "rrsig-expiry") | .subject] | sort' "$1"; }
+sig_warns() { jq -c '[.warnings[] | select(.kind == "rrsig-expiry") | .subject] | sort' "$1" 2>/dev/null || echo none; }
+sig_some() { jqt "$1" '[.warnings[] | select(.kind == "rrsig-expiry")] | length >= 1'; }
 dp --format json --now "$(iso $((E_MIN - 4 * DAY)))" verify sss-ok.dplab > "$TMP/s4.json" 2>/dev/null
 dp --format json --now "$(iso $((E_MAX - 2 * DAY)))" verify sss-ok.dplab > "$TMP/s2.json" 2>/dev/null; rc2=$?
 want "RRSIG expiry: none 4 days before (default 3)" [ "$(sig_warns "$TMP/s4.json")" = "[]" ]
@@ -112,6 +113,49 @@ want "RRSIG expiry: MX, A and TLSA warned 2 days before ($(sig_warns "$TMP/s2.js
 want "RRSIG expiry: still DANE success (exit 0), still secure" [ "$rc2" -eq 0 ] && jqt "$TMP/s2.json" '.mx_status == "secure"'
 printf 'dane:\n  rrsig_warn_days: 5\n' > "$TMP/s5.yaml"
 dp -c "$TMP/s5.yaml" --format json --now "$(iso $((E_MIN - 4 * DAY)))" verify sss-ok.dplab > "$TMP/s5.json" 2>/dev/null
-want "RRSIG expiry: dane.rrsig_warn_days 5 warns 4 days before" [ "$(sig_warns "$TMP/s5.json")" != "[]" ]
+want "RRSIG expiry: dane.rrsig_warn_days 5 warns 4 days before" sig_some "$TMP/s5.json"
+
+dp --format json --now "$(iso $((E_MIN - 4 * DAY)))" verify --rrsig-warn-days 5 sss-ok.dplab > "$TMP/s5c.json" 2>/dev/null
+want "RRSIG expiry: --rrsig-warn-days 5 warns 4 days before" sig_some "$TMP/s5c.json"
+printf 'dane:\n  rrsig_warn_days: 1\n' > "$TMP/s1.yaml"
+dp -c "$TMP/s1.yaml" --format json --now "$(iso $((E_MAX - 2 * DAY)))" verify --rrsig-warn-days 0 sss-ok.dplab > "$TMP/s0.json" 2>/dev/null
+want "RRSIG expiry: --rrsig-warn-days 0 turns it off (over the config)" [ "$(sig_warns "$TMP/s0.json")" = "[]" ]
+dp -c "$TMP/s1.yaml" --format json --now "$(iso $((E_MAX - 2 * DAY)))" verify sss-ok.dplab > "$TMP/s1.json" 2>/dev/null
+want "RRSIG expiry: dane.rrsig_warn_days 1: none 2 days before" [ "$(sig_warns "$TMP/s1.json")" = "[]" ]
+check "verify: a bad --cert-warn-days is refused with a reason" 3 "cert-warn-days wants a whole number of days" \
+	"$DP" verify --cert-warn-days soon sss-ok.dplab
+
+# ---- tlsa-check on renewed chains ----
+# A new key (the renewal that needs "current + next"), the same key in a
+# new certificate, and the DANE-TA chain of the lab (leaf + private CA).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$TMP/ee3.key" \
+	-out "$TMP/ee3.pem" -days 90 -subj /CN=lab-ee3.h.dplab 2>/dev/null
+openssl req -x509 -new -key "$CERTS/ee1.key" -out "$TMP/ee1-renewed.pem" -days 10 \
+	-subj /CN=lab-ee1.h.dplab 2>/dev/null
+EE3=$(spki "$TMP/ee3.pem") TA_LEAF=$(spki "$CERTS/ta-leaf.pem")
+dp tlsa-check --cert "$TMP/ee3.pem" sss-ok.dplab > "$TMP/t3.txt" 2>&1; rc=$?
+want "tlsa-check new key: NO MATCH (exit 2)" [ "$rc" -eq 2 ] && has "$TMP/t3.txt" "NO MATCH for mx-ok.h.dplab"
+want "tlsa-check new key: ends with the record to publish (openssl's hash of the new key)" \
+	[ "$(tail -2 "$TMP/t3.txt" | head -1)" = "+ 3 1 1 $EE3" ]
+want "tlsa-check new key: the current set does not cover it, with the TTL to wait" \
+	grep -qE '^The current TLSA set does not cover this chain: .* wait [0-9]+ s \(the TTL\)' "$TMP/t3.txt"
+dp --format json tlsa-check --cert "$TMP/ee3.pem" sss-ok.dplab > "$TMP/t3.json" 2>/dev/null
+want "tlsa-check new key JSON: publish, covered, chain" jqt "$TMP/t3.json" \
+	".hosts[0] | .publish == [\"3 1 1 $EE3\"] and .covered == false and .chain[0].spki_sha256 == \"$EE3\" and .chain[0].published == false"
+dp tlsa-check --cert "$TMP/ee1-renewed.pem" mx-ok.h.dplab > "$TMP/t1.txt" 2>&1; rc=$?
+want "tlsa-check same key renewed: MATCH (exit 0), record marked published" [ "$rc" -eq 0 ] && has "$TMP/t1.txt" "= 3 1 1 $EE1"
+want "tlsa-check same key renewed: covered by the current set" has "$TMP/t1.txt" "The current TLSA set already covers this chain: it can be deployed."
+want "tlsa-check same key renewed: certificate expiry warning (10 days left)" \
+	grep -qE "^Warning: certificate CN=lab-ee1.h.dplab \(depth 0\) of $TMP/ee1-renewed.pem expires at" "$TMP/t1.txt"
+dp tlsa-check --cert-warn-days 5 --cert "$TMP/ee1-renewed.pem" mx-ok.h.dplab > "$TMP/t1b.txt" 2>&1
+want "tlsa-check --cert-warn-days 5: no certificate warning at 10 days" hasnt "$TMP/t1b.txt" "Warning: certificate" \
+	&& has "$TMP/t1b.txt" "The current TLSA set already covers this chain"
+printf '_25._tcp.mx-ok.h.dplab. 300 IN TLSA 3 1 1 %s\n_25._tcp.mx-ok.h.dplab. 300 IN TLSA 3 1 1 %s\n' "$EE1" "$EE3" > "$TMP/next.zone"
+dp --format json tlsa-check --tlsa-file "$TMP/next.zone" --cert "$TMP/ee3.pem" mx-ok.h.dplab > "$TMP/tn.json" 2>/dev/null; rc=$?
+want "tlsa-check current + next set: the new chain is covered, no one-key warning" [ "$rc" -eq 0 ] && jqt "$TMP/tn.json" \
+	".hosts[0].covered == true and .hosts[0].chain[0].published == true and ([.warnings[] | select(.kind == \"tlsa-single-key\")] | length == 0)"
+dp tlsa-check --cert "$CERTS/ta-chain.pem" mx-ta2.h.dplab > "$TMP/tta.txt" 2>&1; rc=$?
+want "tlsa-check DANE-TA chain: leaf 3 1 1 to add, CA 2 1 1 published (openssl's hashes)" [ "$rc" -eq 0 ] \
+	&& has "$TMP/tta.txt" "+ 3 1 1 $TA_LEAF" && has "$TMP/tta.txt" "= 2 1 1 $CA"
 
 finish
