@@ -511,6 +511,50 @@ static int dane_path_success(const dane_run *run, const dane_addr *a)
 	       || (run->cfg->postfix_rules && a->action[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS);
 }
 
+/* One MX host: its DNS, then each address until one gives DANE success. */
+static void dane_walk_host(dane_run *run, size_t hi)
+{
+	dane_result *r = run->res;
+	dane_host *h = &r->hosts[hi];
+	char cname_target[256] = "";
+	size_t ai;
+
+	if (hi > 0)
+		dane_event_add(run, DV_NEXT_MX, (int)hi, -1);
+	dane_event_add(run, DV_MX, (int)hi, -1);
+	if (r->mx_status == POL_INSECURE)
+		dane_event_add(run, DV_MX_PROCEED, (int)hi, -1);
+	dane_host_dns(run, h, cname_target, sizeof cname_target);
+	if (h->n_addrs == 0) {
+		dane_event_add(run, DV_NO_ADDR, (int)hi, -1);
+		return;
+	}
+	for (ai = 0; ai < h->n_addrs && !r->dane_success && !run->oom; ai++) {
+		dane_addr *a = &h->addrs[ai];
+
+		if (ai > 0)
+			dane_event_add(run, DV_NEXT_A, (int)hi, (int)ai);
+		dane_event_add(run, DV_ADDR, (int)hi, (int)ai);
+		/* The tables stop at an address that is not
+		 * secure ("-" for TLSA and certificate). */
+		if (a->status == POL_SECURE && a->address[0] != '\0') {
+			if (h->tlsa_status == POL_BOGUS || h->tlsa_status == POL_LOOKUP_ERROR)
+				dane_event_add(run, DV_TLSA, (int)hi, (int)ai);
+			else
+				dane_smtp_step(run, (int)hi, (int)ai);
+		}
+		dane_judge(run->cfg, r, h, a);
+		/* The appliance's "DANE SUCCESS" is the tables'
+		 * DANE Success: the whole chain secure and the
+		 * certificate matched.  With an insecure MX a match
+		 * is reported but the walk goes on, as daneverify's
+		 * does (RFC 7672 2.2.1 would allow DANE there; the
+		 * tables do not). */
+		if (dane_path_success(run, a))
+			r->dane_success = 1;
+	}
+}
+
 int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_result **out)
 {
 	return dane_verify_cached(vctx, NULL, cfg, domain, out);
@@ -544,48 +588,9 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 		ldns_rdf_deep_free(dn);
 	}
 
-	if (dane_mx_step(&run)) {
-		for (hi = 0; hi < r->n_hosts && !r->dane_success && !run.oom; hi++) {
-			dane_host *h = &r->hosts[hi];
-			char cname_target[256] = "";
-			size_t ai;
-
-			if (hi > 0)
-				dane_event_add(&run, DV_NEXT_MX, (int)hi, -1);
-			dane_event_add(&run, DV_MX, (int)hi, -1);
-			if (r->mx_status == POL_INSECURE)
-				dane_event_add(&run, DV_MX_PROCEED, (int)hi, -1);
-			dane_host_dns(&run, h, cname_target, sizeof cname_target);
-			if (h->n_addrs == 0) {
-				dane_event_add(&run, DV_NO_ADDR, (int)hi, -1);
-				continue;
-			}
-			for (ai = 0; ai < h->n_addrs && !r->dane_success && !run.oom; ai++) {
-				dane_addr *a = &h->addrs[ai];
-
-				if (ai > 0)
-					dane_event_add(&run, DV_NEXT_A, (int)hi, (int)ai);
-				dane_event_add(&run, DV_ADDR, (int)hi, (int)ai);
-				/* The tables stop at an address that is not
-				 * secure ("-" for TLSA and certificate). */
-				if (a->status == POL_SECURE && a->address[0] != '\0') {
-					if (h->tlsa_status == POL_BOGUS || h->tlsa_status == POL_LOOKUP_ERROR)
-						dane_event_add(&run, DV_TLSA, (int)hi, (int)ai);
-					else
-						dane_smtp_step(&run, (int)hi, (int)ai);
-				}
-				dane_judge(run.cfg, run.res, h, a);
-				/* The appliance's "DANE SUCCESS" is the tables'
-				 * DANE Success: the whole chain secure and the
-				 * certificate matched.  With an insecure MX a match
-				 * is reported but the walk goes on, as daneverify's
-				 * does (RFC 7672 2.2.1 would allow DANE there; the
-				 * tables do not). */
-				if (dane_path_success(&run, a))
-					r->dane_success = 1;
-			}
-		}
-	}
+	if (dane_mx_step(&run))
+		for (hi = 0; hi < r->n_hosts && !r->dane_success && !run.oom; hi++)
+			dane_walk_host(&run, hi);
 	dane_verdict(run.cfg, run.res);
 	if (dane_warnings_collect(run.cfg, run.res) != DP_OK)
 		run.oom = 1;
