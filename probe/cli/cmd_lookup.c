@@ -20,7 +20,7 @@ static void lookup_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: daneprobe lookup NAME [TYPE] [--resolver ADDR[:PORT]] [--trace]\n"
-		"                        [--format text|json]\n"
+		"                        [--format text|json|dot|svg]\n"
 		"\n"
 		"Resolve NAME/TYPE (default A) through the first resolver (--resolver, the\n"
 		"config, or /etc/resolv.conf) with DO=1 CD=1 and validate the answer locally\n"
@@ -28,7 +28,8 @@ static void lookup_usage(FILE *f)
 		"\n"
 		"  --resolver ADDR   ask this resolver (IPv4, [IPv6], optional :PORT)\n"
 		"  --trace           print each query and validation step first\n"
-		"  --format FMT      text (default) or json\n"
+		"  --format FMT      text (default), json, or the chain of trust as a\n"
+		"                    Graphviz graph: dot, or svg (laid out in-process)\n"
 		"  -h, --help        this help\n"
 		"\n"
 		"Exit status: 0 secure or insecure, 2 bogus, 3 indeterminate or bad usage.\n");
@@ -65,6 +66,7 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 	val_anchors *anchors = NULL;
 	val_ctx *ctx = NULL;
 	val_result *res = NULL;
+	val_vtrace *vt = NULL;
 	dp_addr srv;
 	char err[512];
 
@@ -98,7 +100,7 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 	}
 
 	/* JSON goes to stdout whole, so the trace goes to stderr then. */
-	FILE *tf = fmt == DP_FMT_JSON ? stderr : stdout;
+	FILE *tf = fmt != DP_FMT_TEXT ? stderr : stdout;
 	query_fetcher fetcher = { .server = &srv,
 			       .opts = { .timeout_ms = g->timeout_ms },
 			       .trace = trace ? trace_line : NULL, .trace_arg = tf };
@@ -108,6 +110,9 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 	}
 	if (trace)
 		val_ctx_set_trace(ctx, trace_line, tf);
+	/* A picture needs the record of what the validator checked. */
+	if ((fmt == DP_FMT_DOT || fmt == DP_FMT_SVG) && val_vtrace_new(&vt) == DP_OK)
+		val_ctx_set_vtrace(ctx, vt);
 	if (val_resolve(ctx, name, type, &res) != DP_OK) {
 		dp_errorf("lookup: out of memory");
 		goto out;
@@ -133,6 +138,9 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 			goto out;
 		}
 		json_decref(o);
+	} else if (fmt == DP_FMT_DOT || fmt == DP_FMT_SVG) {
+		if (dp_lookup_graph(fmt, vt, res, srv.text) < 0)
+			rc = DP_EXIT_UNKNOWN;
 	} else {
 		report_lookup_text(stdout, res, srv.text);
 	}
@@ -146,6 +154,7 @@ out:
 	fflush(stdout);
 	val_result_free(res);
 	val_ctx_free(ctx);
+	val_vtrace_free(vt);
 	val_anchors_free(anchors);
 	ldns_rdf_deep_free(name);
 	return rc;
