@@ -33,6 +33,11 @@ typedef struct dp_global {
 	int client_given;          /* --client was given */
 	const char *postfix_dir;   /* --postfix [DIR] ("/etc/postfix" without DIR), or NULL */
 	struct dp_postfix *postfix; /* what it says, loaded by main.c */
+	const char *resolvers_from; /* --resolvers-from SOURCE, or NULL */
+	struct dp_rsrc *rsrc;      /* the resolvers read from a resolver source
+				    * (--resolvers-from, else /etc/resolv.conf
+				    * when neither --resolver nor the config
+				    * names any), loaded by main.c; or NULL */
 } dp_global;
 
 /* Each subcommand: argv[0] is the subcommand name; returns an exit code. */
@@ -45,8 +50,9 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv);
 int cmd_check(dp_global *g, int argc, char **argv);
 int cmd_check_config(dp_global *g, int argc, char **argv);   /* loads the config itself */
 
-/* Resolvers to use, in priority order: --resolver, else the config,
- * else /etc/resolv.conf.  *out malloced array of borrowed/static strings
+/* Resolvers to use, in priority order: --resolver, else
+ * --resolvers-from, else the config, else /etc/resolv.conf (with the
+ * servers behind systemd-resolved's stub).  *out malloced array of borrowed/static strings
  * (caller frees the array).  Returns the count (0: none found). */
 size_t dp_resolvers_effective(const dp_global *g, const char ***out);
 
@@ -86,6 +92,13 @@ int dp_postfix_json(const dp_global *g, json_t **out);
 void dp_postfix_print_text(const json_t *pf);
 /* Append --postfix's DANE destinations (strdup'd) to a growable list. */
 int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_t *cap);
+
+/* Load g->rsrc as described there: 0, or -1 after printing why an
+ * explicit --resolvers-from cannot be read (cli_resolvers.c). */
+int dp_resolver_source_load(dp_global *g);
+/* The name to show for a resolver from g->rsrc (its role: "systemd-
+ * resolved stub", "resolved.conf DNS=", ...), or NULL. */
+const char *dp_resolver_source_role(const dp_global *g, const char *address);
 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,6 +13,7 @@
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
 #include "probe/report/envelope.h"
+#include "probe/report/report_client.h"
 
 
 static void probe_usage(FILE *out)
@@ -86,6 +87,7 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 	for (size_t i = 0; i < n; i++) {
 		targets[i].address = addrs[i];
 		targets[i].priority = (int)i;
+		targets[i].name = dp_resolver_source_role(g, addrs[i]);
 		for (size_t k = 0; g->cfg && k < g->cfg->n_resolvers; k++)
 			if (strcmp(g->cfg->resolvers[k].address, addrs[i]) == 0) {
 				targets[i].name = g->cfg->resolvers[k].name;
@@ -121,6 +123,7 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	dp_resolver_result *res = NULL;
+	const struct dp_rsrc *src;
 	size_t nres = 0;
 	char err[1024] = "";
 	int jobs = 0, c, rc;
@@ -150,8 +153,12 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 		return DP_EXIT_UNKNOWN;
 	}
 	rc = dp_probe_exit_code(res, nres);
+	/* Resolvers read from the host's files: say from which, and what
+	 * they are (argv and --resolver name them directly). */
+	src = optind == argc ? g->rsrc : NULL;
 	if (g->format == DP_FMT_JSON) {
 		json_t *j = dp_probe_json(res, nres);
+		report_rsrc_json(j, src);
 		dp_json_emit(stdout, j, rc);
 		json_decref(j);
 	} else if (g->format == DP_FMT_PROMETHEUS) {
@@ -169,6 +176,7 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 			fwrite(text, 1, len, stdout);
 		dp_prom_free(p);
 	} else {
+		report_rsrc_text(stdout, src);
 		dp_probe_print_text(stdout, res, nres, g->verbose);
 	}
 	dp_probe_results_free(res, nres);
