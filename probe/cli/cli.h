@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "probe/util/config.h"
+#include "probe/report/textout.h"
 
 /* Exit codes (Nagios-style), SPEC section 3. */
 enum dp_exit {
@@ -38,6 +39,8 @@ typedef struct dp_global {
 				    * (--resolvers-from, else /etc/resolv.conf
 				    * when neither --resolver nor the config
 				    * names any), loaded by main.c; or NULL */
+	dp_color_mode color;       /* --color (auto unless given) */
+	int quiet;                 /* --quiet: text gives the status line only */
 } dp_global;
 
 /* Each subcommand: argv[0] is the subcommand name; returns an exit code. */
@@ -99,6 +102,10 @@ int dp_resolver_source_load(dp_global *g);
 /* The name to show for a resolver from g->rsrc (its role: "systemd-
  * resolved stub", "resolved.conf DNS=", ...), or NULL. */
 const char *dp_resolver_source_role(const dp_global *g, const char *address);
+/* A usage error of subcommand cmd: "daneprobe: CMD: MESSAGE" and "see
+ * daneprobe CMD --help" on stderr (the message names what is missing or
+ * wrong; the whole help would bury it).  Returns DP_EXIT_UNKNOWN. */
+int dp_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
