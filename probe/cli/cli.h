@@ -99,9 +99,6 @@ int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_
 /* Load g->rsrc as described there: 0, or -1 after printing why an
  * explicit --resolvers-from cannot be read (cli_resolvers.c). */
 int dp_resolver_source_load(dp_global *g);
-/* The name to show for a resolver from g->rsrc (its role: "systemd-
- * resolved stub", "resolved.conf DNS=", ...), or NULL. */
-const char *dp_resolver_source_role(const dp_global *g, const char *address);
 /* A usage error of subcommand cmd: "daneprobe: CMD: MESSAGE" and "see
  * daneprobe CMD --help" on stderr (the message names what is missing or
  * wrong; the whole help would bury it).  Returns DP_EXIT_UNKNOWN. */

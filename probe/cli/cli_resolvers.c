@@ -34,11 +34,3 @@ int dp_resolver_source_load(dp_global *g)
 	 * resolver" if it needs one. */
 	return 0;
 }
-
-const char *dp_resolver_source_role(const dp_global *g, const char *address)
-{
-	for (size_t i = 0; g->rsrc != NULL && i < g->rsrc->n; i++)
-		if (strcmp(g->rsrc->servers[i].address, address) == 0)
-			return g->rsrc->servers[i].role;
-	return NULL;
-}

@@ -87,7 +87,6 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 	for (size_t i = 0; i < n; i++) {
 		targets[i].address = addrs[i];
 		targets[i].priority = (int)i;
-		targets[i].name = dp_resolver_source_role(g, addrs[i]);
 		for (size_t k = 0; g->cfg && k < g->cfg->n_resolvers; k++)
 			if (strcmp(g->cfg->resolvers[k].address, addrs[i]) == 0) {
 				targets[i].name = g->cfg->resolvers[k].name;

@@ -68,6 +68,9 @@ void report_rsrc_text(FILE *out, const struct dp_rsrc *src)
 		return;
 	dp_fprintf_text(out, "resolvers from %s (%s)%s\n", src->path, rsrc_kind_names[src->kind],
 			src->stub ? ", systemd-resolved's stub and the servers behind it" : "");
+	/* What each one is: the probe matrix and order show addresses. */
+	for (size_t i = 0; src->stub && i < src->n; i++)
+		dp_fprintf_text(out, "  %-15s %s\n", src->servers[i].address, src->servers[i].role);
 	if (src->note[0])
 		dp_fprintf_text(out, "note: %s\n", src->note);
 }

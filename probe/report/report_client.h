@@ -18,7 +18,8 @@ void report_client_json(json_t *o, const dane_result *r);
 
 /* Where the resolvers came from when daneprobe read them from the host
  * (resolv.conf, systemd-resolved, unbound, dnsmasq): one line naming the
- * source, then the note (the stub, the order those programs use). */
+ * source (behind systemd-resolved's stub: each server and its role),
+ * then the note (the stub, the order those programs use). */
 struct dp_rsrc;
 void report_rsrc_text(FILE *out, const struct dp_rsrc *src);
 /* "resolver_source": {"kind","file","stub","note","write_file",

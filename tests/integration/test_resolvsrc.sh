@@ -77,8 +77,8 @@ got=$(json "$TMP/rd.json" '" ".join(s["address"]+"="+s["role"].split()[-1] for s
 [ "$got" = "127.53.1.3=DNS= 127.53.1.1=DNS= 127.53.1.2=FallbackDNS=" ] \
 	&& ok "resolved.conf: DNS= ('DNS = ...', %iface and #SNI dropped), then FallbackDNS= after the drop-ins' reset" \
 	|| bad "resolved.conf servers: '$got' $(head -2 "$TMP/rd.err")"
-[ "$(json "$TMP/rd.json" '[r["name"] for r in d["resolvers"]][0]')" = "resolved.conf DNS=" ] \
-	&& ok "probe names each resolver by its role" || bad "probe names: $(json "$TMP/rd.json" '[r["name"] for r in d["resolvers"]]')"
+[ "$(json "$TMP/rd.json" '" ".join(r["address"] for r in d["resolvers"])')" = "127.53.1.3 127.53.1.1 127.53.1.2" ] \
+	&& ok "probe asks them in that order" || bad "probe order: $(json "$TMP/rd.json" '[r["address"] for r in d["resolvers"]]')"
 cp "$RCONF" "$TMP/rconf.orig"
 dp --resolvers-from "resolved:$RCONF" --client ad order --write >"$TMP/rw.out" 2>&1
 rc=$?   # 1: the warning that no DANE-safe secondary remains
@@ -111,15 +111,15 @@ got=$(json "$TMP/stub.json" '" ".join(r["address"] for r in d["resolvers"])')
 [ "$got" = "127.0.0.53 127.53.1.3 127.53.1.1 127.53.1.2" ] && [ "$(json "$TMP/stub.json" 'd["resolver_source"]["stub"]')" = True ] \
 	&& ok "resolv.conf with 127.0.0.53: the stub first, then the servers of resolved.conf behind it" \
 	|| bad "stub resolvers: '$got' $(head -2 "$TMP/stub.err")"
-v=$(json "$TMP/stub.json" '[(r["name"], r["dane_safe"], r["reasons"][0] if r["reasons"] else "") for r in d["resolvers"] if r["address"] == "127.0.0.53"][0]')
-printf '%s' "$v" | grep -q "systemd-resolved stub.*False.*DANE is off" \
+v=$(json "$TMP/stub.json" '[(r["dane_safe"], r["reasons"][0] if r["reasons"] else "") for r in d["resolvers"] if r["address"] == "127.0.0.53"][0]')
+printf "%s" "$v" | grep -q "False.*DANE is off" \
 	&& ok "the stub that sets no AD is not DANE-safe for an AD-trusting MTA, whatever is behind it" || bad "stub verdict: $v"
 json "$TMP/stub.json" 'd["resolver_source"]["note"]' | grep -q "systemd-resolved's stub.*DNSSEC=" \
 	&& ok "the note explains the stub and names DNSSEC=" || bad "stub note: $(json "$TMP/stub.json" 'd["resolver_source"]')"
 dp --client ad order --write >"$TMP/so.out" 2>&1
 rc=$?
 if [ $rc = 3 ] && grep -q "refusing to write: .*systemd-resolved's stub (127.0.0.53): the order that counts is DNS= in $RCONF; run daneprobe --resolvers-from resolved order --write" "$TMP/so.out" \
-   && grep -qE "^ +0 +127.53.1.1 " "$TMP/so.out" && cmp -s "$TMP/stub-resolv.conf" "$TMP/stub-resolv.orig"; then
+   && grep -qE "^ +0 +127\.53\.1\.1\b" "$TMP/so.out" && grep -qE "^  127\.0\.0\.53 +systemd-resolved stub$" "$TMP/so.out" && cmp -s "$TMP/stub-resolv.conf" "$TMP/stub-resolv.orig"; then
 	ok "order through the stub ranks resolved.conf's DNS= servers; --write refuses resolv.conf and names the file and command"
 else
 	bad "order through the stub: rc $rc: $(grep -v '^ ' "$TMP/so.out" | tail -3)"
