@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,28 +119,87 @@ int dp_file_real(const char *path, char **real, char *err, size_t errlen)
 	return *real != NULL ? DP_OK : DP_ENOMEM;
 }
 
-/* ---- the writers' lock ---- */
+/* ---- the writers' lock ----
+ *
+ * flock(2) on "<real>.lock", a file that exists only while a writer holds
+ * it: the holder unlinks it before it lets go, so nothing is left beside
+ * the file (issue 17).  The race that makes this safe to do: a second
+ * writer may have opened the lock file before the unlink and be waiting
+ * in flock on that inode; once it gets the lock it checks that the name
+ * still leads to the inode it holds (fstat against stat) and, if not,
+ * opens the name afresh.  So at most one writer holds the inode that the
+ * name leads to, which is the lock.  A writer killed with -9 leaves the
+ * file; the next writer takes it over (its flock died with the process)
+ * and removes it when done. */
+
+/* Which lock file each held descriptor is, so that dp_file_unlock (which
+ * gets only the descriptor) can remove it. */
+#define AF_MAX_HELD 16
+static struct { int fd; char *path; } af_held[AF_MAX_HELD];
+static pthread_mutex_t af_held_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int held_add(int fd, const char *path)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&af_held_mu);
+	for (size_t i = 0; i < AF_MAX_HELD && rc != 0; i++)
+		if (af_held[i].path == NULL && (af_held[i].path = strdup(path)) != NULL) {
+			af_held[i].fd = fd;
+			rc = 0;
+		}
+	pthread_mutex_unlock(&af_held_mu);
+	return rc;
+}
+
+static char *held_take(int fd)
+{
+	char *path = NULL;
+
+	pthread_mutex_lock(&af_held_mu);
+	for (size_t i = 0; i < AF_MAX_HELD && path == NULL; i++)
+		if (af_held[i].path != NULL && af_held[i].fd == fd) {
+			path = af_held[i].path;
+			af_held[i].path = NULL;
+		}
+	pthread_mutex_unlock(&af_held_mu);
+	return path;
+}
+
+/* 1 when the name lp still leads to the inode fd holds. */
+static int lock_current(int fd, const char *lp)
+{
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && a.st_nlink > 0 && lstat(lp, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
 
 int dp_file_lock(const char *real, int wait_ms, int *fd_out, char *err, size_t errlen)
 {
 	char lp[PATH_MAX];
 	struct timespec pause = { 0, 20 * 1000000L };
-	int fd, waited = 0;
+	int fd = -1, waited = 0;
 
 	if (snprintf(lp, sizeof lp, "%s.lock", real) >= (int)sizeof lp)
 		return DP_EINVAL;
-	fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		af_err(err, errlen, "cannot open the lock file %s%s: %s", lp, "", errno);
-		return DP_EIO;
-	}
-	while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-		int e = errno;
-
-		if (e == EINTR)
+	for (;;) {
+		if (fd < 0 && (fd = open(lp, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600)) < 0) {
+			af_err(err, errlen, "cannot open the lock file %s%s: %s", lp, "", errno);
+			return DP_EIO;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			if (lock_current(fd, lp))
+				break;
+			/* The holder removed it as we waited: take the new one. */
+			close(fd);
+			fd = -1;
 			continue;
-		if (e != EWOULDBLOCK) {
-			af_err(err, errlen, "cannot lock %s%s: %s", lp, "", e);
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			af_err(err, errlen, "cannot lock %s%s: %s", lp, "", errno);
 			close(fd);
 			return DP_EIO;
 		}
@@ -153,16 +213,28 @@ int dp_file_lock(const char *real, int wait_ms, int *fd_out, char *err, size_t e
 		nanosleep(&pause, NULL);
 		waited += 20;
 	}
+	if (held_add(fd, lp) != 0) {
+		/* Cannot remember it: give it up rather than leave it behind. */
+		unlink(lp);
+		close(fd);
+		return DP_ENOMEM;
+	}
 	*fd_out = fd;
 	return DP_OK;
 }
 
 void dp_file_unlock(int fd)
 {
-	if (fd >= 0) {
-		flock(fd, LOCK_UN);
-		close(fd);
-	}
+	char *lp;
+
+	if (fd < 0)
+		return;
+	/* Remove the name while still holding the lock (see above). */
+	if ((lp = held_take(fd)) != NULL && lock_current(fd, lp))
+		unlink(lp);
+	free(lp);
+	flock(fd, LOCK_UN);
+	close(fd);
 }
 
 /* ---- leftovers of killed writers ---- */

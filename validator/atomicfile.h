@@ -11,7 +11,8 @@
  *    stays (resolv.conf is often a link);
  *  - the writer holds flock(2) on "<real>.lock" beside the file, so two
  *    daneprobes never interleave, and a .bak is always the true previous
- *    version;
+ *    version; the lock file exists only while it is held (the holder
+ *    removes it; one a killed writer left is taken over and removed);
  *  - with a check, the file must still hold the bytes the caller read at
  *    start, or nothing is written (DP_ECHANGED): an edit made meanwhile
  *    is never overwritten;
@@ -71,7 +72,8 @@ int dp_file_real(const char *path, char **real, char *err, size_t errlen);
 /* Take the writers' lock of real (a path from dp_file_real): flock(2)
  * LOCK_EX on "<real>.lock", created 0600 if needed, waiting up to wait_ms
  * (0: no wait).  DP_ELOCKED when it stays held, DP_EIO when the lock file
- * cannot be opened.  *fd_out for dp_file_unlock. */
+ * cannot be opened.  *fd_out for dp_file_unlock, which removes the lock
+ * file before it lets go (at most 16 locks held at once per process). */
 int dp_file_lock(const char *real, int wait_ms, int *fd_out, char *err, size_t errlen);
 void dp_file_unlock(int fd);
 

@@ -370,10 +370,8 @@ int statefile_lock(const char *path, int *fd_out, char *err, size_t errlen)
 
 void statefile_unlock(int fd)
 {
-	if (fd >= 0) {
-		flock(fd, LOCK_UN);
-		close(fd);
-	}
+	/* dp_file_unlock also removes the lock file (atomicfile.c). */
+	dp_file_unlock(fd);
 }
 
 /* ---- reading ---- */

@@ -52,7 +52,8 @@ int statefile_save(const char *path, const rfc5011_tp *tp, int64_t now,
 		   const statefile_io *io, char *err, size_t errlen);
 
 /* Take the writer's lock: flock(LOCK_EX|LOCK_NB) on "<real>.lock" beside
- * the file a symlink names (created if needed; see dp_file_lock).  DP_ELOCKED when another process (or another open of the
+ * the file a symlink names (created, and removed by statefile_unlock; see
+ * dp_file_lock).  DP_ELOCKED when another process (or another open of the
  * lock) holds it, DP_EIO when the lock file cannot be opened.  *fd_out
  * gets the descriptor to give to statefile_unlock. */
 int statefile_lock(const char *path, int *fd_out, char *err, size_t errlen);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "probe/battery/advise.h"
 #include "probe/battery/battery.h"
+#include "probe/util/resolvsrc.h"
 #include "probe/cli/cli.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/envelope.h"
@@ -133,6 +134,10 @@ static int apply(order_run *o, int write, int dry)
 		old = o->g->cfg->text;
 		oldlen = o->g->cfg->text_len;
 		rc = config_new_text(o, &new_text, &newlen, err, sizeof(err));
+	} else if (write && dp_resolv_conf_managed(o->resolv_path, o->resolv_text, o->resolv_len, err, sizeof(err))) {
+		/* Another program rewrites it: our order would not last. */
+		dp_errorf("order: refusing to write: %s", err);
+		return DP_EXIT_UNKNOWN;
 	} else {
 		const char **order = calloc(o->n, sizeof(*order));
 		path = o->resolv_path;

@@ -7,7 +7,8 @@
 # Each target fuzz_X starts from the seeds in tests/fuzz/corpus/fuzz_X/
 # (committed) and keeps what it finds in build-fuzz/corpus/fuzz_X/.
 # Crashes go to build-fuzz/artifacts/.  A fuzz_*.c defines
-# LLVMFuzzerTestOneInput only.  Exit status: 0 if every target ran
+# LLVMFuzzerTestOneInput only.  FUZZ_ONLY=fuzz_config (a shell pattern)
+# runs only the targets it matches.  Exit status: 0 if every target ran
 # clean, 1 if one found a problem or did not build.
 set -u
 
@@ -58,6 +59,8 @@ summary=
 for tsrc in "$TOP"/tests/fuzz/fuzz_*.c; do
 	[ -e "$tsrc" ] || continue
 	name=$(basename "$tsrc" .c)
+	# shellcheck disable=SC2254
+	case $name in ${FUZZ_ONLY:-*}) ;; *) continue ;; esac
 	bin=$OUT/$name
 	if ! $CC $CFLAGS -fsanitize=fuzzer -o "$bin" "$tsrc" $objs $LIBS 2>"$bin.log"; then
 		echo "run.sh: $name does not build (see $bin.log)" >&2

@@ -172,6 +172,16 @@ static int count_tmp(void)
 	return n;
 }
 
+/* 1 when the writers' lock file is still there (it must exist only while
+ * a writer holds it; one a killed writer left goes with the next run). */
+static int lock_left(void)
+{
+	char lp[600];
+
+	snprintf(lp, sizeof lp, "%s.lock", file);
+	return access(lp, F_OK) == 0;
+}
+
 static int meta_ok(const char *p)
 {
 	struct stat st;
@@ -251,9 +261,9 @@ static int single(const char *op, long k)
 
 static int kill_loop(long n)
 {
-	long k = 0, old = 0, new_ = 0, torn = 0, meta = 0, killed = 0, span_us, hit = 0;
+	long k = 0, old = 0, new_ = 0, torn = 0, meta = 0, killed = 0, span_us, hit = 0, locks = 0;
 	struct timespec a, b;
-	int tmp_left;
+	int tmp_left, lock_after;
 
 	if (single("init", 0) != DP_OK || (geteuid() == 0 && chown(file, 1234, 5678) != 0)
 	    || chmod(file, 0640) != 0)
@@ -270,6 +280,7 @@ static int kill_loop(long n)
 	for (long i = 0; i < n; i++) {
 		killed += one_kill(k, rand() % span_us);
 		hit += count_tmp() > 0;   /* killed with a temporary file open */
+		locks += lock_left();     /* killed holding the lock */
 		if (is_version(file, k)) {
 			old++;
 		} else if (is_version(file, k + 1)) {
@@ -287,9 +298,10 @@ static int kill_loop(long n)
 	if (write_version(k) == DP_OK && is_version(file, k + 1))
 		k++;
 	tmp_left = count_tmp();
-	printf("%s kill-window-us %ld iterations %ld killed-mid-run %ld tmp-after-kill %ld old %ld new %ld torn %ld meta-kept %ld tmp-left %d\n",
-	       kind, span_us, n, killed, hit, old, new_, torn, meta, tmp_left);
-	return torn > 0 || meta < n || tmp_left != 0 ? 1 : 0;
+	lock_after = lock_left();
+	printf("%s kill-window-us %ld iterations %ld killed-mid-run %ld tmp-after-kill %ld lock-after-kill %ld old %ld new %ld torn %ld meta-kept %ld tmp-left %d lock-left %d\n",
+	       kind, span_us, n, killed, hit, locks, old, new_, torn, meta, tmp_left, lock_after);
+	return torn > 0 || meta < n || tmp_left != 0 || lock_after ? 1 : 0;
 }
 
 int main(int argc, char **argv)

@@ -203,10 +203,10 @@ for i in $(seq "$n"); do
 	[ "$(stat -c %u:%g:%a "$TMP/k.yaml")" = 1234:5678:640 ] || metab=$((metab + 1))
 done
 order "$TMP/k.yaml" >/dev/null 2>&1
-left=$(ls "$TMP" | grep -c '^k\.yaml.*\.tmp\.')
+left=$(ls "$TMP" | grep -cE '^k\.yaml.*(\.tmp\.|\.lock$)')
 [ $torn = 0 ] && [ $metab = 0 ] && [ "$left" = 0 ] \
-	&& ok "order --write killed $n times: old $oldc, new $newc, torn 0, owner/mode kept, no temporary file after the next run" \
-	|| bad "order --write kill loop: torn $torn, owner/mode lost $metab, temporary files left $left"
+	&& ok "order --write killed $n times: old $oldc, new $newc, torn 0, owner/mode kept, no temporary or lock file after the next run" \
+	|| bad "order --write kill loop: torn $torn, owner/mode lost $metab, temporary or lock files left $left"
 
 echo "# ---- full and read-only file systems (private mount namespace) ----"
 fs_tests() {
