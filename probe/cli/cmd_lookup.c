@@ -52,21 +52,15 @@ static int lookup_type(const char *s, ldns_rr_type *out)
 	return 0;
 }
 
-int cmd_lookup(dp_global *g, int argc, char **argv)
+/* The options and NAME [TYPE]: -1 to go on (*name is set, malloced),
+ * or the exit code to stop with. */
+static int lookup_parse(int argc, char **argv, ldns_rdf **name, ldns_rr_type *type)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	dp_format fmt = g->format;
-	int trace = g->trace || g->verbose > 0, c, rc = DP_EXIT_UNKNOWN;
-	ldns_rr_type type = LDNS_RR_TYPE_A;
-	ldns_rdf *name = NULL;
-	val_anchors *anchors = NULL;
-	val_ctx *ctx = NULL;
-	val_result *res = NULL;
-	dp_addr srv;
-	char err[512];
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -82,14 +76,50 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 		lookup_usage(stderr);
 		return DP_EXIT_UNKNOWN;
 	}
-	if (argc - optind == 2 && lookup_type(argv[optind + 1], &type) < 0) {
+	if (argc - optind == 2 && lookup_type(argv[optind + 1], type) < 0) {
 		dp_errorf("lookup: unknown record type '%s'", argv[optind + 1]);
 		return DP_EXIT_UNKNOWN;
 	}
-	if (ldns_str2rdf_dname(&name, argv[optind]) != LDNS_STATUS_OK) {
+	if (ldns_str2rdf_dname(name, argv[optind]) != LDNS_STATUS_OK) {
 		dp_errorf("lookup: '%s' is not a domain name", argv[optind]);
 		return DP_EXIT_UNKNOWN;
 	}
+	return -1;
+}
+
+/* Print res as text or JSON (with exit code rc in the envelope); 0, or
+ * -1 when out of memory. */
+static int lookup_print(dp_format fmt, const val_result *res, const char *resolver, int rc)
+{
+	if (fmt == DP_FMT_JSON) {
+		json_t *o = report_lookup_json(res, resolver);
+		if (o == NULL || dp_json_emit(stdout, o, rc) != 0) {
+			json_decref(o);
+			dp_errorf("lookup: out of memory");
+			return -1;
+		}
+		json_decref(o);
+	} else {
+		report_lookup_text(stdout, res, resolver);
+	}
+	return 0;
+}
+
+int cmd_lookup(dp_global *g, int argc, char **argv)
+{
+	dp_format fmt = g->format;
+	int trace = g->trace || g->verbose > 0, rc;
+	ldns_rr_type type = LDNS_RR_TYPE_A;
+	ldns_rdf *name = NULL;
+	val_anchors *anchors = NULL;
+	val_ctx *ctx = NULL;
+	val_result *res = NULL;
+	dp_addr srv;
+	char err[512];
+
+	if ((rc = lookup_parse(argc, argv, &name, &type)) >= 0)
+		return rc;
+	rc = DP_EXIT_UNKNOWN;
 	if (dp_resolver_first(g, "lookup", &srv) < 0)
 		goto out;
 	if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
@@ -124,17 +154,9 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 	 * indeterminate means the lookup could not be judged. */
 	rc = res->status == VAL_SECURE || res->status == VAL_INSECURE ? DP_EXIT_OK
 	     : res->status == VAL_BOGUS ? DP_EXIT_CRITICAL : DP_EXIT_UNKNOWN;
-	if (fmt == DP_FMT_JSON) {
-		json_t *o = report_lookup_json(res, srv.text);
-		if (o == NULL || dp_json_emit(stdout, o, rc) != 0) {
-			json_decref(o);
-			dp_errorf("lookup: out of memory");
-			rc = DP_EXIT_UNKNOWN;
-			goto out;
-		}
-		json_decref(o);
-	} else {
-		report_lookup_text(stdout, res, srv.text);
+	if (lookup_print(fmt, res, srv.text, rc) < 0) {
+		rc = DP_EXIT_UNKNOWN;
+		goto out;
 	}
 	if (trace) {
 		val_stats st;

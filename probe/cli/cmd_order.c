@@ -234,7 +234,10 @@ static int rank_inputs(order_run *o)
 	return 0;
 }
 
-int cmd_order(dp_global *g, int argc, char **argv)
+/* The command line of order: -1 to go on, or the exit code to stop
+ * with. */
+static int order_parse(int argc, char **argv, const char **resolv_conf, int *write, int *dry,
+		       int *jobs)
 {
 	static const struct option longopts[] = {
 		{ "write", no_argument, NULL, 'w' },
@@ -244,22 +247,17 @@ int cmd_order(dp_global *g, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	order_run o;
-	const char *resolv_conf = NULL;
-	char err[1024] = "";
-	int write = 0, dry = 0, jobs = 0, c, rc = DP_EXIT_UNKNOWN;
+	int c;
 
-	memset(&o, 0, sizeof(o));
-	o.g = g;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'w': write = 1; break;
-		case 'n': dry = 1; break;
-		case 'r': resolv_conf = optarg; break;
+		case 'w': *write = 1; break;
+		case 'n': *dry = 1; break;
+		case 'r': *resolv_conf = optarg; break;
 		case 'j':
-			jobs = atoi(optarg);
-			if (jobs < 1) {
+			*jobs = atoi(optarg);
+			if (*jobs < 1) {
 				dp_errorf("order: -j needs a number of at least 1");
 				return DP_EXIT_UNKNOWN;
 			}
@@ -276,10 +274,59 @@ int cmd_order(dp_global *g, int argc, char **argv)
 		dp_errorf("order: unexpected argument '%s' (resolvers come from --resolver, the config or resolv.conf)", argv[optind]);
 		return DP_EXIT_UNKNOWN;
 	}
-	if (write && dry) {
+	if (*write && *dry) {
 		dp_errorf("order: --write and --dry-run exclude each other");
 		return DP_EXIT_UNKNOWN;
 	}
+	return -1;
+}
+
+/* Print the advice (and apply it with --write or --dry-run): the exit
+ * code. */
+static int order_report(order_run *o, int write, int dry)
+{
+	int rc;
+
+	/* The exit code is known before anything is printed, so the JSON
+	 * "status" and "exit_code" are the ones the process ends with. */
+	if (!o->in[o->adv->recommended[0].index].dane_safe)
+		rc = DP_EXIT_CRITICAL;
+	else if ((o->adv->changed && !write) || o->adv->n_warnings > 0)
+		rc = DP_EXIT_WARNING;
+	else
+		rc = DP_EXIT_OK;
+	if (o->g->format == DP_FMT_JSON) {
+		json_t *j;
+
+		if ((write || dry) && o->adv->changed) {
+			int arc = apply(o, write, dry);
+			rc = arc != DP_EXIT_OK ? arc : rc;
+		}
+		j = dp_order_json(o->adv, o->in);
+		dp_json_emit(stdout, j, rc);
+		json_decref(j);
+		return rc;
+	}
+	dp_order_print_text(stdout, o->adv, o->in);
+	if ((write || dry) && o->adv->changed) {
+		int arc = apply(o, write, dry);
+		rc = arc != DP_EXIT_OK ? arc : rc;
+	}
+	return rc;
+}
+
+int cmd_order(dp_global *g, int argc, char **argv)
+{
+	order_run o;
+	const char *resolv_conf = NULL;
+	char err[1024] = "";
+	int write = 0, dry = 0, jobs = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.g = g;
+	if ((rc = order_parse(argc, argv, &resolv_conf, &write, &dry, &jobs)) >= 0)
+		return rc;
+	rc = DP_EXIT_UNKNOWN;
 	if (load_source(&o, resolv_conf) < 0)
 		goto out;
 	if (dp_probe_for_cli(g, o.src == SRC_RESOLV ? (const char *const *)o.resolv_addrs : NULL,
@@ -291,29 +338,7 @@ int cmd_order(dp_global *g, int argc, char **argv)
 		dp_errorf("order: out of memory");
 		goto out;
 	}
-	/* The exit code is known before anything is printed, so the JSON
-	 * "status" and "exit_code" are the ones the process ends with. */
-	if (!o.in[o.adv->recommended[0].index].dane_safe)
-		rc = DP_EXIT_CRITICAL;
-	else if ((o.adv->changed && !write) || o.adv->n_warnings > 0)
-		rc = DP_EXIT_WARNING;
-	else
-		rc = DP_EXIT_OK;
-	if ((write || dry) && o.adv->changed && g->format == DP_FMT_JSON) {
-		int arc = apply(&o, write, dry);
-		rc = arc != DP_EXIT_OK ? arc : rc;
-	}
-	if (g->format == DP_FMT_JSON) {
-		json_t *j = dp_order_json(o.adv, o.in);
-		dp_json_emit(stdout, j, rc);
-		json_decref(j);
-		goto out;
-	}
-	dp_order_print_text(stdout, o.adv, o.in);
-	if ((write || dry) && o.adv->changed) {
-		int arc = apply(&o, write, dry);
-		rc = arc != DP_EXIT_OK ? arc : rc;
-	}
+	rc = order_report(&o, write, dry);
 out:
 	dp_advice_free(o.adv);
 	free(o.in);

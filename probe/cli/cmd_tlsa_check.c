@@ -31,7 +31,7 @@
 #include "probe/net/query.h"
 #include "probe/dane/tlsa.h"
 #include "probe/util/fileio.h"
-#include "probe/util/escape.h"
+#include "probe/report/report_tlsa.h"
 
 typedef struct tc_run {
 	SSL_CTX *ctx;
@@ -88,70 +88,44 @@ static STACK_OF(X509) *tc_load_chain(const char *path, char *err, size_t errlen)
 	return chain;
 }
 
-/* Check one host's records; prints, and returns the exit code. */
+/* Check one host's records; hands them to the report, returns the exit
+ * code. */
 static int tc_check(tc_run *run, const char *host, const char *tlsa_name,
 		    const char *status, const tlsa_set *set)
 {
 	char matched[2200], reason[512];
-	int depth = -1, rc, ex;
-	size_t i;
-	json_t *jh = NULL, *jr = NULL;
+	report_tlsa_host h = { host, tlsa_name, status, NULL, set->n, 0, matched, -1, reason };
+	report_tlsa_rec *recs = calloc(set->n ? set->n : 1, sizeof *recs);
+	int rc, ex;
 
+	if (recs == NULL) {
+		dp_errorf("tlsa-check: out of memory");
+		return DP_EXIT_UNKNOWN;
+	}
 	rc = tlsa_check_chain(run->ctx, run->chain, host, host, set, dp_now(), matched,
-			      sizeof matched, &depth, reason, sizeof reason);
+			      sizeof matched, &h.depth, reason, sizeof reason);
 	ex = rc == DP_OK ? DP_EXIT_OK : rc == DP_EVERIFY || rc == DP_EINVAL ? DP_EXIT_CRITICAL : DP_EXIT_UNKNOWN;
 	if (strcmp(status, "bogus") == 0)
 		ex = DP_EXIT_CRITICAL;
-	if (run->fmt == DP_FMT_JSON) {
-		jh = json_object();
-		jr = json_array();
-		json_object_set_new(jh, "host", json_string(host));
-		json_object_set_new(jh, "name", json_string(tlsa_name));
-		/* "dnssec" as in every command; null when the records came
-		 * from a file (nothing was validated). */
-		json_object_set_new(jh, "dnssec", strcmp(status, "file") == 0 ? json_null() : json_string(status));
-		json_object_set_new(jh, "source", json_string(strcmp(status, "file") == 0 ? "file" : "dns"));
-	} else {
-		dp_fprintf_text(stdout, "TLSA %s (%s): %zu record(s)\n", tlsa_name, status, set->n);
-	}
+	h.match = rc == DP_OK;
 	/* Each record alone, so the operator sees which one a new chain
 	 * matches (a renewal usually publishes old and new side by side). */
-	for (i = 0; i < set->n; i++) {
+	for (size_t i = 0; i < set->n; i++) {
 		tlsa_set one = { &set->recs[i], 1 };
-		const char *why = NULL;
-		char text[2200], m1[8], r1[256];
-		int usable = tlsa_rec_usable(&set->recs[i], &why), hit = 0;
+		char m1[8], r1[256];
 
-		tlsa_rec_format(&set->recs[i], text, sizeof text);
-		if (usable)
-			hit = tlsa_check_chain(run->ctx, run->chain, host, host, &one, dp_now(),
-					       m1, sizeof m1, NULL, r1, sizeof r1) == DP_OK;
-		if (jr != NULL) {
-			json_t *o = json_object();
-			json_object_set_new(o, "record", json_string(text));
-			json_object_set_new(o, "usable", json_boolean(usable));
-			json_object_set_new(o, "match", json_boolean(hit));
-			json_object_set_new(o, "reason", usable ? json_null() : json_string(why));
-			json_array_append_new(jr, o);
-		} else {
-			dp_fprintf_text(stdout, "  %s  %s\n", text, !usable ? why : hit ? "MATCHES this chain" : "does not match");
-		}
+		recs[i].usable = tlsa_rec_usable(&set->recs[i], &recs[i].why);
+		tlsa_rec_format(&set->recs[i], recs[i].text, sizeof recs[i].text);
+		if (recs[i].usable)
+			recs[i].matches = tlsa_check_chain(run->ctx, run->chain, host, host, &one, dp_now(),
+							   m1, sizeof m1, NULL, r1, sizeof r1) == DP_OK;
 	}
-	if (jh != NULL) {
-		json_object_set_new(jh, "records", jr);
-		json_object_set_new(jh, "match", json_boolean(rc == DP_OK));
-		json_object_set_new(jh, "matched", rc == DP_OK ? json_string(matched) : json_null());
-		json_object_set_new(jh, "depth", rc == DP_OK ? json_integer(depth) : json_null());
-		json_object_set_new(jh, "reason", rc == DP_OK ? json_null() : json_string(reason));
-		json_array_append_new(run->hosts, jh);
-	} else if (rc == DP_OK) {
-		dp_fprintf_text(stdout, "MATCH: the chain matches %s at depth %d (%s)%s\n", matched, depth,
-		       depth == 0 ? "the leaf" : "a CA of the chain",
-		       strcmp(status, "secure") == 0 ? "" : strcmp(status, "file") == 0 ? "" :
-		       "; but the TLSA records are not secure: DANE clients will not use them");
-	} else {
-		dp_fprintf_text(stdout, "NO MATCH for %s: %s\n", host, reason);
-	}
+	h.recs = recs;
+	if (run->hosts != NULL)
+		report_tlsa_host_json(run->hosts, &h);
+	else
+		report_tlsa_host_text(stdout, &h);
+	free(recs);
 	if (ex > run->worst)
 		run->worst = ex;
 	return ex;
@@ -190,7 +164,7 @@ static int tc_host_dns(tc_run *run, const char *host, int *found)
 			ex = tc_check(run, host, qn, st, &set);
 		tlsa_set_free(&set);
 		if (v->status == VAL_BOGUS && run->fmt != DP_FMT_JSON)
-			dp_fprintf_text(stdout, "BOGUS TLSA records at %s: %s\n", qn, v->reason);
+			report_tlsa_bogus_text(stdout, qn, v->reason);
 	}
 	val_result_free(v);
 	return ex;
@@ -224,7 +198,7 @@ static int tc_dns(tc_run *run, const char *domain)
 			continue;
 		tc_host_dns(run, host, &found);
 		if (!found && run->fmt != DP_FMT_JSON)
-			dp_fprintf_text(stdout, "TLSA _%d._tcp.%s: no TLSA records\n", run->port, host);
+			report_tlsa_none_text(stdout, run->port, host);
 		any |= found;
 	}
 	val_result_free(v);
@@ -233,6 +207,58 @@ static int tc_dns(tc_run *run, const char *domain)
 		return DP_EXIT_UNKNOWN;
 	}
 	return run->worst;
+}
+
+/* --tlsa-file: the exit code, or -1 when the file cannot be used. */
+static int tc_file(tc_run *run, const char *tfile, const char *domain)
+{
+	tlsa_set set;
+	char *text = NULL, err[512];
+	int ex;
+
+	/* A zone file of TLSA records is small: 16 MiB is far beyond any. */
+	if (dp_read_file_max(tfile, 1u << 24, &text, NULL, NULL, 0) != DP_OK) {
+		dp_errorf("tlsa-check: %s: %s", tfile, strerror(errno ? errno : EIO));
+		return -1;
+	}
+	if (tlsa_set_parse_text(text, &set, err, sizeof err) != DP_OK) {
+		dp_errorf("tlsa-check: %s: %s", tfile, err);
+		free(text);
+		return -1;
+	}
+	free(text);
+	ex = tc_check(run, domain, tfile, "file", &set);
+	tlsa_set_free(&set);
+	return ex;
+}
+
+/* The records from DNS, validated locally through the first resolver:
+ * the exit code, or -1 when no lookup could start. */
+static int tc_dns_run(tc_run *run, const dp_global *g, const char *domain)
+{
+	val_anchors *anchors = NULL;
+	query_fetcher fetcher;
+	dp_addr srv;
+	char err[512];
+	int ex = -1;
+
+	if (dp_resolver_first(g, "tlsa-check", &srv) < 0)
+		return -1;
+	if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
+		dp_errorf("tlsa-check: trust anchors: %s", err);
+		return -1;
+	}
+	memset(&fetcher, 0, sizeof fetcher);
+	fetcher.server = &srv;
+	fetcher.opts.timeout_ms = g->timeout_ms;
+	if (val_ctx_new(&run->vctx, anchors, dp_now(), query_fetch, &fetcher) != DP_OK)
+		dp_errorf("tlsa-check: out of memory");
+	else
+		ex = tc_dns(run, domain);
+	val_ctx_free(run->vctx);
+	run->vctx = NULL;
+	val_anchors_free(anchors);
+	return ex;
 }
 
 int cmd_tlsa_check(dp_global *g, int argc, char **argv)
@@ -246,11 +272,8 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 	};
 	const char *cert = NULL, *tfile = NULL;
 	tc_run run;
-	val_anchors *anchors = NULL;
-	dp_addr srv;
-	query_fetcher fetcher;
 	char err[512];
-	int c, rc = DP_EXIT_UNKNOWN;
+	int c, ex, rc = DP_EXIT_UNKNOWN;
 	char *endp;
 	long port;
 
@@ -296,53 +319,17 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv)
 	if (run.fmt == DP_FMT_JSON)
 		run.hosts = json_array();
 
-	if (tfile != NULL) {
-		tlsa_set set;
-		char *text = NULL;
-
-		/* A zone file of TLSA records is small: 16 MiB is far beyond any. */
-		if (dp_read_file_max(tfile, 1u << 24, &text, NULL, NULL, 0) != DP_OK) {
-			dp_errorf("tlsa-check: %s: %s", tfile, strerror(errno ? errno : EIO));
-			goto out;
-		}
-		if (tlsa_set_parse_text(text, &set, err, sizeof err) != DP_OK) {
-			dp_errorf("tlsa-check: %s: %s", tfile, err);
-			free(text);
-			goto out;
-		}
-		free(text);
-		rc = tc_check(&run, argv[optind], tfile, "file", &set);
-		tlsa_set_free(&set);
-	} else {
-		if (dp_resolver_first(g, "tlsa-check", &srv) < 0)
-			goto out;
-		if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
-			dp_errorf("tlsa-check: trust anchors: %s", err);
-			goto out;
-		}
-		memset(&fetcher, 0, sizeof fetcher);
-		fetcher.server = &srv;
-		fetcher.opts.timeout_ms = g->timeout_ms;
-		if (val_ctx_new(&run.vctx, anchors, dp_now(), query_fetch, &fetcher) != DP_OK) {
-			dp_errorf("tlsa-check: out of memory");
-			goto out;
-		}
-		rc = tc_dns(&run, argv[optind]);
-	}
+	ex = tfile != NULL ? tc_file(&run, tfile, argv[optind]) : tc_dns_run(&run, g, argv[optind]);
+	if (ex < 0)
+		goto out;       /* nothing was checked: no report */
+	rc = ex;
 	if (run.hosts != NULL) {
-		json_t *o = json_object();
-		json_object_set_new(o, "domain", json_string(argv[optind]));
-		json_object_set_new(o, "match", json_boolean(rc == DP_EXIT_OK));
-		json_object_set_new(o, "hosts", run.hosts);
+		report_tlsa_print_json(stdout, argv[optind], rc, run.hosts);
 		run.hosts = NULL;
-		dp_json_emit(stdout, o, rc);
-		json_decref(o);
 	}
 out:
 	fflush(stdout);
 	json_decref(run.hosts);
-	val_ctx_free(run.vctx);
-	val_anchors_free(anchors);
 	SSL_CTX_free(run.ctx);
 	sk_X509_pop_free(run.chain, X509_free);
 	return rc;

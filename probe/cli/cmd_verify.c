@@ -265,7 +265,87 @@ static int verify_parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-int cmd_verify(dp_global *g, int argc, char **argv)
+/* The domain list of a run: argv, --from-file, or Postfix's. */
+typedef struct verify_list {
+	char **domains;
+	size_t n, cap;
+} verify_list;
+
+static int verify_list_add(verify_list *l, const char *domain)
+{
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		char **grown = realloc(l->domains, nc * sizeof *grown);
+		if (grown == NULL)
+			return -1;
+		l->domains = grown;
+		l->cap = nc;
+	}
+	if ((l->domains[l->n] = strdup(domain)) == NULL)
+		return -1;
+	l->n++;
+	return 0;
+}
+
+#define VERIFY_GO_ON (-1)   /* verify_option/verify_parse: no exit yet */
+
+/* One option of verify's command line into pool, list, *jobs.  Returns
+ * VERIFY_GO_ON, or the exit code to stop with (DP_EXIT_OK after --help,
+ * DP_EXIT_UNKNOWN on an error). */
+static int verify_option(int c, verify_pool *pool, verify_list *l, int *jobs)
+{
+	switch (c) {
+	case 'h':
+		verify_usage(stdout);
+		return DP_EXIT_OK;
+	case 'F':
+		return verify_read_file(optarg, &l->domains, &l->n, &l->cap) < 0 ? DP_EXIT_UNKNOWN : VERIFY_GO_ON;
+	case 'j':
+		if (verify_parse_int(optarg, 1, VERIFY_MAX_JOBS, jobs) < 0) {
+			dp_errorf("verify: -j wants a number from 1 to %d", VERIFY_MAX_JOBS);
+			return DP_EXIT_UNKNOWN;
+		}
+		return VERIFY_GO_ON;
+	case 'P':
+		if (strcmp(optarg, "opportunistic") == 0)
+			pool->policy = POL_OPPORTUNISTIC;
+		else if (strcmp(optarg, "mandatory") == 0)
+			pool->policy = POL_MANDATORY;
+		else {
+			dp_errorf("verify: --policy must be opportunistic or mandatory");
+			return DP_EXIT_UNKNOWN;
+		}
+		return VERIFY_GO_ON;
+	case 'S':
+		if (verify_parse_int(optarg, 100, 600000, &pool->cfg.smtp_timeout_ms) < 0) {
+			dp_errorf("verify: --smtp-timeout wants milliseconds (100 to 600000)");
+			return DP_EXIT_UNKNOWN;
+		}
+		return VERIFY_GO_ON;
+	case 'p':
+		if (verify_parse_int(optarg, 1, 65535, &pool->cfg.port) < 0) {
+			dp_errorf("verify: --smtp-port wants a port number");
+			return DP_EXIT_UNKNOWN;
+		}
+		return VERIFY_GO_ON;
+	case 'H':
+		/* Sent on the wire: a CR/LF would start a second command. */
+		if (!dp_helo_valid(optarg)) {
+			dp_errorf("verify: --helo '%s' is not a domain name or an address literal (RFC 5321 4.1.1.1)", optarg);
+			return DP_EXIT_UNKNOWN;
+		}
+		pool->cfg.helo_name = optarg;
+		return VERIFY_GO_ON;
+	default:
+		verify_usage(stderr);
+		return DP_EXIT_UNKNOWN;
+	}
+}
+
+/* Parse the options and collect the domains.  Returns VERIFY_GO_ON to
+ * run, DP_EXIT_OK after --help, DP_EXIT_UNKNOWN on bad usage. */
+static int verify_parse(dp_global *g, int argc, char **argv, verify_pool *pool,
+			verify_list *l, int *jobs)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -277,13 +357,59 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		{ "helo", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
-	verify_pool pool;
-	verify_worker *workers = NULL;
-	char **domains = NULL;
-	size_t n = 0, cap = 0, i, n_workers;
-	val_anchors *anchors = NULL;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1)
+		if ((rc = verify_option(c, pool, l, jobs)) != VERIFY_GO_ON)
+			return rc;
+	for (int i = optind; i < argc; i++)
+		if (verify_list_add(l, argv[i]) < 0)
+			return DP_EXIT_UNKNOWN;
+	if (l->n == 0 && dp_postfix_add_domains(g, &l->domains, &l->n, &l->cap) < 0)
+		return DP_EXIT_UNKNOWN;
+	if (l->n == 0) {
+		verify_usage(stderr);
+		return DP_EXIT_UNKNOWN;
+	}
+	return VERIFY_GO_ON;
+}
+
+/* Run the pool's domains on min(jobs, domains) workers; the exit code.
+ * One worker runs on this thread (and so does the first when no thread
+ * could be started). */
+static int verify_run_pool(verify_pool *pool, int jobs)
+{
+	size_t i, n_workers = (size_t)jobs < pool->n_domains ? (size_t)jobs : pool->n_domains;
+	verify_worker *workers = calloc(n_workers, sizeof *workers);
 	pthread_attr_t attr;
-	int jobs = 8, c, rc = DP_EXIT_UNKNOWN, smtp_timeout = DP_SMTP_TIMEOUT_MS, port = 25;
+
+	if (workers == NULL)
+		return DP_EXIT_UNKNOWN;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, VERIFY_STACK);
+	for (i = 0; i < n_workers; i++) {
+		workers[i].pool = pool;
+		if (n_workers == 1)
+			break;   /* one worker: run it here, below */
+		if (pthread_create(&workers[i].thread, &attr, verify_worker_main, &workers[i]) == 0)
+			workers[i].started = 1;
+	}
+	pthread_attr_destroy(&attr);
+	if (n_workers == 1 || (n_workers > 0 && !workers[0].started))
+		verify_worker_main(&workers[0]);
+	for (i = 0; i < n_workers; i++)
+		if (workers[i].started)
+			pthread_join(workers[i].thread, NULL);
+	free(workers);
+	return pool->n_unknown == pool->n_domains ? DP_EXIT_UNKNOWN : pool->worst;
+}
+
+int cmd_verify(dp_global *g, int argc, char **argv)
+{
+	verify_pool pool;
+	verify_list list = { NULL, 0, 0 };
+	val_anchors *anchors = NULL;
+	int jobs = 8, rc;
 	char err[512];
 
 	memset(&pool, 0, sizeof pool);
@@ -292,76 +418,11 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.trace = g->trace || g->verbose > 0;
 	pool.policy = POL_OPPORTUNISTIC;
 	pool.cfg.helo_name = DP_HELO_NAME;
-	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			verify_usage(stdout);
-			rc = DP_EXIT_OK;
-			goto out;
-		case 'F':
-			if (verify_read_file(optarg, &domains, &n, &cap) < 0)
-				goto out;
-			break;
-		case 'j':
-			if (verify_parse_int(optarg, 1, VERIFY_MAX_JOBS, &jobs) < 0) {
-				dp_errorf("verify: -j wants a number from 1 to %d", VERIFY_MAX_JOBS);
-				goto out;
-			}
-			break;
-		case 'P':
-			if (strcmp(optarg, "opportunistic") == 0)
-				pool.policy = POL_OPPORTUNISTIC;
-			else if (strcmp(optarg, "mandatory") == 0)
-				pool.policy = POL_MANDATORY;
-			else {
-				dp_errorf("verify: --policy must be opportunistic or mandatory");
-				goto out;
-			}
-			break;
-		case 'S':
-			if (verify_parse_int(optarg, 100, 600000, &smtp_timeout) < 0) {
-				dp_errorf("verify: --smtp-timeout wants milliseconds (100 to 600000)");
-				goto out;
-			}
-			break;
-		case 'p':
-			if (verify_parse_int(optarg, 1, 65535, &port) < 0) {
-				dp_errorf("verify: --smtp-port wants a port number");
-				goto out;
-			}
-			break;
-		case 'H':
-			/* Sent on the wire: a CR/LF would start a second command. */
-			if (!dp_helo_valid(optarg)) {
-				dp_errorf("verify: --helo '%s' is not a domain name or an address literal (RFC 5321 4.1.1.1)", optarg);
-				goto out;
-			}
-			pool.cfg.helo_name = optarg;
-			break;
-		default:
-			verify_usage(stderr);
-			goto out;
-		}
-	}
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			char **grown = realloc(domains, nc * sizeof *grown);
-			if (grown == NULL)
-				goto out;
-			domains = grown;
-			cap = nc;
-		}
-		if ((domains[n] = strdup(argv[i])) == NULL)
-			goto out;
-		n++;
-	}
-	if (n == 0 && dp_postfix_add_domains(g, &domains, &n, &cap) < 0)
+	pool.cfg.smtp_timeout_ms = DP_SMTP_TIMEOUT_MS;
+	pool.cfg.port = 25;
+	if ((rc = verify_parse(g, argc, argv, &pool, &list, &jobs)) != VERIFY_GO_ON)
 		goto out;
-	if (n == 0) {
-		verify_usage(stderr);
-		goto out;
-	}
+	rc = DP_EXIT_UNKNOWN;
 	if (dp_resolver_first(g, "verify", &pool.srv) < 0)
 		goto out;
 	if (dp_anchors_for_run(g, &anchors, err, sizeof err) != DP_OK) {
@@ -375,46 +436,20 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	}
 	/* main() ignores SIGPIPE: a server that hangs up while we write
 	 * gives an error, not the end of the program. */
-	pool.cfg.smtp_timeout_ms = smtp_timeout;
-	pool.cfg.port = port;
 	pool.cfg.resolver = pool.srv.text;
 	dp_client_dane_cfg(g, &pool.cfg, &pool.srv);
 	pool.anchors = anchors;
-	pool.domains = domains;
-	pool.n_domains = n;
-	pool.progress = n > 1 && isatty(STDERR_FILENO);
+	pool.domains = list.domains;
+	pool.n_domains = list.n;
+	pool.progress = list.n > 1 && isatty(STDERR_FILENO);
 	pthread_mutex_init(&pool.mu, NULL);
-
-	n_workers = (size_t)jobs < n ? (size_t)jobs : n;
-	workers = calloc(n_workers, sizeof *workers);
-	if (workers == NULL)
-		goto out_mutex;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, VERIFY_STACK);
-	for (i = 0; i < n_workers; i++) {
-		workers[i].pool = &pool;
-		if (n_workers == 1)
-			break;   /* one worker: run it here, below */
-		if (pthread_create(&workers[i].thread, &attr, verify_worker_main, &workers[i]) == 0)
-			workers[i].started = 1;
-	}
-	pthread_attr_destroy(&attr);
-	if (n_workers == 1 || (n_workers > 0 && !workers[0].started))
-		verify_worker_main(&workers[0]);
-	for (i = 0; i < n_workers; i++)
-		if (workers[i].started)
-			pthread_join(workers[i].thread, NULL);
-	rc = pool.worst;
-	if (pool.n_unknown == n)
-		rc = DP_EXIT_UNKNOWN;
-out_mutex:
+	rc = verify_run_pool(&pool, jobs);
 	pthread_mutex_destroy(&pool.mu);
 out:
 	fflush(stdout);
-	free(workers);
-	for (i = 0; i < n; i++)
-		free(domains[i]);
-	free(domains);
+	for (size_t i = 0; i < list.n; i++)
+		free(list.domains[i]);
+	free(list.domains);
 	if (pool.cfg.ssl_ctx != NULL)
 		SSL_CTX_free(pool.cfg.ssl_ctx);
 	val_anchors_free(anchors);

@@ -210,13 +210,65 @@ static int query_udp_socket(const dp_addr *srv)
 	return fd;
 }
 
+/* Stray datagrams one UDP exchange dropped, for its timeout reason. */
+typedef struct query_udp_drops {
+	unsigned wrong_q, dropped;
+} query_udp_drops;
+
+/* Read answers on fd until one matches (or is malformed), the socket
+ * fails, or try_end passes: DP_OK and the answer in c->out, DP_EPARSE,
+ * DP_ENET, or DP_ETIMEOUT. */
+static int query_udp_recv(query_query_ctx *c, int fd, uint8_t *buf, uint16_t id,
+			  int64_t try_end, int64_t sent, query_udp_drops *d)
+{
+	query_response *out = c->out;
+	char why[128] = "";
+
+	for (;;) {
+		int w = query_wait(fd, POLLIN, try_end);
+		if (w == 0)
+			return DP_ETIMEOUT;
+		struct sockaddr_storage from;
+		socklen_t flen = sizeof from;
+		ssize_t n = w < 0 ? -1 : recvfrom(fd, buf, QUERY_MAX_MSG, 0,
+					       (struct sockaddr *)&from, &flen);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			/* ICMP port unreachable shows up here. */
+			query_detail(out, "UDP from %s: %s",
+				 c->srv->text, strerror(errno));
+			return DP_ENET;
+		}
+		if (!query_same_peer(&from, &c->srv->addr)) {
+			d->dropped++;
+			continue;
+		}
+		ldns_pkt *pkt = NULL;
+		switch (query_match(buf, (size_t)n, id, c->name, c->type, &pkt, why, sizeof why)) {
+		case QUERY_MATCH:
+			out->rtt_ms = (int)(dp_mono_ms() - sent);
+			return query_keep(out, pkt, buf, (size_t)n);
+		case QUERY_MALFORMED:
+			query_detail(out,
+				 "malformed answer from %s over UDP: %s", c->srv->text, why);
+			return DP_EPARSE;
+		case QUERY_WRONG_QUESTION:
+			d->wrong_q++;
+			break;
+		case QUERY_DROP:
+			d->dropped++;
+			break;
+		}
+	}
+}
+
 static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t id)
 {
 	query_response *out = c->out;
 	int tries = c->opts->udp_tries > 0 ? c->opts->udp_tries : QUERY_DEFAULT_TRIES;
 	int64_t total = c->deadline - c->start;
-	unsigned malformed = 0, wrong_q = 0, dropped = 0;
-	char why[128] = "";
+	query_udp_drops d = { 0, 0 };
 	uint8_t *buf;
 	int fd, rc = DP_ETIMEOUT;
 
@@ -243,47 +295,7 @@ static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 			rc = DP_ENET;
 			break;
 		}
-		while (rc == DP_ETIMEOUT) {
-			int w = query_wait(fd, POLLIN, try_end);
-			if (w == 0)
-				break;
-			struct sockaddr_storage from;
-			socklen_t flen = sizeof from;
-			ssize_t n = w < 0 ? -1 : recvfrom(fd, buf, QUERY_MAX_MSG, 0,
-						       (struct sockaddr *)&from, &flen);
-			if (n < 0) {
-				if (errno == EAGAIN || errno == EINTR)
-					continue;
-				/* ICMP port unreachable shows up here. */
-				query_detail(out, "UDP from %s: %s",
-					 c->srv->text, strerror(errno));
-				rc = DP_ENET;
-				break;
-			}
-			if (!query_same_peer(&from, &c->srv->addr)) {
-				dropped++;
-				continue;
-			}
-			ldns_pkt *pkt = NULL;
-			switch (query_match(buf, (size_t)n, id, c->name, c->type, &pkt, why, sizeof why)) {
-			case QUERY_MATCH:
-				out->rtt_ms = (int)(dp_mono_ms() - sent);
-				rc = query_keep(out, pkt, buf, (size_t)n);
-				break;
-			case QUERY_MALFORMED:
-				malformed++;
-				query_detail(out,
-					 "malformed answer from %s over UDP: %s", c->srv->text, why);
-				rc = DP_EPARSE;
-				break;
-			case QUERY_WRONG_QUESTION:
-				wrong_q++;
-				break;
-			case QUERY_DROP:
-				dropped++;
-				break;
-			}
-		}
+		rc = query_udp_recv(c, fd, buf, id, try_end, sent, &d);
 	}
 	free(buf);
 	close(fd);
@@ -291,9 +303,8 @@ static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 		query_detail(out,
 			 "timeout after %lld ms over UDP (%u tries%s%s)",
 			 (long long)(dp_mono_ms() - c->start), tries,
-			 wrong_q ? ", answers to another question dropped" : "",
-			 dropped ? ", stray answers dropped" : "");
-	(void)malformed;
+			 d.wrong_q ? ", answers to another question dropped" : "",
+			 d.dropped ? ", stray answers dropped" : "");
 	return rc;
 }
 

@@ -37,12 +37,11 @@ static void rv_tlsa_line(FILE *out, const dane_result *r, const dane_host *h)
 	}
 }
 
-static void rv_event(FILE *out, const dane_result *r, const dane_event *e)
+/* The lines of the MX step (RFC 7672 2.2.1: the MX RRset's status
+ * decides whether the TLSA lookups of its hosts count). */
+static void rv_mx_event(FILE *out, const dane_result *r, const dane_host *h, dane_ev_kind k)
 {
-	const dane_host *h = e->host >= 0 ? &r->hosts[e->host] : NULL;
-	const dane_addr *a = h != NULL && e->addr >= 0 ? &h->addrs[e->addr] : NULL;
-
-	switch (e->kind) {
+	switch (k) {
 	case DV_MX:
 		if (r->implicit_mx)
 			fprintf(out, "%s: no MX record found for %s, the domain itself is the mail host (RFC 5321 5.1)\n",
@@ -66,6 +65,25 @@ static void rv_event(FILE *out, const dane_result *r, const dane_event *e)
 	case DV_NULL_MX:
 		fprintf(out, "%s null MX record found for %s: the domain accepts no mail (RFC 7505)\n",
 			rv_upper(r->mx_status), r->domain);
+		break;
+	default:
+		break;
+	}
+}
+
+static void rv_event(FILE *out, const dane_result *r, const dane_event *e)
+{
+	const dane_host *h = e->host >= 0 ? &r->hosts[e->host] : NULL;
+	const dane_addr *a = h != NULL && e->addr >= 0 ? &h->addrs[e->addr] : NULL;
+
+	switch (e->kind) {
+	case DV_MX:
+	case DV_MX_PROCEED:
+	case DV_MX_BOGUS:
+	case DV_MX_ERROR:
+	case DV_MX_NXDOMAIN:
+	case DV_NULL_MX:
+		rv_mx_event(out, r, h, e->kind);
 		break;
 	case DV_IMPLICIT_MX:
 		break;   /* said by the DV_MX line */

@@ -1,0 +1,90 @@
+/*
+ * report_tlsa.c - text and JSON of `daneprobe tlsa-check` (see
+ * report_tlsa.h).  Moved out of cmd_tlsa_check.c, which now only checks
+ * and hands what it found here, as lookup and verify do.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "probe/report/report_tlsa.h"
+#include "probe/report/envelope.h"
+#include "probe/util/escape.h"
+#include "validator/dp_err.h"
+
+void report_tlsa_host_text(FILE *out, const report_tlsa_host *h)
+{
+	/* Names and reasons came from DNS or a file: printed escaped. */
+	dp_fprintf_text(out, "TLSA %s (%s): %zu record(s)\n", h->name, h->status, h->n);
+	for (size_t i = 0; i < h->n; i++) {
+		const report_tlsa_rec *r = &h->recs[i];
+		dp_fprintf_text(out, "  %s  %s\n", r->text,
+				!r->usable ? r->why : r->matches ? "MATCHES this chain" : "does not match");
+	}
+	if (h->match)
+		dp_fprintf_text(out, "MATCH: the chain matches %s at depth %d (%s)%s\n", h->matched,
+				h->depth, h->depth == 0 ? "the leaf" : "a CA of the chain",
+				strcmp(h->status, "secure") == 0 || strcmp(h->status, "file") == 0 ? "" :
+				"; but the TLSA records are not secure: DANE clients will not use them");
+	else
+		dp_fprintf_text(out, "NO MATCH for %s: %s\n", h->host, h->reason);
+}
+
+int report_tlsa_host_json(json_t *hosts, const report_tlsa_host *h)
+{
+	int from_file = strcmp(h->status, "file") == 0;
+	json_t *jh = json_object(), *jr = json_array();
+
+	if (jh == NULL || jr == NULL) {
+		json_decref(jh);
+		json_decref(jr);
+		return DP_ENOMEM;
+	}
+	json_object_set_new(jh, "host", json_string(h->host));
+	json_object_set_new(jh, "name", json_string(h->name));
+	/* "dnssec" as in every command; null when the records came from a
+	 * file (nothing was validated). */
+	json_object_set_new(jh, "dnssec", from_file ? json_null() : json_string(h->status));
+	json_object_set_new(jh, "source", json_string(from_file ? "file" : "dns"));
+	for (size_t i = 0; i < h->n; i++) {
+		const report_tlsa_rec *r = &h->recs[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "record", json_string(r->text));
+		json_object_set_new(o, "usable", json_boolean(r->usable));
+		json_object_set_new(o, "match", json_boolean(r->matches));
+		json_object_set_new(o, "reason", r->usable ? json_null() : json_string(r->why));
+		json_array_append_new(jr, o);
+	}
+	json_object_set_new(jh, "records", jr);
+	json_object_set_new(jh, "match", json_boolean(h->match));
+	json_object_set_new(jh, "matched", h->match ? json_string(h->matched) : json_null());
+	json_object_set_new(jh, "depth", h->match ? json_integer(h->depth) : json_null());
+	json_object_set_new(jh, "reason", h->match ? json_null() : json_string(h->reason));
+	return json_array_append_new(hosts, jh) == 0 ? DP_OK : DP_ENOMEM;
+}
+
+void report_tlsa_bogus_text(FILE *out, const char *name, const char *reason)
+{
+	dp_fprintf_text(out, "BOGUS TLSA records at %s: %s\n", name, reason);
+}
+
+void report_tlsa_none_text(FILE *out, int port, const char *host)
+{
+	dp_fprintf_text(out, "TLSA _%d._tcp.%s: no TLSA records\n", port, host);
+}
+
+int report_tlsa_print_json(FILE *out, const char *domain, int exit_code, json_t *hosts)
+{
+	json_t *o = json_object();
+	int rc;
+
+	if (o == NULL) {
+		json_decref(hosts);
+		return DP_ENOMEM;
+	}
+	json_object_set_new(o, "domain", json_string(domain));
+	json_object_set_new(o, "match", json_boolean(exit_code == 0));
+	json_object_set_new(o, "hosts", hosts);
+	rc = dp_json_emit(out, o, exit_code);
+	json_decref(o);
+	return rc == 0 ? DP_OK : DP_ENOMEM;
+}
