@@ -222,7 +222,9 @@ static json_t *rv_tlsa_json(const dane_host *h)
 	json_object_set_new(o, "status", json_string(dane_lookup_json(h->tlsa_status)));
 	json_object_set_new(o, "dnssec", rv_dnssec(h->tlsa_status));
 	json_object_set_new(o, "records", recs);
-	json_object_set_new(o, "usable", json_integer((json_int_t)h->tlsa_usable));
+	/* A count: tlsa-check's "usable" is one record's boolean (one type
+	 * per key name, issue 12). */
+	json_object_set_new(o, "usable_records", json_integer((json_int_t)h->tlsa_usable));
 	json_object_set_new(o, "base_domain", rv_str(h->base_domain));
 	json_object_set_new(o, "reason", rv_str(h->tlsa_reason));
 	return o;

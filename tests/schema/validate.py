@@ -204,7 +204,8 @@ def mutation_proof(kind, validator, docs):
         tried, loose, used = tried + t, loose + lo, used + 1
     if loose:
         for x in loose[:MAX_SHOWN]:
-            bad("%s schema accepts a document with key %s (add it to the schema's properties and required)" % (kind, x))
+            bad("contrib/schema/%s.json accepts a document with key %s: a key daneprobe prints "
+                "must be in the schema's properties and required (null when it does not apply)" % (kind, x))
         if len(loose) > MAX_SHOWN:
             bad("%s: %d more keys not pinned down" % (kind, len(loose) - MAX_SHOWN))
     else:
