@@ -39,7 +39,10 @@ WARN := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
         -Wno-unused-parameter -Wno-format-truncation $(if $(filter 1,$(WERROR)),-Werror,)
 DP_CPPFLAGS := -D_GNU_SOURCE -I. \
                -DDP_SYSCONFDIR='"$(SYSCONFDIR)"' -DDP_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
-DP_CFLAGS   := -std=c11 -pthread $(WARN) $(shell pkg-config --cflags $(PKGS))
+# Graphviz (libgvc): headers only; probe/report/svg.c loads the library
+# when a picture is drawn, so it costs the other commands nothing.
+GVC_CFLAGS  := $(shell pkg-config --cflags libgvc)
+DP_CFLAGS   := -std=c11 -pthread $(WARN) $(shell pkg-config --cflags $(PKGS)) $(GVC_CFLAGS)
 DP_LDFLAGS  := -pthread
 DP_LDLIBS   := $(shell pkg-config --libs $(PKGS)) -pthread -lm
 ifeq ($(SANITIZE),1)

@@ -84,6 +84,7 @@ struct val_ctx {
 	cache_list dss;         /* of ds_entry */
 	cache_list zones;       /* of zone_entry */
 	int depth;
+	struct val_vtrace *vt;  /* vtrace.h: the caller's record, or NULL */
 };
 
 /* Names for messages, in buffers held by the caller's frame. */

@@ -17,7 +17,10 @@ enum dp_exit {
 	DP_EXIT_UNKNOWN = 3
 };
 
-typedef enum dp_format { DP_FMT_TEXT = 0, DP_FMT_JSON, DP_FMT_PROMETHEUS } dp_format;
+typedef enum dp_format {
+	DP_FMT_TEXT = 0, DP_FMT_JSON, DP_FMT_PROMETHEUS,
+	DP_FMT_DOT, DP_FMT_SVG      /* pictures (issue 15): lookup, verify */
+} dp_format;
 
 typedef struct dp_global {
 	const char *config_path;   /* -c, or the default */
@@ -112,6 +115,17 @@ const char *dp_last_error(void);
 /* The formats a subcommand offers, as a mask for dp_parse_format. */
 #define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))
 #define DP_FMTS_ALL (DP_FMTS_TEXT_JSON | (1u << DP_FMT_PROMETHEUS))
+#define DP_FMTS_GRAPH ((1u << DP_FMT_DOT) | (1u << DP_FMT_SVG))
+#define DP_FMTS_EVERY (DP_FMTS_ALL | DP_FMTS_GRAPH)
+
+/* Write dot (a whole graph) to stdout as fmt: DOT as it is, or SVG laid
+ * out by Graphviz's library (cli_graph.c).  0, or -1 after "CMD: ...". */
+int dp_graph_emit(const char *cmd, dp_format fmt, const char *dot);
+/* lookup's picture: the chain of trust vt recorded for r. */
+#include "validator/val.h"
+#include "validator/vtrace.h"
+int dp_lookup_graph(dp_format fmt, const val_vtrace *vt, const val_result *r,
+		    const char *resolver);
 
 /* Parse the global --format value: 0 and *out set when arg names a
  * format; otherwise -1 after "daneprobe: --format must be text, json or
