@@ -295,7 +295,7 @@ static ds_entry *ds_lookup(val_ctx *ctx, const ldns_rdf *name)
 	}
 	cache_enter(ctx, h);
 	ds_classify(ctx, (ds_entry *)h);
-	cache_leave(ctx, h);
+	cache_leave(ctx, h, &((ds_entry *)h)->v, ((ds_entry *)h)->ds);
 	return (ds_entry *)h;
 }
 
@@ -371,7 +371,7 @@ zone_entry *zone_keys(val_ctx *ctx, const ldns_rdf *zone)
 		zone_from_parent(ctx, e);
 	}
 	vt_rec_zone(ctx, zone, &e->v);
-	cache_leave(ctx, h);
+	cache_leave(ctx, h, &e->v, e->keys);
 	return e;
 }
 

@@ -37,6 +37,11 @@ typedef struct dp_global {
 	int client_given;          /* --client was given */
 	const char *postfix_dir;   /* --postfix [DIR] ("/etc/postfix" without DIR), or NULL */
 	struct dp_postfix *postfix; /* what it says, loaded by main.c */
+	const char *resolvers_from; /* --resolvers-from SOURCE, or NULL */
+	struct dp_rsrc *rsrc;      /* the resolvers read from a resolver source
+				    * (--resolvers-from, else /etc/resolv.conf
+				    * when neither --resolver nor the config
+				    * names any), loaded by main.c; or NULL */
 	dp_color_mode color;       /* --color (auto unless given) */
 	int quiet;                 /* --quiet: text gives the status line only */
 } dp_global;
@@ -51,8 +56,9 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv);
 int cmd_check(dp_global *g, int argc, char **argv);
 int cmd_check_config(dp_global *g, int argc, char **argv);   /* loads the config itself */
 
-/* Resolvers to use, in priority order: --resolver, else the config,
- * else /etc/resolv.conf.  *out malloced array of borrowed/static strings
+/* Resolvers to use, in priority order: --resolver, else
+ * --resolvers-from, else the config, else /etc/resolv.conf (with the
+ * servers behind systemd-resolved's stub).  *out malloced array of borrowed/static strings
  * (caller frees the array).  Returns the count (0: none found). */
 size_t dp_resolvers_effective(const dp_global *g, const char ***out);
 
@@ -92,6 +98,10 @@ int dp_postfix_json(const dp_global *g, json_t **out);
 void dp_postfix_print_text(const json_t *pf);
 /* Append --postfix's DANE destinations (strdup'd) to a growable list. */
 int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_t *cap);
+
+/* Load g->rsrc as described there: 0, or -1 after printing why an
+ * explicit --resolvers-from cannot be read (cli_resolvers.c). */
+int dp_resolver_source_load(dp_global *g);
 
 /* The warning thresholds of the run (issue 13, cli_warn.c): the config's
  * dane.cert_warn_days, dane.rrsig_warn_days, dane.warn_single_key, then
