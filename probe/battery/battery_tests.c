@@ -268,21 +268,37 @@ void bat_do_ad(battery_rstate *S, const battery_run *R, dp_test *t, int want_ad)
 	query_response_clear(&r);
 }
 
-void bat_cd(battery_rstate *S, const battery_run *R, dp_test *t)
+/* What the cd and bogus tests share: ask the first probe.names.bogus
+ * name for A with DO=1 and flags, and judge the answer by the expected
+ * shapes of test id (bat_rule).  what gets "bogus NAME A with CD=0|1".
+ * NULL (the test skipped, nothing asked) when no bogus name is
+ * configured; else the name, with *rc and *rule, and r to clear. */
+static const char *bat_ask_bogus(battery_rstate *S, const battery_run *R, dp_test *t,
+				 dp_test_id id, unsigned flags, char *what, size_t wlen,
+				 query_response *r, int *rc, dp_rule *rule)
 {
 	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
-	query_response r;
 
 	if (name == NULL) {
 		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
-		return;
+		return NULL;
 	}
-	char what[300];
-	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r);
-	dp_rule rule;
+	*rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO | flags, 0, r);
+	snprintf(what, wlen, "bogus %s A with CD=%d", name, (flags & QUERY_CD) != 0);
+	*rule = bat_rule(t, id, *rc, r, LDNS_RR_TYPE_A, what);
+	return name;
+}
 
-	snprintf(what, sizeof(what), "bogus %s A with CD=1", name);
-	rule = bat_rule(t, DP_T_CD, rc, &r, LDNS_RR_TYPE_A, what);
+void bat_cd(battery_rstate *S, const battery_run *R, dp_test *t)
+{
+	query_response r;
+	char what[300];
+	int rc;
+	dp_rule rule;
+	const char *name = bat_ask_bogus(S, R, t, DP_T_CD, QUERY_CD, what, sizeof what, &r, &rc, &rule);
+
+	if (name == NULL)
+		return;
 	if (rc != DP_OK) {
 		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, r.detail);
 	} else if (rule == DP_RULE_PASS && t->shape == DP_SHAPE_DATA) {
@@ -570,22 +586,21 @@ void bat_unknown(battery_rstate *S, const battery_run *R, dp_test *t)
 
 void bat_bogus(battery_rstate *S, const battery_run *R, dp_test *t)
 {
-	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
 	query_response r;
-
-	if (name == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
-		return;
-	}
 	char what[300];
-	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r);
-	snprintf(what, sizeof(what), "bogus %s A with CD=0", name);
-	if (bat_rule(t, DP_T_BOGUS, rc, &r, LDNS_RR_TYPE_A, what) == DP_RULE_CONFIG) {
+	int rc;
+	dp_rule rule;
+	const char *name = bat_ask_bogus(S, R, t, DP_T_BOGUS, 0, what, sizeof what, &r, &rc, &rule);
+
+	if (name == NULL)
+		return;
+	if (rule == DP_RULE_CONFIG) {
 		query_response_clear(&r);
 		return;
 	}
 	if (rc != DP_OK) {
 		bat_verdict(t, DP_RES_FAIL, "bogus %s A: %s", name, r.detail);
+		query_response_clear(&r);
 		return;
 	}
 	/* The verdict waits for the ad test (dp_bogus_finalize). */
