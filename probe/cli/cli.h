@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "probe/util/config.h"
+#include "probe/report/textout.h"
 
 /* Exit codes (Nagios-style), SPEC section 3. */
 enum dp_exit {
@@ -33,6 +34,8 @@ typedef struct dp_global {
 	int client_given;          /* --client was given */
 	const char *postfix_dir;   /* --postfix [DIR] ("/etc/postfix" without DIR), or NULL */
 	struct dp_postfix *postfix; /* what it says, loaded by main.c */
+	dp_color_mode color;       /* --color (auto unless given) */
+	int quiet;                 /* --quiet: text gives the status line only */
 } dp_global;
 
 /* Each subcommand: argv[0] is the subcommand name; returns an exit code. */
@@ -86,6 +89,11 @@ int dp_postfix_json(const dp_global *g, json_t **out);
 void dp_postfix_print_text(const json_t *pf);
 /* Append --postfix's DANE destinations (strdup'd) to a growable list. */
 int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_t *cap);
+
+/* A usage error of subcommand cmd: "daneprobe: CMD: MESSAGE" and "see
+ * daneprobe CMD --help" on stderr (the message names what is missing or
+ * wrong; the whole help would bury it).  Returns DP_EXIT_UNKNOWN. */
+int dp_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print a message to stderr as "daneprobe: ...". */
 void dp_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

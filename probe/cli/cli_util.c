@@ -28,6 +28,19 @@ void dp_errorf(const char *fmt, ...)
 	fprintf(stderr, "daneprobe: %s\n", esc);
 }
 
+int dp_usage_error(const char *cmd, const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	dp_errorf("%s: %s", cmd, msg);
+	fprintf(stderr, "see daneprobe %s --help\n", cmd);
+	return DP_EXIT_UNKNOWN;
+}
+
 const char *dp_last_error(void)
 {
 	return last_error[0] ? last_error : NULL;
@@ -151,9 +164,13 @@ int dp_resolver_first(const dp_global *g, const char *cmd, dp_addr *out)
 	if (dp_resolvers_effective(g, &list) == 0) {
 		dp_errorf("%s: no resolver (use --resolver, the config or /etc/resolv.conf)", cmd);
 		rc = -1;
-	} else if (dp_addr_parse(list[0], out) != DP_OK) {
-		dp_errorf("%s: bad resolver address '%s'", cmd, list[0]);
-		rc = -1;
+	} else {
+		char why[512];
+
+		if (dp_addr_parse_why(list[0], out, why, sizeof why) != DP_OK) {
+			dp_errorf("%s: %s", cmd, why);
+			rc = -1;
+		}
 	}
 	free(list);
 	return rc;

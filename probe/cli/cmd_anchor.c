@@ -163,10 +163,8 @@ static int ask_dnskey(anchor_cmd *a, const char *resolver, const ldns_rdf *zone,
 	int rc;
 
 	memset(&resp, 0, sizeof(resp));
-	if (dp_addr_parse(resolver, &srv) != DP_OK) {
-		snprintf(detail, dlen, "%s: bad resolver address", resolver);
+	if (dp_addr_parse_why(resolver, &srv, detail, dlen) != DP_OK)
 		return DP_EINVAL;
-	}
 	rc = query_query(&srv, zone, LDNS_RR_TYPE_DNSKEY, &qo, &resp);
 	if (rc != DP_OK) {
 		snprintf(detail, dlen, "%s: %s", resolver, resp.detail[0] ? resp.detail : dp_strerror(rc));

@@ -139,9 +139,17 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 			probe_usage(stdout);
 			return DP_EXIT_OK;
 		default:
-			probe_usage(stderr);
+			fprintf(stderr, "see daneprobe probe --help\n");
 			return DP_EXIT_UNKNOWN;
 		}
+	}
+	for (int i = optind; i < argc; i++) {
+		dp_addr a;
+
+		/* The same parser as --resolver and the config: a name or a
+		 * URL is refused here, not probed into a "broken" resolver. */
+		if (dp_addr_parse_why(argv[i], &a, err, sizeof err) != DP_OK)
+			return dp_usage_error("probe", "%s", err);
 	}
 	rc = dp_probe_for_cli(g, (const char *const *)argv + optind, (size_t)(argc - optind), jobs,
 			      &res, &nres, err, sizeof(err));

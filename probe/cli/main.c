@@ -17,6 +17,7 @@
 #include "probe/util/builtin.h"
 #include "probe/util/clock.h"
 #include "probe/report/envelope.h"
+#include "probe/report/textout.h"
 #include "probe/util/postfixconf.h"
 #include <sys/stat.h>
 #include "probe/util/defaults.h"
@@ -69,6 +70,9 @@ static void usage(FILE *out)
 		"                         ad (trusts the AD bit), or esa, postfix, exim\n"
 		"      --postfix [DIR]    read the client model, DANE destinations and policies from\n"
 		"                         a Postfix configuration (postconf -c DIR; default /etc/postfix)\n"
+		"      --color WHEN       colour text: auto (default: on a terminal, unless NO_COLOR\n"
+		"                         is set), always or never\n"
+		"  -q, --quiet            text: the status line only\n"
 		"  -v, --verbose          more detail (repeatable)\n"
 		"      --trace            print every query and validation step\n"
 		"  -h, --help             this help; `daneprobe COMMAND --help` for a command\n"
@@ -78,7 +82,8 @@ static void usage(FILE *out)
 }
 
 enum { GOPT_CONFIG, GOPT_RESOLVER, GOPT_FORMAT, GOPT_TIMEOUT, GOPT_NOW, GOPT_ANCHORS,
-       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION, GOPT_CLIENT, GOPT_POSTFIX };
+       GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION, GOPT_CLIENT, GOPT_POSTFIX,
+       GOPT_COLOR, GOPT_QUIET };
 
 typedef struct gopt {
 	const char *lng;   /* long name without dashes */
@@ -94,6 +99,8 @@ static const gopt gopts[] = {
 	{ "verbose", 'v', 0, GOPT_VERBOSE }, { "trace", 0, 0, GOPT_TRACE },
 	{ "help", 'h', 0, GOPT_HELP }, { "version", 'V', 0, GOPT_VERSION },
 	{ "client", 0, 1, GOPT_CLIENT }, { "postfix", 0, 2, GOPT_POSTFIX },
+	{ "color", 0, 1, GOPT_COLOR }, { "colour", 0, 1, GOPT_COLOR },
+	{ "quiet", 'q', 0, GOPT_QUIET },
 };
 
 /* Match argv word against the global options.  Returns the option or
@@ -124,6 +131,26 @@ static const gopt *gopt_match(const char *w, const char **inline_val)
 	return NULL;
 }
 
+/* --resolver ADDR: refused here, for every command alike, when it is a
+ * name or a URL, which is not a resolver daneprobe can ask (issue 13). */
+static int add_resolver(dp_global *g, const char *val)
+{
+	const char **r;
+	char why[512];
+	dp_addr a;
+
+	if (dp_addr_parse_why(val, &a, why, sizeof why) != DP_OK) {
+		dp_errorf("--resolver: %s", why);
+		return -1;
+	}
+	r = realloc(g->resolvers, (g->n_resolvers + 1) * sizeof(*r));
+	if (r == NULL)
+		return -1;
+	g->resolvers = r;
+	g->resolvers[g->n_resolvers++] = val;
+	return 0;
+}
+
 static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, int *version)
 {
 	char *end;
@@ -135,14 +162,8 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		g->config_path = val;
 		g->config_explicit = 1;
 		break;
-	case GOPT_RESOLVER: {
-		const char **r = realloc(g->resolvers, (g->n_resolvers + 1) * sizeof(*r));
-		if (r == NULL)
-			return -1;
-		g->resolvers = r;
-		g->resolvers[g->n_resolvers++] = val;
-		break;
-	}
+	case GOPT_RESOLVER:
+		return add_resolver(g, val);
 	case GOPT_FORMAT:
 		if (dp_parse_format(val, &g->format) < 0)
 			return -1;
@@ -174,6 +195,15 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		break;
 	case GOPT_POSTFIX:
 		g->postfix_dir = val ? val : "/etc/postfix";
+		break;
+	case GOPT_COLOR:
+		if (dp_color_mode_parse(val, &g->color) < 0) {
+			dp_errorf("--color must be auto, always or never, not '%s'", val);
+			return -1;
+		}
+		break;
+	case GOPT_QUIET:
+		g->quiet = 1;
 		break;
 	case GOPT_VERBOSE:
 		g->verbose++;
@@ -307,7 +337,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (nrest > 0 && strcmp(rest[0], "help") == 0) {
-		if (nrest == 1) {
+		/* "help", "help --help", "help help": the general help */
+		if (nrest == 1 || strcmp(rest[1], "--help") == 0 || strcmp(rest[1], "-h") == 0 ||
+		    strcmp(rest[1], "help") == 0) {
 			help = 1;
 		} else {
 			rest[0] = rest[1];
@@ -316,9 +348,14 @@ int main(int argc, char **argv)
 			rest[2] = NULL;
 		}
 	}
-	if (help || nrest == 0) {
-		usage(help ? stdout : stderr);
-		rc = help ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+	if (help) {
+		usage(stdout);
+		rc = DP_EXIT_OK;
+		goto out;
+	}
+	if (nrest == 0) {
+		dp_errorf("no COMMAND given (probe, order, verify, lookup, anchor, tlsa-check, check or check-config)");
+		fprintf(stderr, "see daneprobe --help\n");
 		goto out;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -329,6 +366,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	dp_envelope_init(cmd->name, DP_VERSION);
+	dp_text_init(g.color, g.quiet);
 	if (dp_format_offered(cmd->name, g.format, cmd->formats) < 0)
 		goto out;
 	if (cmd->run != cmd_check_config && load_config(&g) < 0)

@@ -109,3 +109,68 @@ int dp_addr_is_loopback(const dp_addr *a)
 	}
 	return 0;
 }
+
+/* 1 when s reads as a host name (with or without :PORT) rather than a
+ * mistyped address. */
+static int addr_looks_like_name(const char *s)
+{
+	size_t n = strcspn(s, ":");
+
+	/* An IPv6 address has several colons and only hex digits; a name
+	 * has a letter beyond a-f or a dot between letters. */
+	if (s[0] == '[' || strchr(s + n + (s[n] ? 1 : 0), ':'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] >= 'g' && s[i] <= 'z') || (s[i] >= 'G' && s[i] <= 'Z') || s[i] == '-' || s[i] == '_')
+			return 1;
+	return 0;
+}
+
+/* 1 when s is HOST:PORT or [HOST]:PORT with a good address and a bad
+ * port ("192.0.2.53:0", "[::1]:99999"). */
+static int addr_host_ok_port_bad(const char *s)
+{
+	const char *colon = strrchr(s, ':');
+	char host[64];
+	size_t n;
+	dp_addr tmp;
+
+	if (colon == NULL || (s[0] != '[' && strchr(s, ':') != colon))
+		return 0;
+	if (s[0] == '[') {
+		if (colon == s || colon[-1] != ']')
+			return 0;
+		s++;
+		n = (size_t)(colon - 1 - s);
+	} else {
+		n = (size_t)(colon - s);
+	}
+	if (n >= sizeof host)
+		return 0;
+	memcpy(host, s, n);
+	host[n] = '\0';
+	return dp_addr_from_ip(host, 53, &tmp) == DP_OK;
+}
+
+int dp_addr_parse_why(const char *s, dp_addr *out, char *why, size_t whylen)
+{
+	static const char forms[] = "use 192.0.2.53, 192.0.2.53:5353, 2001:db8::53 or [2001:db8::53]:5353";
+	if (dp_addr_parse(s, out) == DP_OK)
+		return DP_OK;
+	if (s == NULL || *s == '\0')
+		snprintf(why, whylen, "an empty resolver address (%s)", forms);
+	else if (strstr(s, "://") != NULL)
+		snprintf(why, whylen, "'%s' is a URL: daneprobe asks resolvers over plain DNS "
+			 "(UDP and TCP) only, not DoT, DoH or DoQ; give the address (%s)", s, forms);
+	else if (addr_looks_like_name(s))
+		snprintf(why, whylen, "'%s' is a host name, not an address: give the resolver's IP "
+			 "address (daneprobe never looks a resolver up through another resolver; %s)",
+			 s, forms);
+	else if (addr_host_ok_port_bad(s))
+		snprintf(why, whylen, "'%s': the port must be a number from 1 to 65535", s);
+	else if (s[0] == '[')
+		snprintf(why, whylen, "'%s': brackets are for IPv6 addresses only (%s)", s, forms);
+	else
+		snprintf(why, whylen, "'%s' is not an IPv4 or IPv6 address (%s)", s, forms);
+	return DP_EINVAL;
+}

@@ -17,6 +17,13 @@ typedef struct dp_addr {
 /* Parse "ADDR", "ADDR:PORT", "[V6]", "[V6]:PORT" (port default 53).
  * DP_EINVAL on anything else.  Names are not resolved. */
 int dp_addr_parse(const char *s, dp_addr *out);
+/* dp_addr_parse, and on DP_EINVAL a reason a person can act on in why
+ * (whylen bytes): a host name ("dns.google") or a URL ("tls://1.1.1.1")
+ * is refused by name, since daneprobe asks each resolver directly over
+ * plain DNS (UDP and TCP, port 53 unless given) and never looks up the
+ * address of a resolver through another resolver.  The one parser for
+ * --resolver, probe's arguments and the config's resolvers. */
+int dp_addr_parse_why(const char *s, dp_addr *out, char *why, size_t whylen);
 /* A bare IPv4 or IPv6 address (no brackets, no port: "192.0.2.1",
  * "2001:db8::25", as DNS records give them) with port.  DP_EINVAL when
  * host is not an address. */

@@ -452,6 +452,7 @@ static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 		const dp_ynode *r = seq->items[i], *addr, *prio;
 		dp_resolver_cfg *rc = &cfg->resolvers[cfg->n_resolvers++];
 		dp_addr srv;
+		char why[512];
 
 		rc->node = r;
 		if (r->type != DP_YMAP) {
@@ -468,10 +469,8 @@ static int check_resolvers(cfg_parser *p, dp_config *cfg, const dp_ynode *seq)
 		if (scalar_dup(p, addr, "address", &rc->address) < 0
 		    || scalar_dup(p, dp_ynode_child(r, "name"), "name", &rc->name) < 0)
 			return -1;
-		if (dp_addr_parse(rc->address, &srv) != DP_OK) {
-			cfg_fail(p, addr->line, addr->col,
-				 "'%s' is not an IP address (use 192.0.2.53, 192.0.2.53:5353, [2001:db8::53] or [2001:db8::53]:5353)",
-				 rc->address);
+		if (dp_addr_parse_why(rc->address, &srv, why, sizeof why) != DP_OK) {
+			cfg_fail(p, addr->line, addr->col, "%s", why);
 			return -1;
 		}
 		if (scalar_bool(p, dp_ynode_child(r, "trusted_path"), "trusted_path", &rc->trusted_path) < 0)

@@ -9,7 +9,29 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 check "help lists every command" 0 'probe.*order.*verify.*lookup.*anchor.*tlsa-check.*check' \
 	bash -c "$dp --help | tr '\n' ' '"
-check "no command is a usage error" 3 'usage: daneprobe' "$dp"
+# A usage error says in one line what is missing, then where the help is
+# (issue 13: the whole help buried the line that mattered).
+check "no command is a usage error" 3 'no COMMAND given.*see daneprobe --help' bash -c "set -o pipefail; $dp 2>&1 | tr '\n' ' '"
+check "help --help is the general help" 0 '^usage: daneprobe \[GLOBAL OPTIONS\] COMMAND' "$dp" help --help
+check "help help is the general help" 0 '^usage: daneprobe \[GLOBAL OPTIONS\] COMMAND' "$dp" help help
+# One resolver-address parser for every command: the same refusal with
+# the reason, from probe's arguments, --resolver and the config alike.
+for c in probe lookup verify order check; do
+	check "$c --resolver dns.google: a name is refused by name" 3 \
+		"--resolver: 'dns.google' is a host name, not an address: give the resolver's IP address" \
+		"$dp" "$c" --resolver dns.google x.example
+	check "$c --resolver tls://1.1.1.1: a URL is refused" 3 \
+		"--resolver: 'tls://1.1.1.1' is a URL: daneprobe asks resolvers over plain DNS" \
+		"$dp" "$c" --resolver tls://1.1.1.1 x.example
+done
+check "probe dns.google (an argument) is refused, not probed" 3 \
+	"probe: 'dns.google' is a host name, not an address.*see daneprobe probe --help" \
+	bash -c "set -o pipefail; $dp probe dns.google 2>&1 | tr '\n' ' '"
+check "[IPv6]:port, IPv4:port accepted by the parser (check-config)" 0 ': ok' \
+	bash -c "printf 'resolvers:\n  - address: \"[2001:db8::53]:5353\"\n  - address: 192.0.2.53:5353\n  - address: 2001:db8::1\n' >$tmp/addr.yaml; $dp check-config -c $tmp/addr.yaml"
+check "config: a resolver name is refused with its position" 3 \
+	"addrn.yaml:2:14: 'dns.google' is a host name" \
+	bash -c "printf 'resolvers:\n  - address: dns.google\n' >$tmp/addrn.yaml; $dp check-config -c $tmp/addrn.yaml"
 check "unknown command" 3 "unknown command 'frobnicate'" "$dp" frobnicate
 check "version" 0 '^daneprobe [0-9]' "$dp" --version
 for c in probe order verify lookup anchor tlsa-check check; do

@@ -101,9 +101,14 @@ r=$(probe_rc 127.53.1.1 127.53.1.3); [ "$r" = 0 ] && ok "exit 0 when all are DAN
 r=$(probe_rc 127.53.1.1 127.53.1.4); [ "$r" = 1 ] && ok "exit 1 when a secondary is not DANE-safe" || bad "secondary unsafe: exit $r, want 1"
 r=$(probe_rc 127.53.1.4 127.53.1.1); [ "$r" = 2 ] && ok "exit 2 when the primary is not DANE-safe" || bad "primary unsafe: exit $r, want 2"
 r=$(probe_rc 127.53.1.7); [ "$r" = 3 ] && ok "exit 3 when nothing is reachable" || bad "nothing reachable: exit $r, want 3"
-inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" probe 127.53.1.1 >"$TMP/text" 2>&1
-grep -q "^RESOLVER .*udp .*chain" "$TMP/text" && grep -q "^127.53.1.1 .*validating .*safe" "$TMP/text" \
-	&& ok "text output: the matrix header and a row" || bad "text output has no matrix: $(head -3 "$TMP/text")"
+COLUMNS=100 inlab "$DP" -c "$TMP/names.yaml" --anchors "$ANCHORS" probe 127.53.1.1 >"$TMP/text" 2>&1
+# At 100 columns the matrix is one block (at 80 it splits in two), keyed
+# by the resolver's name (the address when it has
+# none), with a legend of the 3-letter column heads (issue 13).
+grep -q "^RESOLVER  *DANE udp tcp .* chn clk$" "$TMP/text" && grep -q "^127.53.1.1  *safe ok " "$TMP/text" \
+	&& grep -q "^legend: ok passed, NO failed" "$TMP/text" \
+	&& grep -q "^DANE-safe: 127.53.1.1 (127.53.1.1, priority 0): validating" "$TMP/text" \
+	&& ok "text output: the matrix header, a row, the legend, the finding" || bad "text output has no matrix: $(head -3 "$TMP/text")"
 
 # ---- the lab's own configuration (resolvers and names from configs/lab.yaml) ----
 LABCFG=$HERE/../../configs/lab.yaml
