@@ -183,29 +183,51 @@ dp_rule bat_rule(dp_test *t, dp_test_id id, int rc, const query_response *r, ldn
 
 /* ---- the tests ---- */
 
+/* One A question of a test whose name comes from the configuration:
+ * what the udp/tcp, do/ad, cd and bogus tests share. */
+typedef struct bat_aq {
+	const char *name;          /* in: the name; NULL: the test is skipped */
+	const char *list;          /* in: probe.names.LIST, for the skip line */
+	const char *prefix, *how;  /* in: what = "<prefix>NAME A <how>" */
+	dp_test_id id;             /* in: whose expected shapes judge the answer */
+	unsigned flags;            /* in: QUERY_* */
+	char what[300];            /* out: the question, for details */
+	query_response r;          /* out: clear with query_response_clear */
+	int rc;                    /* out: bat_ask's result */
+	dp_rule rule;              /* out: bat_rule's */
+} bat_aq;
+
+/* Ask q->name for A and judge the answer's shape (bat_rule): 1, or 0
+ * when there is no name (the test skipped, nothing asked, r untouched). */
+static int bat_ask_a(battery_rstate *S, const battery_run *R, dp_test *t, bat_aq *q)
+{
+	if (q->name == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.%s configured", q->list);
+		return 0;
+	}
+	q->rc = bat_ask(S, R, t, q->name, LDNS_RR_TYPE_A, q->flags, 0, &q->r);
+	snprintf(q->what, sizeof(q->what), "%s%s A %s", q->prefix, q->name, q->how);
+	q->rule = bat_rule(t, q->id, q->rc, &q->r, LDNS_RR_TYPE_A, q->what);
+	return 1;
+}
+
 void bat_plain(battery_rstate *S, const battery_run *R, dp_test *t, unsigned flags, const char *how)
 {
-	const char *name = bat_first_secure(R);
-	query_response r;
+	char over[32];
+	bat_aq q = { .name = bat_first_secure(R), .list = "secure", .prefix = "", .how = over,
+		     .id = (flags & QUERY_TCP) ? DP_T_TCP : DP_T_UDP, .flags = flags };
 
-	if (name == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
+	snprintf(over, sizeof(over), "over %s", how);
+	if (!bat_ask_a(S, R, t, &q))
 		return;
-	}
-	char what[300];
-	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, flags, 0, &r);
-	dp_rule rule;
-
-	snprintf(what, sizeof(what), "%s A over %s", name, how);
-	rule = bat_rule(t, (flags & QUERY_TCP) ? DP_T_TCP : DP_T_UDP, rc, &r, LDNS_RR_TYPE_A, what);
-	if (rc != DP_OK)
-		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, r.detail);
-	else if (rule == DP_RULE_FAIL)
-		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, bat_rcode_name(t->rcode));
-	else if (rule == DP_RULE_PASS)
-		bat_verdict(t, DP_RES_PASS, "%s A: NOERROR, %zu answer records", name,
-			ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)));
-	query_response_clear(&r);
+	if (q.rc != DP_OK)
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", q.what, q.r.detail);
+	else if (q.rule == DP_RULE_FAIL)
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", q.what, bat_rcode_name(t->rcode));
+	else if (q.rule == DP_RULE_PASS)
+		bat_verdict(t, DP_RES_PASS, "%s A: NOERROR, %zu answer records", q.name,
+			ldns_rr_list_rr_count(ldns_pkt_answer(q.r.pkt)));
+	query_response_clear(&q.r);
 }
 
 void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t)
@@ -235,84 +257,58 @@ void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t)
 
 void bat_do_ad(battery_rstate *S, const battery_run *R, dp_test *t, int want_ad)
 {
-	const char *name = bat_first_secure(R);
-	query_response r;
+	bat_aq q = { .name = bat_first_secure(R), .list = "secure", .prefix = "", .how = "with DO",
+		     .id = want_ad ? DP_T_AD : DP_T_DO, .flags = QUERY_DO };
 
-	if (name == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
+	if (!bat_ask_a(S, R, t, &q))
 		return;
-	}
-	char what[300];
-	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r);
-	dp_rule rule;
-
-	snprintf(what, sizeof(what), "%s A with DO", name);
-	rule = bat_rule(t, want_ad ? DP_T_AD : DP_T_DO, rc, &r, LDNS_RR_TYPE_A, what);
-	if (rule == DP_RULE_CONFIG || rule == DP_RULE_COMPARE) {
+	if (q.rule == DP_RULE_CONFIG || q.rule == DP_RULE_COMPARE) {
 		/* written by bat_rule */
-	} else if (rc != DP_OK) {
-		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, r.detail);
-	} else if (rule == DP_RULE_FAIL) {
-		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, bat_rcode_name(t->rcode));
+	} else if (q.rc != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", q.name, q.r.detail);
+	} else if (q.rule == DP_RULE_FAIL) {
+		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", q.name, bat_rcode_name(t->rcode));
 	} else if (want_ad) {
-		if (ldns_pkt_ad(r.pkt))
-			bat_verdict(t, DP_RES_PASS, "AD=1 for %s A", name);
+		if (ldns_pkt_ad(q.r.pkt))
+			bat_verdict(t, DP_RES_PASS, "AD=1 for %s A", q.name);
 		else
-			bat_verdict(t, DP_RES_FAIL, "AD=0 for the signed %s A: resolver does not validate (or clears AD)", name);
-	} else if (bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, 0) + bat_count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, 0) == 0) {
+			bat_verdict(t, DP_RES_FAIL, "AD=0 for the signed %s A: resolver does not validate (or clears AD)", q.name);
+	} else if (bat_count_rrsig(q.r.pkt, LDNS_SECTION_ANSWER, 0) + bat_count_rrsig(q.r.pkt, LDNS_SECTION_AUTHORITY, 0) == 0) {
 		t->flags |= DP_TF_STRIPPED;
-		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/A with DO=1: resolver strips DNSSEC records", name);
+		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/A with DO=1: resolver strips DNSSEC records", q.name);
 	} else {
-		bat_verdict(t, DP_RES_PASS, "%zu RRSIG with %s A", bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, 0), name);
+		bat_verdict(t, DP_RES_PASS, "%zu RRSIG with %s A", bat_count_rrsig(q.r.pkt, LDNS_SECTION_ANSWER, 0), q.name);
 	}
-	query_response_clear(&r);
+	query_response_clear(&q.r);
 }
 
-/* What the cd and bogus tests share: ask the first probe.names.bogus
- * name for A with DO=1 and flags, and judge the answer by the expected
- * shapes of test id (bat_rule).  what gets "bogus NAME A with CD=0|1".
- * NULL (the test skipped, nothing asked) when no bogus name is
- * configured; else the name, with *rc and *rule, and r to clear. */
-static const char *bat_ask_bogus(battery_rstate *S, const battery_run *R, dp_test *t,
-				 dp_test_id id, unsigned flags, char *what, size_t wlen,
-				 query_response *r, int *rc, dp_rule *rule)
+/* The first probe.names.bogus name, or NULL. */
+static const char *bat_first_bogus(const battery_run *R)
 {
-	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
-
-	if (name == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
-		return NULL;
-	}
-	*rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO | flags, 0, r);
-	snprintf(what, wlen, "bogus %s A with CD=%d", name, (flags & QUERY_CD) != 0);
-	*rule = bat_rule(t, id, *rc, r, LDNS_RR_TYPE_A, what);
-	return name;
+	return R->names->n_bogus ? R->names->bogus[0] : NULL;
 }
 
 void bat_cd(battery_rstate *S, const battery_run *R, dp_test *t)
 {
-	query_response r;
-	char what[300];
-	int rc;
-	dp_rule rule;
-	const char *name = bat_ask_bogus(S, R, t, DP_T_CD, QUERY_CD, what, sizeof what, &r, &rc, &rule);
+	bat_aq q = { .name = bat_first_bogus(R), .list = "bogus", .prefix = "bogus ",
+		     .how = "with CD=1", .id = DP_T_CD, .flags = QUERY_DO | QUERY_CD };
 
-	if (name == NULL)
+	if (!bat_ask_a(S, R, t, &q))
 		return;
-	if (rc != DP_OK) {
-		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, r.detail);
-	} else if (rule == DP_RULE_PASS && t->shape == DP_SHAPE_DATA) {
-		bat_verdict(t, DP_RES_PASS, "bogus %s A comes back with CD=1", name);
-	} else if (rule == DP_RULE_PASS) {
+	if (q.rc != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", q.what, q.r.detail);
+	} else if (q.rule == DP_RULE_PASS && t->shape == DP_SHAPE_DATA) {
+		bat_verdict(t, DP_RES_PASS, "bogus %s A comes back with CD=1", q.name);
+	} else if (q.rule == DP_RULE_PASS) {
 		/* A resolver that ignored CD would have answered SERVFAIL. */
 		t->flags |= DP_TF_CONFIG;
 		bat_verdict(t, DP_RES_PASS, "%s: NOERROR/NODATA: CD honoured (configuration problem: "
-			"%s has no A record, probe.names.bogus should name one)", what, name);
-	} else if (rule == DP_RULE_FAIL) {
-		bat_verdict(t, DP_RES_FAIL, "%s: %s, no data%s", what, bat_rcode_name(t->rcode),
+			"%s has no A record, probe.names.bogus should name one)", q.what, q.name);
+	} else if (q.rule == DP_RULE_FAIL) {
+		bat_verdict(t, DP_RES_FAIL, "%s: %s, no data%s", q.what, bat_rcode_name(t->rcode),
 			t->rcode == LDNS_RCODE_SERVFAIL ? ": resolver ignores CD" : "");
 	}
-	query_response_clear(&r);
+	query_response_clear(&q.r);
 }
 
 /* The lowest-preference MX host of domain, or "" */
@@ -417,33 +413,30 @@ void bat_unknown(battery_rstate *S, const battery_run *R, dp_test *t)
 
 void bat_bogus(battery_rstate *S, const battery_run *R, dp_test *t)
 {
-	query_response r;
-	char what[300];
-	int rc;
-	dp_rule rule;
-	const char *name = bat_ask_bogus(S, R, t, DP_T_BOGUS, 0, what, sizeof what, &r, &rc, &rule);
+	bat_aq q = { .name = bat_first_bogus(R), .list = "bogus", .prefix = "bogus ",
+		     .how = "with CD=0", .id = DP_T_BOGUS, .flags = QUERY_DO };
 
-	if (name == NULL)
+	if (!bat_ask_a(S, R, t, &q))
 		return;
-	if (rule == DP_RULE_CONFIG) {
-		query_response_clear(&r);
+	if (q.rule == DP_RULE_CONFIG) {
+		query_response_clear(&q.r);
 		return;
 	}
-	if (rc != DP_OK) {
-		bat_verdict(t, DP_RES_FAIL, "bogus %s A: %s", name, r.detail);
-		query_response_clear(&r);
+	if (q.rc != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "bogus %s A: %s", q.name, q.r.detail);
+		query_response_clear(&q.r);
 		return;
 	}
 	/* The verdict waits for the ad test (dp_bogus_finalize). */
 	t->result = DP_RES_SKIP;
 	if (t->rcode == LDNS_RCODE_SERVFAIL)
 		t->flags |= DP_TF_SERVFAIL;
-	else if (ldns_pkt_ad(r.pkt))
+	else if (ldns_pkt_ad(q.r.pkt))
 		t->flags |= DP_TF_AD;
-	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) > 0)
+	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(q.r.pkt)) > 0)
 		t->flags |= DP_TF_DATA;
-	bat_detail(t, "%s A with CD=0: %s%s", name, bat_rcode_name(t->rcode), ldns_pkt_ad(r.pkt) ? ", AD=1" : "");
-	query_response_clear(&r);
+	bat_detail(t, "%s A with CD=0: %s%s", q.name, bat_rcode_name(t->rcode), ldns_pkt_ad(q.r.pkt) ? ", AD=1" : "");
+	query_response_clear(&q.r);
 }
 
 void bat_edns_size(battery_rstate *S, const battery_run *R, dp_test *t)
