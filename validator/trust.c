@@ -13,6 +13,7 @@
 #include <string.h>
 #include "validator/chain_int.h"
 #include "validator/dnssec_int.h"
+#include "validator/vtrace_int.h"
 
 /* "12345/13/2 20326/8/2": the DS records of ds that match a key of keys. */
 static void ds_used(const ldns_rr_list *ds, const ldns_rr_list *keys, char *buf, size_t len)
@@ -83,6 +84,7 @@ static void zone_dnskey_step(val_ctx *ctx, zone_entry *e, const ldns_rr_list *ds
 	if (v->status != VAL_SECURE)
 		ctx_trace(ctx, "DNSKEY %s %s: %s", NAME(e->h.name, nb),
 			  val_status_str(v->status), v->why.text);
+	vt_rec_keys(ctx, e->h.name, e->keys ? e->keys : keys, sigs, ds);
 	ldns_rr_list_deep_free(keys);
 	ldns_rr_list_deep_free(sigs);
 }
@@ -134,6 +136,44 @@ static int ds_find_parent(ds_entry *d, const ldns_pkt *p, const ldns_rr_list *ds
 		     "denial of %s/DS comes from %s itself, not from its parent",
 		     NAME(d->h.name, nb), NAME(d->h.name, nb));
 		return -1;
+	}
+	return 0;
+}
+
+static ds_entry *ds_lookup(val_ctx *ctx, const ldns_rdf *name);
+
+/*
+ * RFC 4035 5.3.1: the Signer's Name is the zone that holds the RRset, and
+ * a DS RRset (or its denial) is held by the parent, the closest zone above
+ * d->h.name (RFC 4035 3.1.4.1).  A signer further up -- the root's key over
+ * "ins.dplab DS" though dplab is a signed zone -- skips a zone cut: every
+ * name between signer and child must be proved no delegation (DS
+ * answers, cached from the top-down walk).  0 when it holds, else -1
+ * with d->v (the cut's own failure when it could not be decided).
+ */
+static int ds_signer_is_parent(val_ctx *ctx, ds_entry *d)
+{
+	size_t top = ldns_dname_label_count(d->parent), n = ldns_dname_label_count(d->h.name);
+	nbuf nb, pb, cb;
+
+	for (size_t k = top + 1; k < n; k++) {
+		ldns_rdf *c = ldns_dname_clone_from(d->h.name, (uint16_t)(n - k));
+		if (!c) {
+			vset(&d->v, VAL_INDETERMINATE, VAL_EDE_OTHER, "out of memory");
+			return -1;
+		}
+		ds_entry *e = ds_lookup(ctx, c);
+		int cut = e->kind == DS_SIGNED || e->kind == DS_INSECURE;
+		if (cut)
+			vset(&d->v, VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS,
+			     "DS answer for %s is signed by %s, but %s is a zone cut between them: "
+			     "the signer must be the parent zone (RFC 4035 5.3.1)",
+			     NAME(d->h.name, nb), NAME(d->parent, pb), NAME(c, cb));
+		else if (e->kind != DS_NOT_CUT)
+			d->v = e->v;
+		ldns_rdf_deep_free(c);
+		if (e->kind != DS_NOT_CUT)
+			return -1;
 	}
 	return 0;
 }
@@ -214,7 +254,7 @@ static void ds_classify(val_ctx *ctx, ds_entry *d)
 		goto out;
 	ds = msg_pick(p, LDNS_SECTION_ANSWER, d->h.name, LDNS_RR_TYPE_DS, 0);
 	sigs = msg_pick(p, LDNS_SECTION_ANSWER, d->h.name, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DS);
-	if (ds_find_parent(d, p, ds, sigs) < 0)
+	if (ds_find_parent(d, p, ds, sigs) < 0 || ds_signer_is_parent(ctx, d) < 0)
 		goto out;
 	pz = zone_keys(ctx, d->parent);
 	if (pz->v.status == VAL_INSECURE) {
@@ -233,6 +273,9 @@ out:
 		ctx_trace(ctx, "DS %s %s: %s", NAME(d->h.name, nb),
 			  d->kind == DS_INSECURE ? "insecure" : val_status_str(d->v.status),
 			  d->v.why.text);
+	vt_rec_ds(ctx, d->h.name, d->parent, d->kind == DS_SIGNED ? VT_DS_SIGNED
+		  : d->kind == DS_INSECURE ? VT_DS_INSECURE : d->kind == DS_NOT_CUT ? VT_DS_NOT_CUT
+		  : VT_DS_FAIL, &d->v, d->ds ? d->ds : ds, sigs, p);
 	ldns_rr_list_deep_free(ds);
 	ldns_rr_list_deep_free(sigs);
 }
@@ -252,7 +295,7 @@ static ds_entry *ds_lookup(val_ctx *ctx, const ldns_rdf *name)
 	}
 	cache_enter(ctx, h);
 	ds_classify(ctx, (ds_entry *)h);
-	cache_leave(ctx, h);
+	cache_leave(ctx, h, &((ds_entry *)h)->v, ((ds_entry *)h)->ds);
 	return (ds_entry *)h;
 }
 
@@ -327,7 +370,8 @@ zone_entry *zone_keys(val_ctx *ctx, const ldns_rdf *zone)
 	} else {
 		zone_from_parent(ctx, e);
 	}
-	cache_leave(ctx, h);
+	vt_rec_zone(ctx, zone, &e->v);
+	cache_leave(ctx, h, &e->v, e->keys);
 	return e;
 }
 

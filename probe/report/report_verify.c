@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "probe/report/report_cert.h"
 #include "probe/report/report_client.h"
+#include "probe/util/clock.h"
 #include "probe/report/report_verify.h"
 
 /* "SECURE", "INSECURE", "BOGUS", "NXDOMAIN", "INDETERMINATE". */
@@ -177,6 +179,7 @@ void report_verify_text(FILE *out, const dane_result *r)
 						where, policy_action_words(a->action[k]),
 						policy_kind_str((pol_kind)k), a->reason[k]);
 		}
+	report_cert_verify_text(out, r);
 	report_client_text(out, r);
 	fprintf(out, "Resolver %s, %lld ms\n", r->resolver[0] ? r->resolver : "-",
 		(long long)r->elapsed_ms);
@@ -239,6 +242,9 @@ static json_t *rv_addr_json(const dane_host *h, const dane_addr *a)
 	json_object_set_new(o, "certificate", json_string(a->cert == DANE_CERT_SUCCESS ? "success" :
 							  a->cert == DANE_CERT_FAILED ? "failed" : "not-checked"));
 	json_object_set_new(o, "matched", a->matched ? rv_str(a->matched) : json_null());
+	/* The chain the server presented, against the host's TLSA set. */
+	json_object_set_new(o, "chain", a->chain.n > 0 ? report_cert_chain_json(&a->chain, &h->tlsa)
+						       : json_null());
 	json_object_set_new(o, "smtp", a->smtp_detail[0] ? rv_str(a->smtp_detail) : json_null());
 	pol = json_object();
 	why = json_object();
@@ -302,6 +308,7 @@ json_t *report_verify_json(const dane_result *r)
 	}
 	json_object_set_new(o, "mx", mx);
 	report_client_json(o, r);
+	json_object_set_new(o, "warnings", report_warnings_json(&r->warnings, dp_now()));
 	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)r->elapsed_ms));
 	return o;
 }
