@@ -332,19 +332,3 @@ json_t *report_verify_json(const dane_result *r)
 	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)r->elapsed_ms));
 	return o;
 }
-
-int report_verify_print_json(FILE *out, const dane_result *r)
-{
-	json_t *o = report_verify_json(r);
-	char *s;
-
-	if (o == NULL)
-		return DP_ENOMEM;
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (s == NULL)
-		return DP_ENOMEM;
-	fprintf(out, "%s\n", s);
-	free(s);
-	return DP_OK;
-}
