@@ -182,6 +182,8 @@ ldns_rr_list *msg_pick(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *
 		       ldns_rr_type type, ldns_rr_type covered);
 /* The signer of the first RRSIG in sigs whose signer encloses owner. */
 const ldns_rdf *msg_signer(const ldns_rr_list *sigs, const ldns_rdf *owner);
+/* The heap a parsed message takes, estimated (the msgs byte cap). */
+size_t msg_cost(const ldns_pkt *p);
 /* The answer to (name, type), fetched once per context; *pkt borrowed. */
 int msg_fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
 	      const ldns_pkt **pkt, verdict *v);

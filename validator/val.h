@@ -43,7 +43,8 @@ void val_ctx_free(val_ctx *ctx);
  * (the validator never reads the clock). */
 void val_ctx_set_now(val_ctx *ctx, int64_t now);
 /* Caps of the context's caches: max_msgs messages of at most
- * max_msg_bytes together (their size on the wire; 0: no byte cap),
+ * max_msg_bytes together (the heap of their parsed form, estimated;
+ * 0: no byte cap),
  * max_sets DS and as many DNSKEY sets (defaults 256, none, 128).  Least
  * recently used entries above a cap, and entries past their TTL (at most
  * an hour), are dropped between lookups, so memory does not grow with
