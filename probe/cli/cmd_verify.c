@@ -256,6 +256,9 @@ static void *verify_worker_main(void *arg)
 			  VERIFY_CACHE_BYTES / (p->n_workers > 0 ? p->n_workers : 1));
 	if (p->trace)
 		val_ctx_set_trace(vctx, verify_trace, w);
+	/* The validator's and the DANE walk's hints: questions whose
+	 * answers are needed together are sent together. */
+	val_ctx_set_ahead(vctx, query_fetch_ahead);
 	for (;;) {
 		size_t i;
 
@@ -265,6 +268,8 @@ static void *verify_worker_main(void *arg)
 		if (i >= p->n_domains)
 			break;
 		verify_one(w, vctx, p->cache, p->domains[i]);
+		/* hints the domain did not use: their sockets go */
+		query_fetcher_clear(&fetcher);
 	}
 	val_ctx_free(vctx);
 	return NULL;
