@@ -17,7 +17,7 @@ enum dp_exit {
 	DP_EXIT_UNKNOWN = 3
 };
 
-typedef enum dp_format { DP_FMT_TEXT = 0, DP_FMT_JSON, DP_FMT_PROMETHEUS } dp_format;
+typedef enum dp_format { DP_FMT_TEXT = 0, DP_FMT_JSON, DP_FMT_PROMETHEUS, DP_FMT_CSV } dp_format;
 
 typedef struct dp_global {
 	const char *config_path;   /* -c, or the default */
@@ -103,6 +103,7 @@ const char *dp_last_error(void);
 /* The formats a subcommand offers, as a mask for dp_parse_format. */
 #define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))
 #define DP_FMTS_ALL (DP_FMTS_TEXT_JSON | (1u << DP_FMT_PROMETHEUS))
+#define DP_FMTS_BULK (DP_FMTS_TEXT_JSON | (1u << DP_FMT_CSV))   /* verify */
 
 /* Parse the global --format value: 0 and *out set when arg names a
  * format; otherwise -1 after "daneprobe: --format must be text, json or
