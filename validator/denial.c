@@ -173,8 +173,12 @@ static val_status prove_args(const proof_args *a, const ldns_rdf *zone, ldns_rdf
 	return VAL_SECURE;
 }
 
-/* No usable record at all: insecure when only unknown NSEC3 hash
- * algorithms were offered (RFC 5155 8.1), else bogus. */
+/* No usable record at all: bogus.  RFC 5155 8.1: NSEC3 RRs with an
+ * unknown hash algorithm are ignored, and "responses containing only such
+ * NSEC3 RRs will generally be considered bogus" -- the denial of a signed
+ * zone is unproved, it does not make the zone unsigned (that is RFC 4035
+ * 5.2's rule for unknown DNSKEY/DS *signature* algorithms, which a
+ * parent's DS announces; nothing announces a zone's NSEC3 hash). */
 static val_status no_records(const proof_args *a, const ldns_rdf *zone, int unknown_alg,
 			     val_why *why)
 {
@@ -183,9 +187,10 @@ static val_status no_records(const proof_args *a, const ldns_rdf *zone, int unkn
 	val_dname_str(a->qname, q, sizeof(q));
 	val_dname_str(zone, z, sizeof(z));
 	if (unknown_alg >= 0) {
-		val_why_set(why, VAL_EDE_OTHER, "NSEC3 for %s uses only unknown hash algorithm %d",
-			    z, unknown_alg);
-		return VAL_INSECURE;
+		val_why_set(why, VAL_EDE_NSEC_MISSING,
+			    "NSEC3 for %s uses only unknown hash algorithm %d, which proves nothing "
+			    "about %s (RFC 5155 8.1)", z, unknown_alg, q);
+		return VAL_BOGUS;
 	}
 	val_why_set(why, VAL_EDE_NSEC_MISSING,
 		    "no NSEC or NSEC3 records from %s to prove the denial for %s", z, q);

@@ -203,4 +203,10 @@ val_status denial_prove_wildcard(const ldns_rdf *qname,
 char *nsec3_hash_b32(const ldns_rdf *name, uint8_t alg, uint16_t iterations,
 		     const uint8_t *salt, size_t salt_len);
 
+/* When the last RRSIG of sigs expires, as the POSIX time nearest to now
+ * (RFC 4034 3.1.5 serial arithmetic): the RRset stays verifiable until
+ * then (RFC 4035 5.3.1 needs one valid signature).  0 when sigs holds no
+ * RRSIG.  For warnings before signatures run out (issue 13). */
+int64_t val_rrsigs_last_expiration(const ldns_rr_list *sigs, int64_t now);
+
 #endif

@@ -190,6 +190,26 @@ static int nsec_bitmap_nodata(const ldns_rr *rr, ldns_rr_type qtype,
 	return denial_bitmap_nodata(nsec_bitmap(rr), "NSEC", qtype, name, why);
 }
 
+/* RFC 4592 4.2: NS at a wildcard delegates the literal "*" label only and
+ * synthesises nothing, so a wildcard that is a delegation cannot answer
+ * (or deny a type at) any other name -- above all not the DS of one: a
+ * wildcard cannot create a delegation (issue 10, F4: "ins.dplab DS" denied
+ * by the dplab NSEC re-signed as expanded from *.dplab). */
+static int nsec_wild_cut(const ldns_rr *wm, const ldns_rdf *qname, val_why *why)
+{
+	const ldns_rdf *bm = nsec_bitmap(wm);
+	char q[300], w[300];
+
+	if (!denial_bitmap_has(bm, LDNS_RR_TYPE_NS) || denial_bitmap_has(bm, LDNS_RR_TYPE_SOA))
+		return 0;
+	val_dname_str(qname, q, sizeof q);
+	val_dname_str(ldns_rr_owner(wm), w, sizeof w);
+	val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
+		    "the NSEC for the wildcard %s shows a delegation (NS), which synthesises "
+		    "nothing for %s (RFC 4592 4.2)", w, q);
+	return 1;
+}
+
 static val_status nsec_nodata(const nsec_view *v, const ldns_rdf *qname,
 			      ldns_rr_type qtype, const ldns_rdf *zone, val_why *why)
 {
@@ -213,6 +233,10 @@ static val_status nsec_nodata(const nsec_view *v, const ldns_rdf *qname,
 		if (wc == NULL)
 			goto nomem;
 		wm = nsec_find_match(v, wc);
+		if (wm != NULL && nsec_wild_cut(wm, qname, why)) {
+			ldns_rdf_deep_free(wc);
+			return VAL_BOGUS;
+		}
 		if (wm != NULL) {
 			int ok = nsec_bitmap_nodata(wm, qtype, wc, why);
 			ldns_rdf_deep_free(wc);
@@ -250,14 +274,46 @@ static val_status nsec_no_ds(const nsec_view *v, const ldns_rdf *child,
 	return VAL_BOGUS;
 }
 
+/* The NSEC that denies nc must also put the closest encloser at ce, the
+ * wildcard's parent (RFC 4035 5.3.4, RFC 4592 3.3.1: the source of
+ * synthesis is "*.<closest encloser>").  Its owner and next name exist,
+ * so their deepest common ancestor with qname exists and every name
+ * between it and qname is covered: that ancestor is the closest encloser
+ * (RFC 7129 5).  A deeper ce claims a wildcard under a name this NSEC
+ * proves absent (issue 10, F1: a replayed wildcard of an older zone). */
 static val_status nsec_wildcard(const nsec_view *v, const ldns_rdf *qname,
-				const ldns_rdf *nc, val_why *why)
+				const ldns_rdf *ce, const ldns_rdf *nc, val_why *why)
 {
-	if (nsec_find_match(v, qname) == NULL && nsec_find_denial(v, nc) != NULL)
-		return VAL_SECURE;
-	denial_why_name(why, VAL_EDE_NSEC_MISSING,
-		 "no NSEC proves that %s does not exist (wildcard answer)", qname);
-	return VAL_BOGUS;
+	const ldns_rr *d = NULL;
+	ldns_rdf *got = NULL;
+	val_status st = VAL_BOGUS;
+
+	if (nsec_find_match(v, qname) == NULL)
+		d = nsec_find_denial(v, nc);
+	if (d == NULL) {
+		denial_why_name(why, VAL_EDE_NSEC_MISSING,
+			 "no NSEC proves that %s does not exist (wildcard answer)", qname);
+		return VAL_BOGUS;
+	}
+	if ((got = nsec_closest_encloser(d, qname, v->zone)) == NULL) {
+		val_why_set(why, VAL_EDE_OTHER, "out of memory in NSEC proof");
+		return VAL_INDETERMINATE;
+	}
+	if (val_name_eq(got, ce)) {
+		st = VAL_SECURE;
+	} else {
+		char q[300], c[300], o[300], g[300];
+		val_dname_str(qname, q, sizeof q);
+		val_dname_str(ce, c, sizeof c);
+		val_dname_str(ldns_rr_owner(d), o, sizeof o);
+		val_dname_str(got, g, sizeof g);
+		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
+			    "wildcard answer for %s expanded from *.%s, but the NSEC at %s proves "
+			    "that the closest encloser is %s (RFC 4592 3.3.1, RFC 4035 5.3.4)",
+			    q, c, o, g);
+	}
+	ldns_rdf_deep_free(got);
+	return st;
 }
 
 /* RFC 4034 4: an NSEC has a next owner name and may have a bitmap; only
@@ -299,7 +355,7 @@ val_status nsec_prove(const proof_args *a, const ldns_rr_list *nsecs,
 	case PROOF_NXDOMAIN: st = nsec_nxdomain(&v, a->qname, zone, a->ce_out, why); break;
 	case PROOF_NODATA: st = nsec_nodata(&v, a->qname, a->qtype, zone, why); break;
 	case PROOF_NO_DS: st = nsec_no_ds(&v, a->qname, a->insecure, why); break;
-	default: st = nsec_wildcard(&v, a->qname, a->nc, why); break;
+	default: st = nsec_wildcard(&v, a->qname, a->aux, a->nc, why); break;
 	}
 	free(v.rr);
 	return st;

@@ -131,6 +131,28 @@ int64_t val_serial_abs(uint32_t ts, int64_t now)
 	return now + d;
 }
 
+int64_t val_rrsigs_last_expiration(const ldns_rr_list *sigs, int64_t now)
+{
+	int64_t last = 0;
+	size_t i;
+
+	for (i = 0; sigs != NULL && i < ldns_rr_list_rr_count(sigs); i++) {
+		const ldns_rr *sig = ldns_rr_list_rr(sigs, i);
+		const ldns_rdf *e;
+		int64_t t;
+
+		if (ldns_rr_get_type(sig) != LDNS_RR_TYPE_RRSIG)
+			continue;
+		e = ldns_rr_rrsig_expiration(sig);
+		if (e == NULL || ldns_rdf_size(e) != 4)
+			continue;
+		t = val_serial_abs(ldns_rdf2native_int32(e), now);
+		if (last == 0 || t > last)
+			last = t;
+	}
+	return last;
+}
+
 /* Case-insensitive equality of n wire bytes.  Label length octets are at
  * most 63, so folding 'A'..'Z' never touches them. */
 static int wire_eq_ci(const uint8_t *a, const uint8_t *b, size_t n)

@@ -138,6 +138,44 @@ static int ds_find_parent(ds_entry *d, const ldns_pkt *p, const ldns_rr_list *ds
 	return 0;
 }
 
+static ds_entry *ds_lookup(val_ctx *ctx, const ldns_rdf *name);
+
+/*
+ * RFC 4035 5.3.1: the Signer's Name is the zone that holds the RRset, and
+ * a DS RRset (or its denial) is held by the parent, the closest zone above
+ * d->h.name (RFC 4035 3.1.4.1).  A signer further up -- the root's key over
+ * "ins.dplab DS" though dplab is a signed zone -- skips a zone cut: every
+ * name between signer and child must be proved no delegation (DS
+ * answers, cached from the top-down walk).  0 when it holds, else -1
+ * with d->v (the cut's own failure when it could not be decided).
+ */
+static int ds_signer_is_parent(val_ctx *ctx, ds_entry *d)
+{
+	size_t top = ldns_dname_label_count(d->parent), n = ldns_dname_label_count(d->h.name);
+	nbuf nb, pb, cb;
+
+	for (size_t k = top + 1; k < n; k++) {
+		ldns_rdf *c = ldns_dname_clone_from(d->h.name, (uint16_t)(n - k));
+		if (!c) {
+			vset(&d->v, VAL_INDETERMINATE, VAL_EDE_OTHER, "out of memory");
+			return -1;
+		}
+		ds_entry *e = ds_lookup(ctx, c);
+		int cut = e->kind == DS_SIGNED || e->kind == DS_INSECURE;
+		if (cut)
+			vset(&d->v, VAL_BOGUS, VAL_EDE_DNSSEC_BOGUS,
+			     "DS answer for %s is signed by %s, but %s is a zone cut between them: "
+			     "the signer must be the parent zone (RFC 4035 5.3.1)",
+			     NAME(d->h.name, nb), NAME(d->parent, pb), NAME(c, cb));
+		else if (e->kind != DS_NOT_CUT)
+			d->v = e->v;
+		ldns_rdf_deep_free(c);
+		if (e->kind != DS_NOT_CUT)
+			return -1;
+	}
+	return 0;
+}
+
 /* A DS set signed by d->parent, whose keys are pk: verify it. */
 static void ds_positive(val_ctx *ctx, ds_entry *d, ldns_rr_list **ds,
 			const ldns_rr_list *sigs, const ldns_rr_list *pk)
@@ -214,7 +252,7 @@ static void ds_classify(val_ctx *ctx, ds_entry *d)
 		goto out;
 	ds = msg_pick(p, LDNS_SECTION_ANSWER, d->h.name, LDNS_RR_TYPE_DS, 0);
 	sigs = msg_pick(p, LDNS_SECTION_ANSWER, d->h.name, LDNS_RR_TYPE_RRSIG, LDNS_RR_TYPE_DS);
-	if (ds_find_parent(d, p, ds, sigs) < 0)
+	if (ds_find_parent(d, p, ds, sigs) < 0 || ds_signer_is_parent(ctx, d) < 0)
 		goto out;
 	pz = zone_keys(ctx, d->parent);
 	if (pz->v.status == VAL_INSECURE) {

@@ -90,6 +90,15 @@ void dp_postfix_print_text(const json_t *pf);
 /* Append --postfix's DANE destinations (strdup'd) to a growable list. */
 int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_t *cap);
 
+/* The warning thresholds of the run (issue 13, cli_warn.c): the config's
+ * dane.cert_warn_days, dane.rrsig_warn_days, dane.warn_single_key, then
+ * what the command line gave (given: nonzero fields win; may be NULL). */
+struct dane_warn_cfg;
+void dp_warn_cfg(const dp_global *g, const struct dane_warn_cfg *given, struct dane_warn_cfg *out);
+/* --cert-warn-days / --rrsig-warn-days DAYS of command cmd into *out (0
+ * days = off, stored as -1).  0, or -1 after a message naming opt. */
+int dp_warn_days_opt(const char *cmd, const char *opt, const char *arg, int *out);
+
 /* A usage error of subcommand cmd: "daneprobe: CMD: MESSAGE" and "see
  * daneprobe CMD --help" on stderr (the message names what is missing or
  * wrong; the whole help would bury it).  Returns DP_EXIT_UNKNOWN. */

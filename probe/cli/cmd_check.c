@@ -254,6 +254,24 @@ static void destination_problem(check_run *c, const char *domain, const dane_res
 	}
 }
 
+/* A certificate or an RRSIG near its expiry makes check a WARNING, so a
+ * monitor says so before delivery fails (issue 13).  The one-key TLSA
+ * finding stays in the JSON ("warnings"): advice, not a state to alert on. */
+static void destination_warnings(check_run *c, const char *domain, const dane_result *r)
+{
+	char id[400];
+
+	for (size_t i = 0; i < r->warnings.n; i++) {
+		const dane_warning *w = &r->warnings.w[i];
+
+		if (w->kind == DW_TLSA_ONE_KEY)
+			continue;
+		snprintf(id, sizeof(id), "%s %s", dane_warn_kind_str(w->kind), w->subject);
+		check_problem_add(c, DP_EXIT_WARNING, w->kind == DW_CERT_EXPIRY ? "certificate expiry"
+				  : "RRSIG expiry", domain, id, 1, "%s", w->text);
+	}
+}
+
 static json_t *unchecked_json(const char *domain, const char *reason)
 {
 	return json_pack("{s:s,s:n,s:s}", "domain", domain, "verdict", "reason", reason);
@@ -293,6 +311,7 @@ static void check_verify(dp_global *g, check_run *c)
 	}
 	dcfg.resolver = srv.text;
 	dp_client_dane_cfg(g, &dcfg, &srv);
+	dp_warn_cfg(g, NULL, &dcfg.warn);
 	for (size_t i = 0; i < nd; i++) {
 		dane_result *r = NULL;
 		const char *d = dests[i];
@@ -303,6 +322,7 @@ static void check_verify(dp_global *g, check_run *c)
 			continue;
 		}
 		destination_problem(c, d, r, mandatory[i], NULL);
+		destination_warnings(c, d, r);
 		json_array_append_new(c->verify, report_verify_json(r));
 		dane_result_free(r);
 	}

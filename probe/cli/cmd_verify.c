@@ -57,6 +57,7 @@ typedef struct verify_pool {
 	size_t n_unknown;
 	int summary;              /* --summary / --no-summary, else stdout is a terminal */
 	verify_out out;           /* input order, progress bar, counts */
+	dane_warn_cfg warn_given; /* --cert-warn-days, --rrsig-warn-days */
 	pthread_mutex_t mu;
 } verify_pool;
 
@@ -95,7 +96,17 @@ static void verify_usage(FILE *f)
 		"  --summary         end with a count by outcome (default on a terminal);\n"
 		"                    --no-summary: never\n"
 		"  --trace           print each query and validation step\n"
+		"  --cert-warn-days D   warn when a presented certificate expires within D\n"
+		"                       days (default 21; 0 = never; dane.cert_warn_days)\n"
+		"  --rrsig-warn-days D  warn when an RRSIG of the MX, A, AAAA or TLSA records\n"
+		"                       expires within D days (default 3; 0 = never;\n"
+		"                       dane.rrsig_warn_days)\n"
 		"  -h, --help        this help\n"
+		"\n"
+		"Each connection also shows the chain the server presented and the TLSA\n"
+		"record that would match each certificate (3 1 1 for the leaf, 2 1 1 for\n"
+		"an issuer), marked published or not.  Warnings do not change the exit\n"
+		"status.\n"
 		"\n"
 		"Exit status: 0 DANE success for all, 1 some fell back to opportunistic TLS,\n"
 		"2 some DANE failure, 3 bad usage or nothing could be looked up.\n");
@@ -337,6 +348,11 @@ static int verify_option(int c, verify_pool *pool, verify_list *l, int *jobs)
 	case 'n':
 		pool->summary = c == 's';
 		return VERIFY_GO_ON;
+	case 'W':
+	case 'R':
+		return dp_warn_days_opt("verify", c == 'W' ? "--cert-warn-days" : "--rrsig-warn-days", optarg,
+					c == 'W' ? &pool->warn_given.cert_days : &pool->warn_given.rrsig_days) < 0
+		       ? DP_EXIT_UNKNOWN : VERIFY_GO_ON;
 	default:
 		fprintf(stderr, "see daneprobe verify --help\n");
 		return DP_EXIT_UNKNOWN;
@@ -358,6 +374,8 @@ static int verify_parse(dp_global *g, int argc, char **argv, verify_pool *pool,
 		{ "helo", required_argument, NULL, 'H' },
 		{ "summary", no_argument, NULL, 's' },
 		{ "no-summary", no_argument, NULL, 'n' },
+		{ "cert-warn-days", required_argument, NULL, 'W' },
+		{ "rrsig-warn-days", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, rc;
@@ -447,6 +465,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	 * gives an error, not the end of the program. */
 	pool.cfg.resolver = pool.srv.text;
 	dp_client_dane_cfg(g, &pool.cfg, &pool.srv);
+	dp_warn_cfg(g, &pool.warn_given, &pool.cfg.warn);
 	pool.anchors = anchors;
 	pool.domains = list.domains;
 	pool.n_domains = list.n;

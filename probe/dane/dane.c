@@ -166,6 +166,7 @@ static int dane_mx_step(dane_run *run)
 		return 0;
 	}
 	r->mx_status = dane_status(v);
+	r->mx_sig_expire = dane_sig_expiry(v);
 	dane_copy_reason(r->mx_reason, sizeof r->mx_reason, v);
 	if (r->mx_status == POL_LOOKUP_ERROR) {
 		/* Nothing answered at all: an operational problem, not a
@@ -249,6 +250,7 @@ static pol_lookup dane_addr_step(dane_run *run, dane_host *h, ldns_rr_type type,
 		return POL_LOOKUP_ERROR;
 	}
 	st = dane_status(v);
+	*(type == LDNS_RR_TYPE_AAAA ? &h->aaaa_sig_expire : &h->a_sig_expire) = dane_sig_expiry(v);
 	for (i = 0; v->rrset != NULL && i < ldns_rr_list_rr_count(v->rrset) && n < DANE_MAX_ADDRS; i++) {
 		const ldns_rr *rr = ldns_rr_list_rr(v->rrset, i);
 		dane_addr *a;
@@ -317,6 +319,7 @@ static void dane_tlsa_step(dane_run *run, dane_host *h, const char *cname_target
 		h->tlsa_status = dane_status(v);
 		dane_copy_reason(h->tlsa_reason, sizeof h->tlsa_reason, v);
 		has = v->rrset != NULL && ldns_rr_list_rr_count(v->rrset) > 0;
+		h->tlsa_sig_expire = has ? dane_sig_expiry(v) : 0;
 		if (h->tlsa_status == POL_SECURE && has) {
 			if (tlsa_set_from_rrs(v->rrset, &h->tlsa) != DP_OK) {
 				/* Malformed TLSA rdata: no usable record. */
@@ -487,6 +490,7 @@ static void dane_smtp_step(dane_run *run, int hi, int ai)
 	dane_fmt(a->protocol, sizeof a->protocol, "%s", SSL_get_version(ssl));
 	dane_fmt(a->cipher, sizeof a->cipher, "%s", SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
 	dane_event_add(run, DV_TLS_EST, hi, ai);
+	dane_chain_collect(a, h, ssl);
 	if (dane_auth)
 		dane_cert_step(run, hi, ai, ssl);
 	smtp_close(&s);
@@ -505,6 +509,50 @@ static int dane_path_success(const dane_run *run, const dane_addr *a)
 		return 0;
 	return run->res->mx_status == POL_SECURE
 	       || (run->cfg->postfix_rules && a->action[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS);
+}
+
+/* One MX host: its DNS, then each address until one gives DANE success. */
+static void dane_walk_host(dane_run *run, size_t hi)
+{
+	dane_result *r = run->res;
+	dane_host *h = &r->hosts[hi];
+	char cname_target[256] = "";
+	size_t ai;
+
+	if (hi > 0)
+		dane_event_add(run, DV_NEXT_MX, (int)hi, -1);
+	dane_event_add(run, DV_MX, (int)hi, -1);
+	if (r->mx_status == POL_INSECURE)
+		dane_event_add(run, DV_MX_PROCEED, (int)hi, -1);
+	dane_host_dns(run, h, cname_target, sizeof cname_target);
+	if (h->n_addrs == 0) {
+		dane_event_add(run, DV_NO_ADDR, (int)hi, -1);
+		return;
+	}
+	for (ai = 0; ai < h->n_addrs && !r->dane_success && !run->oom; ai++) {
+		dane_addr *a = &h->addrs[ai];
+
+		if (ai > 0)
+			dane_event_add(run, DV_NEXT_A, (int)hi, (int)ai);
+		dane_event_add(run, DV_ADDR, (int)hi, (int)ai);
+		/* The tables stop at an address that is not
+		 * secure ("-" for TLSA and certificate). */
+		if (a->status == POL_SECURE && a->address[0] != '\0') {
+			if (h->tlsa_status == POL_BOGUS || h->tlsa_status == POL_LOOKUP_ERROR)
+				dane_event_add(run, DV_TLSA, (int)hi, (int)ai);
+			else
+				dane_smtp_step(run, (int)hi, (int)ai);
+		}
+		dane_judge(run->cfg, r, h, a);
+		/* The appliance's "DANE SUCCESS" is the tables'
+		 * DANE Success: the whole chain secure and the
+		 * certificate matched.  With an insecure MX a match
+		 * is reported but the walk goes on, as daneverify's
+		 * does (RFC 7672 2.2.1 would allow DANE there; the
+		 * tables do not). */
+		if (dane_path_success(run, a))
+			r->dane_success = 1;
+	}
 }
 
 int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain, dane_result **out)
@@ -540,49 +588,12 @@ int dane_verify_cached(val_ctx *vctx, dane_cache *cache, const dane_cfg *cfg,
 		ldns_rdf_deep_free(dn);
 	}
 
-	if (dane_mx_step(&run)) {
-		for (hi = 0; hi < r->n_hosts && !r->dane_success && !run.oom; hi++) {
-			dane_host *h = &r->hosts[hi];
-			char cname_target[256] = "";
-			size_t ai;
-
-			if (hi > 0)
-				dane_event_add(&run, DV_NEXT_MX, (int)hi, -1);
-			dane_event_add(&run, DV_MX, (int)hi, -1);
-			if (r->mx_status == POL_INSECURE)
-				dane_event_add(&run, DV_MX_PROCEED, (int)hi, -1);
-			dane_host_dns(&run, h, cname_target, sizeof cname_target);
-			if (h->n_addrs == 0) {
-				dane_event_add(&run, DV_NO_ADDR, (int)hi, -1);
-				continue;
-			}
-			for (ai = 0; ai < h->n_addrs && !r->dane_success && !run.oom; ai++) {
-				dane_addr *a = &h->addrs[ai];
-
-				if (ai > 0)
-					dane_event_add(&run, DV_NEXT_A, (int)hi, (int)ai);
-				dane_event_add(&run, DV_ADDR, (int)hi, (int)ai);
-				/* The tables stop at an address that is not
-				 * secure ("-" for TLSA and certificate). */
-				if (a->status == POL_SECURE && a->address[0] != '\0') {
-					if (h->tlsa_status == POL_BOGUS || h->tlsa_status == POL_LOOKUP_ERROR)
-						dane_event_add(&run, DV_TLSA, (int)hi, (int)ai);
-					else
-						dane_smtp_step(&run, (int)hi, (int)ai);
-				}
-				dane_judge(run.cfg, run.res, h, a);
-				/* The appliance's "DANE SUCCESS" is the tables'
-				 * DANE Success: the whole chain secure and the
-				 * certificate matched.  With an insecure MX a match
-				 * is reported but the walk goes on, as daneverify's
-				 * does (RFC 7672 2.2.1 would allow DANE there; the
-				 * tables do not). */
-				if (dane_path_success(&run, a))
-					r->dane_success = 1;
-			}
-		}
-	}
+	if (dane_mx_step(&run))
+		for (hi = 0; hi < r->n_hosts && !r->dane_success && !run.oom; hi++)
+			dane_walk_host(&run, hi);
 	dane_verdict(run.cfg, run.res);
+	if (dane_warnings_collect(run.cfg, run.res) != DP_OK)
+		run.oom = 1;
 	dane_event_add(&run, r->dane_success ? DV_SUCCESS : DV_FAILED, -1, -1);
 	r->elapsed_ms = dp_mono_ms() - t0;
 	if (run.oom) {
@@ -604,5 +615,6 @@ void dane_result_free(dane_result *r)
 	free(r->hosts);
 	free(r->events);
 	free(r->ad_diffs);
+	dane_warnings_free(&r->warnings);
 	free(r);
 }

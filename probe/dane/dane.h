@@ -17,6 +17,7 @@
 #include "validator/val.h"
 #include "probe/dane/policy.h"
 #include "probe/dane/tlsa.h"
+#include "probe/dane/warn.h"
 #include "probe/util/addr.h"
 
 typedef struct dane_cfg {
@@ -34,6 +35,8 @@ typedef struct dane_cfg {
 	/* Postfix's own DANE rules where they differ from the appliance's
 	 * tables (postfix.c); implies nothing about ad_server. */
 	int postfix_rules;
+	/* Thresholds of the warnings (warn.h; zeros: the defaults). */
+	dane_warn_cfg warn;
 } dane_cfg;
 
 typedef enum dane_cert {
@@ -55,6 +58,7 @@ typedef struct dane_addr {
 	char protocol[32], cipher[80];
 	dane_cert cert;
 	char *matched;             /* "3 1 1 <hex>", malloced, or NULL */
+	cert_chain chain;          /* the chain the server presented (owned) */
 	char smtp_detail[512];     /* SMTP/TLS failure, or "" */
 	pol_obs obs;               /* what the policy saw */
 	pol_action action[2];      /* [POL_OPPORTUNISTIC], [POL_MANDATORY] */
@@ -73,6 +77,9 @@ typedef struct dane_host {
 	char tlsa_reason[512];
 	tlsa_set tlsa;
 	size_t tlsa_usable;
+	/* When the last RRSIG of each secure RRset expires (0: unknown),
+	 * for the RRSIG expiry warning. */
+	int64_t a_sig_expire, aaaa_sig_expire, tlsa_sig_expire;
 	dane_addr *addrs;
 	size_t n_addrs;
 } dane_host;
@@ -123,6 +130,7 @@ typedef struct dane_result {
 	char resolver[80];
 	pol_lookup mx_status;
 	char mx_reason[512];
+	int64_t mx_sig_expire;     /* last RRSIG of a secure MX RRset, or 0 */
 	int null_mx, implicit_mx, nxdomain;
 	int unknown;               /* nothing could be looked up (resolver down) */
 	dane_host *hosts;
@@ -136,6 +144,7 @@ typedef struct dane_result {
 	int postfix_rules;         /* decided by Postfix's rules */
 	dane_adiff *ad_diffs;      /* malloced */
 	size_t n_ad_diffs;
+	dane_warnings warnings;    /* certificate/RRSIG expiry, one-key TLSA */
 	int64_t elapsed_ms;
 } dane_result;
 

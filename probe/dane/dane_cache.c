@@ -35,8 +35,10 @@ void dane_host_clear(dane_host *h)
 {
 	size_t j;
 
-	for (j = 0; j < h->n_addrs; j++)
+	for (j = 0; j < h->n_addrs; j++) {
 		free(h->addrs[j].matched);
+		certinfo_free(&h->addrs[j].chain);
+	}
 	free(h->addrs);
 	tlsa_set_free(&h->tlsa);
 }
@@ -72,8 +74,10 @@ static int dane_host_copy_dns(dane_host *dst, const dane_host *src)
 			return DP_ENOMEM;
 		}
 		memcpy(dst->addrs, src->addrs, src->n_addrs * sizeof *dst->addrs);
-		for (i = 0; i < src->n_addrs; i++)
+		for (i = 0; i < src->n_addrs; i++) {
 			dst->addrs[i].matched = NULL;
+			memset(&dst->addrs[i].chain, 0, sizeof dst->addrs[i].chain);
+		}
 	}
 	if (src->tlsa.n > 0) {
 		dst->tlsa.recs = calloc(src->tlsa.n, sizeof *dst->tlsa.recs);

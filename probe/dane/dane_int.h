@@ -32,4 +32,14 @@ int dane_cache_get(const dane_cache *c, dane_host *h, char *cname_target, size_t
  * memory (the cache is only a saving). */
 void dane_cache_put(dane_cache *c, const dane_host *h, const char *cname_target);
 
+/* dane_evidence.c: the evidence and warnings of issue 13. */
+/* When the last RRSIG of a secure answer expires; 0 when not secure. */
+int64_t dane_sig_expiry(const val_result *v);
+/* Describe the chain the server presented on ssl against h's TLSA
+ * records into a->chain.  Failure leaves it empty (evidence only). */
+void dane_chain_collect(dane_addr *a, const dane_host *h, SSL *ssl);
+/* The warnings of r from its statuses, chains and cfg's thresholds at
+ * dp_now().  DP_OK or DP_ENOMEM. */
+int dane_warnings_collect(const dane_cfg *cfg, dane_result *r);
+
 #endif

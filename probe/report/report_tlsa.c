@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probe/report/report_tlsa.h"
+#include "probe/report/report_cert.h"
 #include "probe/report/envelope.h"
 #include "probe/util/escape.h"
 #include "validator/dp_err.h"
@@ -26,6 +27,8 @@ void report_tlsa_host_text(FILE *out, const report_tlsa_host *h)
 				"; but the TLSA records are not secure: DANE clients will not use them");
 	else
 		dp_fprintf_text(out, "NO MATCH for %s: %s\n", h->host, h->reason);
+	if (h->chain != NULL)
+		report_cert_chain_text(out, h->chain, "Certificate chain checked:");
 }
 
 int report_tlsa_host_json(json_t *hosts, const report_tlsa_host *h)
@@ -59,6 +62,13 @@ int report_tlsa_host_json(json_t *hosts, const report_tlsa_host *h)
 	json_object_set_new(jh, "matched", h->match ? json_string(h->matched) : json_null());
 	json_object_set_new(jh, "depth", h->match ? json_integer(h->depth) : json_null());
 	json_object_set_new(jh, "reason", h->match ? json_null() : json_string(h->reason));
+	/* Issue 13: the chain against this set, the records it needs, and
+	 * whether the set covers it already (RFC 7671 8.1). */
+	if (h->chain != NULL) {
+		json_object_set_new(jh, "chain", report_cert_chain_json(h->chain, h->set));
+		json_object_set_new(jh, "publish", report_cert_publish_json(h->chain));
+		json_object_set_new(jh, "covered", json_boolean(h->match));
+	}
 	return json_array_append_new(hosts, jh) == 0 ? DP_OK : DP_ENOMEM;
 }
 
@@ -72,18 +82,21 @@ void report_tlsa_none_text(FILE *out, int port, const char *host)
 	dp_fprintf_text(out, "TLSA _%d._tcp.%s: no TLSA records\n", port, host);
 }
 
-int report_tlsa_print_json(FILE *out, const char *domain, int exit_code, json_t *hosts)
+int report_tlsa_print_json(FILE *out, const char *domain, int exit_code, json_t *hosts,
+			   json_t *warnings)
 {
 	json_t *o = json_object();
 	int rc;
 
 	if (o == NULL) {
 		json_decref(hosts);
+		json_decref(warnings);
 		return DP_ENOMEM;
 	}
 	json_object_set_new(o, "domain", json_string(domain));
 	json_object_set_new(o, "match", json_boolean(exit_code == 0));
 	json_object_set_new(o, "hosts", hosts);
+	json_object_set_new(o, "warnings", warnings != NULL ? warnings : json_array());
 	rc = dp_json_emit(out, o, exit_code);
 	json_decref(o);
 	return rc == 0 ? DP_OK : DP_ENOMEM;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "probe/dane/certinfo.h"
 
 typedef struct report_tlsa_rec {
 	char text[2200];          /* "3 1 1 b152...", as in a zone file */
@@ -29,6 +30,10 @@ typedef struct report_tlsa_host {
 	const char *matched;      /* the matching record, when match */
 	int depth;                /* 0 the leaf, > 0 a CA, when match */
 	const char *reason;       /* why not, when !match */
+	/* The chain described against this host's set (issue 13): its
+	 * evidence and the records to publish for it.  May be NULL. */
+	const cert_chain *chain;
+	const tlsa_set *set;
 } report_tlsa_host;
 
 /* "TLSA NAME (STATUS): N record(s)", one line per record, then MATCH or
@@ -40,8 +45,10 @@ int report_tlsa_host_json(json_t *hosts, const report_tlsa_host *h);
 void report_tlsa_bogus_text(FILE *out, const char *name, const char *reason);
 void report_tlsa_none_text(FILE *out, int port, const char *host);
 /* The whole JSON document in the envelope (envelope.h): {"domain",
- * "match", "hosts"}; match is exit_code == 0.  Takes over hosts (a JSON
- * array).  DP_OK or DP_ENOMEM. */
-int report_tlsa_print_json(FILE *out, const char *domain, int exit_code, json_t *hosts);
+ * "match", "hosts", "warnings"}; match is exit_code == 0.  Takes over
+ * hosts and warnings (JSON arrays; warnings may be NULL).  DP_OK or
+ * DP_ENOMEM. */
+int report_tlsa_print_json(FILE *out, const char *domain, int exit_code, json_t *hosts,
+			   json_t *warnings);
 
 #endif

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "probe/report/report_cert.h"
 #include "probe/report/report_client.h"
+#include "probe/util/clock.h"
 #include "probe/util/escape.h"
 #include "probe/report/report_verify.h"
 #include "probe/report/report_verify_words.h"
@@ -162,6 +164,7 @@ void report_verify_text(FILE *out, const dane_result *r)
 	dp_fprintf_text(out, "DANE verification completed.\n");
 	/* What the appliance does not say: what happens to the mail. */
 	report_verify_policy_text(out, r, dp_text_verbose());
+	report_cert_verify_text(out, r);
 	report_client_text(out, r);
 }
 
@@ -222,6 +225,9 @@ static json_t *rv_addr_json(const dane_host *h, const dane_addr *a)
 	json_object_set_new(o, "certificate", json_string(a->cert == DANE_CERT_SUCCESS ? "success" :
 							  a->cert == DANE_CERT_FAILED ? "failed" : "not-checked"));
 	json_object_set_new(o, "matched", a->matched ? rv_str(a->matched) : json_null());
+	/* The chain the server presented, against the host's TLSA set. */
+	json_object_set_new(o, "chain", a->chain.n > 0 ? report_cert_chain_json(&a->chain, &h->tlsa)
+						       : json_null());
 	json_object_set_new(o, "smtp", a->smtp_detail[0] ? rv_str(a->smtp_detail) : json_null());
 	pol = json_object();
 	why = json_object();
@@ -285,6 +291,7 @@ json_t *report_verify_json(const dane_result *r)
 	}
 	json_object_set_new(o, "mx", mx);
 	report_client_json(o, r);
+	json_object_set_new(o, "warnings", report_warnings_json(&r->warnings, dp_now()));
 	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)r->elapsed_ms));
 	return o;
 }

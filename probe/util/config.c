@@ -507,7 +507,8 @@ static int check_config(cfg_parser *p, dp_config *cfg)
 	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", "client", NULL };
 	static const char *const anchors[] = { "state_file", "bootstrap", "file", NULL };
 	static const char *const probe[] = { "timeout_ms", "names", NULL };
-	static const char *const dane[] = { "destinations", NULL };
+	static const char *const dane[] = { "destinations", "cert_warn_days", "rrsig_warn_days",
+					    "warn_single_key", NULL };
 	static const char *const alert[] = { "webhook", "webhook_header_file", "prometheus_textfile", "state_dir", NULL };
 	const dp_ynode *n;
 

@@ -200,6 +200,51 @@ static int check_url(vcheck *v, const dp_ynode *n, const char *what, int builtin
 	return 0;
 }
 
+int dp_days_parse(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end != '\0' || v < 0 || v > DP_DAYS_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+int dp_bool_word(const char *s)
+{
+	static const char *const yes[] = { "true", "yes", "on" }, *const no[] = { "false", "no", "off" };
+
+	for (size_t i = 0; s != NULL && i < 3; i++) {
+		if (strcmp(s, yes[i]) == 0)
+			return 1;
+		if (strcmp(s, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* The warning settings of issue 13 (dane.cert_warn_days, ...). */
+static int check_dane_warn(vcheck *v, const dp_config *cfg)
+{
+	static const char *const days[] = { "dane.cert_warn_days", "dane.rrsig_warn_days", NULL };
+	const dp_ynode *n;
+	int d;
+
+	for (size_t i = 0; days[i] != NULL; i++) {
+		n = dp_config_get(cfg, days[i]);
+		if (n != NULL && (n->type != DP_YSCALAR || dp_days_parse(n->value, &d) < 0))
+			return vfail(v, n, days[i], "must be a whole number of days from 0 (no warning) to 3650");
+	}
+	n = dp_config_get(cfg, "dane.warn_single_key");
+	if (n != NULL && (n->type != DP_YSCALAR || dp_bool_word(n->value) < 0))
+		return vfail(v, n, "dane.warn_single_key", "must be true or false");
+	return 0;
+}
+
 int dp_config_check_values(const dp_config *cfg, const dp_ynode **bad, char *why, size_t whylen)
 {
 	vcheck v = { NULL, why, whylen };
@@ -223,6 +268,8 @@ int dp_config_check_values(const dp_config *cfg, const dp_ynode **bad, char *why
 		rc = check_names(&v, dp_config_get(cfg, "dane.destinations"), "dane.destinations");
 	if (rc == 0)
 		rc = check_probe_names(&v, cfg);
+	if (rc == 0)
+		rc = check_dane_warn(&v, cfg);
 	if (rc != 0 && bad != NULL)
 		*bad = v.bad;
 	return rc;

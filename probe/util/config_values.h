@@ -20,4 +20,12 @@ int dp_config_check_values(const dp_config *cfg, const dp_ynode **bad, char *why
  * 1-63 printable non-space ASCII characters (RFC 1035 2.3.4). */
 const char *dp_dname_problem(const char *text);
 
+/* A whole number of days from 0 to DP_DAYS_MAX (the warning thresholds
+ * of issue 13: command line and config alike).  0 and *out set, or -1. */
+#define DP_DAYS_MAX 3650
+int dp_days_parse(const char *s, int *out);
+
+/* YAML 1.1's words: true/yes/on 1, false/no/off 0, anything else -1. */
+int dp_bool_word(const char *s);
+
 #endif

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <cmocka.h>
 #include "probe/util/config.h"
+#include "probe/cli/cli.h"
+#include "probe/dane/warn.h"
 
 static const char good[] =
 	"# gateway resolvers\n"
@@ -86,6 +88,31 @@ static void test_empty_config(void **state)
 	dp_config_free(cfg);
 	assert_int_equal(dp_config_parse("e.yaml", "# only a comment\n", 17, &cfg, err, sizeof(err)), DP_OK);
 	dp_config_free(cfg);
+}
+
+/* The warning settings of issue 13 as the commands see them: the
+ * config's values, 0 days meaning off, and the command line's winning. */
+static void test_warn_settings(void **state)
+{
+	static const char text[] = "dane:\n  cert_warn_days: 0\n  rrsig_warn_days: 7\n  warn_single_key: off\n";
+	dp_global g;
+	dane_warn_cfg w, given = { 30, 0, 0 };
+	char err[256];
+
+	(void)state;
+	memset(&g, 0, sizeof(g));
+	dp_warn_cfg(&g, NULL, &w);
+	assert_true(w.cert_days == 0 && w.rrsig_days == 0 && w.single_key == 0);
+	assert_int_equal(dp_config_parse("w.yaml", text, strlen(text), &g.cfg, err, sizeof(err)), DP_OK);
+	dp_warn_cfg(&g, NULL, &w);
+	assert_int_equal(w.cert_days, -1);
+	assert_int_equal(w.rrsig_days, 7);
+	assert_int_equal(w.single_key, -1);
+	dp_warn_cfg(&g, &given, &w);
+	assert_int_equal(w.cert_days, 30);
+	assert_int_equal(w.rrsig_days, 7);
+	assert_int_equal(dane_warn_cert_secs(&w), 30 * 86400);
+	dp_config_free(g.cfg);
 }
 
 /* A section whose children are all commented out is a YAML null: an
@@ -171,6 +198,11 @@ static const struct bad_case {
 	{ "probe:\n  names:\n    nsec3_iterations: {5: \"\"}\n", "b.yaml:3:27: probe.names.nsec3_iterations \"\": empty" },
 	{ "alert:\n  webhook: ftp://hook.example/\n", "b.yaml:2:12: alert.webhook \"ftp://hook.example/\": must be an http(s):// URL" },
 	{ "alert:\n  prometheus_textfile: \"\"\n", "b.yaml:2:24: alert.prometheus_textfile \"\": empty" },
+	{ "dane:\n  cert_warn_days: 3651\n", "b.yaml:2:19: dane.cert_warn_days \"3651\": must be a whole number of days from 0" },
+	{ "dane:\n  rrsig_warn_days: -1\n", "b.yaml:2:20: dane.rrsig_warn_days \"-1\": must be a whole number of days" },
+	{ "dane:\n  rrsig_warn_days: [3]\n", "b.yaml:2:20: dane.rrsig_warn_days \"\": must be a whole number of days" },
+	{ "dane:\n  warn_single_key: maybe\n", "b.yaml:2:20: dane.warn_single_key \"maybe\": must be true or false" },
+	{ "dane:\n  cert_warn_dayz: 3\n", "b.yaml:2:3: unknown key 'cert_warn_dayz' in dane" },
 	{ "anchors:\n  bootstrap: nope\n", "b.yaml:2:14: anchors.bootstrap \"nope\": must be 'builtin' or an http(s):// URL" },
 	{ "anchors:\n  state_file: \"/x\\ny\"\n", "b.yaml:2:15: anchors.state_file \"/x\\x0ay\": a control character" },
 	{ "resolvers:\n  - address: 192.0.2.1\n    name: \"a\\e[2J\"\n", "b.yaml:3:11: resolver name \"a\\x1b[2J\": a control character" },
@@ -236,6 +268,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_config),
 		cmocka_unit_test(test_empty_config),
+		cmocka_unit_test(test_warn_settings),
 		cmocka_unit_test(test_empty_sections),
 		cmocka_unit_test(test_shipped_configs),
 		cmocka_unit_test(test_bad_configs),

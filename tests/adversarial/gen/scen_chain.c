@@ -298,6 +298,50 @@ static void optout(void)
 	}
 }
 
+/* Differential "signer_name" rows of issue 10: the DS (or the no-DS NSEC)
+ * of c.sub.example. re-signed with the key of example., the grandparent.
+ * RFC 4035 5.3.1: the signer is the zone holding the RRset, and the DS of
+ * c.sub.example. is held by sub.example. (a signed zone: a cut between
+ * them).  The forged no-DS proof would make the signed child insecure;
+ * the forged DS would let the grandparent vouch for any child key. */
+static void grandparent_signer(void)
+{
+	for (int v = 0; v < 3; v++) {
+		static const char *const names[] = { "grandchild-zone-twin", "ds-signed-by-grandparent",
+						     "nods-proof-signed-by-grandparent" };
+		gscn *s = scn_new(names[v], v ? "RFC 4035 5.3.1 / 3.1.4.1: the DS of a zone and its "
+				  "denial are signed by the parent, the zone holding them; a key "
+				  "further up skips a zone cut" : "twin of ds-signed-by-grandparent, "
+				  "nods-proof-signed-by-grandparent", v ? names[0] : NULL);
+		gzone *z = gz_new(s, "example.", 8, NULL, 0);
+		gzone *m = gz_new(s, "sub.example.", 13, z, 0);
+		gzone *c = gz_new(s, "c.sub.example.", 15, m, 0);
+		gz_add(m, "zz 300 IN A 192.0.2.90");
+		gz_add(c, "www 300 IN A 192.0.2.91");
+		scn_ask(s, "www.c.sub.example.", "A", v ? "bogus" : "secure", NULL, -1);
+		scn_record(s);
+		if (v == 1) {
+			ldns_pkt *p = scn_msg(s, "c.sub.example.", "DS");
+			ldns_rr_list *ds = gz_get(m, "c.sub.example.", LDNS_RR_TYPE_DS);
+			char *txt = ldns_rr2str(ldns_rr_list_rr(ds, 0));
+			pk_clear(p, LDNS_SECTION_ANSWER);
+			pk_add(p, LDNS_SECTION_ANSWER, gz_sign_text(z, 0, 0, "%s", txt));
+			free(txt);
+			ldns_rr_list_deep_free(ds);
+		} else if (v == 2) {
+			ldns_pkt *p = scn_msg(s, "c.sub.example.", "DS");
+			pk_clear(p, LDNS_SECTION_ANSWER);
+			pk_clear(p, LDNS_SECTION_AUTHORITY);
+			pk_add(p, LDNS_SECTION_AUTHORITY, gz_get(m, "sub.example.", LDNS_RR_TYPE_SOA));
+			pk_add(p, LDNS_SECTION_AUTHORITY, gz_sign_text(z, 0, 0, "c.sub.example. 3600 IN "
+				"NSEC zz.sub.example. NS RRSIG NSEC"));
+			pk_drop(scn_msg(s, "www.c.sub.example.", "A"), LDNS_SECTION_ANSWER, NULL,
+				LDNS_RR_TYPE_RRSIG, 0);
+		}
+		emit(s);
+	}
+}
+
 void scen_chain(void)
 {
 	optout();
@@ -310,4 +354,5 @@ void scen_chain(void)
 	nods_child_side(1, NULL);
 	nods_child_side(0, ".");
 	nods_covering();
+	grandparent_signer();
 }

@@ -252,6 +252,36 @@ static void nsec3_parts(void)
 	}
 }
 
+/* Differential finding F5: the only NSEC3 of a NODATA uses an unknown
+ * hash algorithm (2), validly signed.  RFC 5155 8.1: it is ignored, and a
+ * response left with no usable NSEC3 is bogus -- a signed zone's denial
+ * must not turn the answer insecure (unlike an unknown *signature*
+ * algorithm, RFC 4035 5.2, which makes the zone unsigned to us). */
+static void unknown_hash(void)
+{
+	gscn *s = scn_new("nsec3-unknown-hash-only", "RFC 5155 8.1: NSEC3 RRs with an unknown "
+			  "hash algorithm are ignored; a denial left without usable NSEC3 RRs is "
+			  "bogus, not insecure", "nodata-nsec3-twin");
+	gzone *z = zone(s, 13, 1);
+	scn_ask(s, "www.example.", "TXT", "bogus", NULL, -1);
+	scn_record(s);
+	ldns_pkt *p = denial_msg(s, z, "www.example.", "TXT", 0);
+	ldns_rdf *n = dn("www.example.");
+	ldns_rr_list *l = gz_nsec3_for(z, n, NULL);
+	ldns_rdf_deep_free(n);
+	for (size_t i = 0; i < ldns_rr_list_rr_count(l); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(l, i);
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_NSEC3)
+			continue;
+		ldns_rdf_deep_free(ldns_rr_set_rdf(rr, ldns_native2rdf_int8(LDNS_RDF_TYPE_INT8, 2), 0));
+		char *txt = ldns_rr2str(rr);
+		pk_add(p, LDNS_SECTION_AUTHORITY, gz_sign_text(z, 0, 0, "%s", txt));
+		free(txt);
+	}
+	ldns_rr_list_deep_free(l);
+	emit(s);
+}
+
 void scen_denial(void)
 {
 	twins();
@@ -263,4 +293,5 @@ void scen_denial(void)
 	ent(1);
 	contradictions();
 	nsec3_parts();
+	unknown_hash();
 }

@@ -81,27 +81,89 @@ static void wc_nodata(const char *name, const char *q, const char *t, const char
 /* Finding 1, no-DS: *.example. owns an NS set (a delegation of the
  * literal '*' label only, RFC 4592 4.2), so its signed NSEC shows NS
  * without DS; re-owned to sub.example. it looks like an insecure
- * delegation of the signed child sub.example. */
-static void wc_nods(void)
+ * delegation of the signed child sub.example.  direct: the same NSEC as
+ * the NODATA answer to the question "sub.example. DS" itself (issue 10,
+ * differential finding F4: "ins.dplab DS"), where it would pass as the
+ * wildcard NODATA of *.example. */
+static void wc_nods(int direct)
 {
+	const char *an = direct ? "wc-expanded-nsec-direct-ds" : "wc-expanded-nsec-no-ds";
+	const char *tw = direct ? "wc-ns-child-ds-twin" : "wc-ns-child-twin";
 	for (int attack = 0; attack < 2; attack++) {
-		gscn *s = scn_new(attack ? "wc-expanded-nsec-no-ds" : "wc-ns-child-twin",
+		char twof[96];
+		snprintf(twof, sizeof twof, "twin of %s", an);
+		gscn *s = scn_new(attack ? an : tw,
 				  attack ? "RFC 4592 4.2 / RFC 4035 5.3.2: a wildcard cannot create a "
 					   "delegation, so a wildcard-expanded NSEC showing NS without DS "
 					   "is no proof of an insecure delegation"
-					 : "twin of wc-expanded-nsec-no-ds",
-				  attack ? "wc-ns-child-twin" : NULL);
+					 : twof, attack ? tw : NULL);
 		gzone *z = gz_new(s, "example.", 8, NULL, 0);
 		gz_add(z, "* 3600 IN NS ns1.elsewhere.example.");
+		gz_add(z, "zz 300 IN A 192.0.2.82");
 		gzone *c = gz_new(s, "sub.example.", 13, z, 0);
 		gz_add(c, "www 300 IN A 192.0.2.81");
-		scn_ask(s, "www.sub.example.", "A", attack ? "bogus" : "secure", NULL, -1);
+		scn_ask(s, direct ? "sub.example." : "www.sub.example.", direct ? "DS" : "A",
+			attack ? "bogus" : "secure", NULL, -1);
 		scn_record(s);
 		if (attack) {
 			ldns_pkt *p = denial_msg(s, z, "sub.example.", "DS", 0);
-			pk_add(p, LDNS_SECTION_AUTHORITY, expanded_nsec(z, "sub.example."));
-			pk_drop(scn_msg(s, "www.sub.example.", "A"), LDNS_SECTION_ANSWER, NULL,
-				LDNS_RR_TYPE_RRSIG, 0);
+			if (direct) {
+				/* the wildcard's NSEC of the zone before sub.example.
+				 * was delegated: its next name lies beyond it */
+				ldns_rr_list *w = gz_sign_text(z, 0, 0, "*.example. 3600 IN NSEC "
+							       "zz.example. NS RRSIG NSEC");
+				rl_rename(w, "sub.example.");
+				pk_add(p, LDNS_SECTION_AUTHORITY, w);
+			} else {
+				pk_add(p, LDNS_SECTION_AUTHORITY, expanded_nsec(z, "sub.example."));
+			}
+			if (!direct)
+				pk_drop(scn_msg(s, "www.sub.example.", "A"), LDNS_SECTION_ANSWER,
+					NULL, LDNS_RR_TYPE_RRSIG, 0);
+		}
+		emit(s);
+	}
+}
+
+/* Differential finding F1: a wildcard answer whose wildcard sits below the
+ * closest encloser that its own NSEC proves.  The zone once held
+ * *._tcp.mx.example. TLSA (the twin); the attacker replays that signed
+ * expansion after the wildcard is gone, with today's NSEC of mx.example.,
+ * which covers the next closer name -- and _tcp.mx.example. too, so the
+ * closest encloser is mx.example. and *._tcp.mx.example. cannot exist
+ * (RFC 4592 3.3.1, RFC 4035 5.3.4): a DANE downgrade to the attacker's
+ * TLSA. */
+static void wc_below_ce(void)
+{
+	static const char tlsa[] = "3 1 1 "
+		"8cb0fc6c527506a053f4f14c8464bebbd6dede2738d11468dd953d7d6a3021f1";
+	for (int attack = 0; attack < 2; attack++) {
+		gscn *s = scn_new(attack ? "wc-answer-below-closest-encloser" : "wc-tlsa-answer-twin",
+				  attack ? "RFC 4592 3.3.1 / RFC 4035 5.3.4: the source of synthesis is "
+					   "*.<closest encloser>; a wildcard below the closest encloser "
+					   "the NSEC proves cannot exist"
+					 : "twin of wc-answer-below-closest-encloser",
+				  attack ? "wc-tlsa-answer-twin" : NULL);
+		gzone *z = gz_new(s, "example.", 13, NULL, 0);
+		gz_add(z, "mx 300 IN A 192.0.2.25");
+		gz_add(z, "zz 300 IN A 192.0.2.26");
+		if (!attack)
+			gz_add(z, "*._tcp.mx 300 IN TLSA %s", tlsa);
+		scn_ask(s, "_25._tcp.mx.example.", "TLSA", attack ? "bogus" : "secure",
+			attack ? "closest encloser" : NULL, -1);
+		scn_record(s);
+		if (attack) {
+			ldns_pkt *p = scn_msg(s, "_25._tcp.mx.example.", "TLSA");
+			pk_clear(p, LDNS_SECTION_ANSWER);
+			pk_clear(p, LDNS_SECTION_AUTHORITY);
+			ldns_pkt_set_rcode(p, LDNS_RCODE_NOERROR);
+			ldns_rr_list *w = gz_sign_text(z, 0, 0, "*._tcp.mx.example. 300 IN TLSA %s",
+						       tlsa);
+			rl_rename(w, "_25._tcp.mx.example.");
+			pk_add(p, LDNS_SECTION_ANSWER, w);
+			ldns_rdf *q = dn("_25._tcp.mx.example.");
+			pk_add(p, LDNS_SECTION_AUTHORITY, gz_nsec_cover(z, q));
+			ldns_rdf_deep_free(q);
 		}
 		emit(s);
 	}
@@ -225,7 +287,9 @@ void scen_wildcard(void)
 	wc_nxdomain();
 	wc_nodata("wc-expanded-nsec-nodata", "a.example.", "TXT", "wc-nodata-twin");
 	wc_nodata("wc-expanded-nsec-tlsa-nodata", "_25._tcp.mx.example.", "TLSA", "tlsa-twin");
-	wc_nods();
+	wc_nods(0);
+	wc_nods(1);
+	wc_below_ce();
 	wc_dname();
 	wc_noproof(0);
 	wc_noproof(1);
