@@ -6,6 +6,7 @@
 #include <string.h>
 #include "probe/util/clock.h"
 #include "probe/report/report_cert.h"
+#include "probe/report/textout.h"
 #include "probe/util/escape.h"
 
 static const char *rc_time(int64_t t, char *buf, size_t len)
@@ -107,8 +108,9 @@ void report_warnings_text(FILE *out, const dane_warnings *ws)
 {
 	size_t i;
 
+	/* One finding per warning, wrapped to the width (issue 13). */
 	for (i = 0; ws != NULL && i < ws->n; i++)
-		dp_fprintf_text(out, "Warning: %s\n", ws->w[i].text);
+		dp_text_finding(out, 0, DP_TONE_WARN, "Warning:", "%s", ws->w[i].text);
 }
 
 json_t *report_warnings_json(const dane_warnings *ws, int64_t now)
