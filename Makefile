@@ -26,7 +26,11 @@ LOCALSTATEDIR ?= /var
 SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 BASHCOMPDIR   ?= $(DATADIR)/bash-completion/completions
 
-PKGS := ldns libssl libcrypto libcurl yaml-0.1 jansson expat
+PKGS := ldns libssl libcrypto yaml-0.1 jansson expat
+# libcurl's headers only: probe/net/curl_dl.c loads it when the first
+# HTTPS request is made, so that commands without one do not load it and
+# its 28 dependencies at start-up (issue 16).
+DL_PKGS := libcurl
 
 # The user's CFLAGS, CPPFLAGS and LDFLAGS (a distribution's build flags)
 # are added after what the build needs, never in place of it: the DP_*
@@ -39,7 +43,10 @@ WARN := -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow \
         -Wno-unused-parameter -Wno-format-truncation $(if $(filter 1,$(WERROR)),-Werror,)
 DP_CPPFLAGS := -D_GNU_SOURCE -I. \
                -DDP_SYSCONFDIR='"$(SYSCONFDIR)"' -DDP_LOCALSTATEDIR='"$(LOCALSTATEDIR)"'
-DP_CFLAGS   := -std=c11 -pthread $(WARN) $(shell pkg-config --cflags $(PKGS))
+# Graphviz (libgvc): headers only; probe/report/svg.c loads the library
+# when a picture is drawn, so it costs the other commands nothing.
+GVC_CFLAGS  := $(shell pkg-config --cflags libgvc)
+DP_CFLAGS   := -std=c11 -pthread $(WARN) $(shell pkg-config --cflags $(PKGS) $(DL_PKGS)) $(GVC_CFLAGS)
 DP_LDFLAGS  := -pthread
 DP_LDLIBS   := $(shell pkg-config --libs $(PKGS)) -pthread -lm
 ifeq ($(SANITIZE),1)

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "validator/chain_int.h"
 #include "validator/dnssec_int.h"
+#include "validator/vtrace_int.h"
 
 /*
  * An RRset without RRSIGs is insecure only under a proved insecure
@@ -147,6 +148,7 @@ verdict answer_rrset(val_ctx *ctx, const ldns_pkt *p, const ldns_rdf *owner,
 	}
 	if (v.status != VAL_SECURE)
 		ctx_trace(ctx, "%s %s: %s", what, val_status_str(v.status), v.why.text);
+	vt_rec_answer(ctx, owner, type, set, sigs, signer, &v);
 	ldns_rr_list_deep_free(set);
 	ldns_rr_list_deep_free(sigs);
 	return v;
@@ -226,6 +228,7 @@ out:
 	if (v.status != VAL_SECURE)
 		ctx_trace(ctx, "%s for %s/%s %s: %s", what, NAME(name, nb), tb,
 			  val_status_str(v.status), v.why.text);
+	vt_rec_denial(ctx, name, type, nx, p, zone, &v);
 	ldns_rdf_deep_free(zone);
 	ldns_rr_list_deep_free(nsecs);
 	return v;

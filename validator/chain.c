@@ -223,6 +223,12 @@ int val_resolve(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type, val_resul
 	}
 	vsecure(&acc);
 	ctx->depth = 0;
+	/* Between lookups no entry is borrowed: drop the stale ones and
+	 * those above the caps (cache.c). */
+	ctx->gen++;
+	cache_trim(ctx, &ctx->msgs);
+	cache_trim(ctx, &ctx->dss);
+	cache_trim(ctx, &ctx->zones);
 	/* The KeyTrap and NSEC3 caps are per lookup: what one hostile name
 	 * costs is bounded, whatever the run looked up before. */
 	memset(&ctx->work, 0, sizeof ctx->work);

@@ -4,6 +4,7 @@
  * Private to validator/.
  *
  *   context.c  the context, its caches (one get-or-create), verdicts, trace
+ *   cache.c    the bounded caches: hash, LRU order, TTL
  *   msg.c      fetching messages once, picking records out of them
  *   proofs.c   the NSEC/NSEC3 records a step may use, verified by their zone
  *   trust.c    DS and DNSKEY sets from the anchor down (RFC 4035 5.2)
@@ -27,23 +28,38 @@ typedef struct verdict {
 	int fetch_error;
 } verdict;
 
-typedef struct msg_entry {
+/*
+ * The first member of every cache entry (cache.c).  Entries are found by
+ * (name, type) through a hash, kept in least-recently-used order, and
+ * dropped when their TTL has passed or the list is over its cap: a
+ * context that checks a million names holds no more than its caps.
+ */
+typedef struct cache_hdr {
 	ldns_rdf *name;
-	ldns_rr_type type;
+	ldns_rr_type type;      /* messages: the query type; DS and zone lists: 0 */
+	int busy;               /* being filled: asking again is a loop */
+	uint32_t hash;
+	int64_t expires;        /* ctx->now at or after this: stale */
+	uint64_t used;          /* the lookup (ctx->gen) that used it last */
+	struct cache_hdr *chain;             /* next in its hash bucket */
+	struct cache_hdr *newer, *older;     /* LRU list */
+} cache_hdr;
+
+typedef void (*cache_free_fn)(cache_hdr *h);
+
+typedef struct cache_list {
+	cache_hdr **bucket;     /* nbuckets heads, allocated on first use */
+	size_t nbuckets;
+	cache_hdr *newest, *oldest;
+	size_t n, max;          /* max: the cap trim keeps it to */
+	cache_free_fn free_entry;
+} cache_list;
+
+typedef struct msg_entry {
+	cache_hdr h;            /* h.name, h.type: the question */
 	ldns_pkt *pkt;          /* owned, NULL when the fetch failed */
 	int err;
 } msg_entry;
-
-/* The first member of every per-name cache entry. */
-typedef struct cache_hdr {
-	ldns_rdf *name;
-	int busy;               /* being filled: asking again is a loop */
-} cache_hdr;
-
-typedef struct cache_list {
-	cache_hdr **v;
-	size_t n;
-} cache_list;
 
 /* What a DS query at a name tells about a delegation there. */
 typedef enum ds_kind {
@@ -79,11 +95,12 @@ struct val_ctx {
 	val_work work;          /* this lookup's counters (reset per val_resolve) */
 	val_keycache *kc;
 	val_stats stats;
-	msg_entry **msgs;
-	size_t n_msgs;
+	uint64_t gen;           /* lookups so far: entries used by this one stay */
+	cache_list msgs;        /* of msg_entry */
 	cache_list dss;         /* of ds_entry */
 	cache_list zones;       /* of zone_entry */
 	int depth;
+	struct val_vtrace *vt;  /* vtrace.h: the caller's record, or NULL */
 };
 
 /* Names for messages, in buffers held by the caller's frame. */
@@ -101,6 +118,36 @@ void vsecure(verdict *v);
 /* A failed proof that was offered a wildcard-expanded NSEC: say so (EDE 6). */
 void vnote(verdict *v, const char *note);
 
+/* ---- cache.c ---- */
+
+/* Defaults of val_ctx_set_cache and the longest time an entry is kept
+ * whatever its TTL (RFC 2308 section 5 keeps negative answers no longer
+ * than the SOA says; the message's smallest TTL covers that). */
+#define CACHE_MAX_MSGS  256
+#define CACHE_MAX_SETS  128
+#define CACHE_MAX_TTL   3600
+/* Failed fetches and SERVFAIL: RFC 2308 section 7.1 allows up to five
+ * minutes; a few seconds spare a dead resolver a second timeout within
+ * one domain without making a long run remember a transient error. */
+#define CACHE_FAIL_TTL  5
+
+void cache_init(cache_list *l, size_t max, cache_free_fn free_entry);
+void cache_clear(cache_list *l);
+/* The entry (name, type) of l, marked as used by this lookup; NULL. */
+cache_hdr *cache_get(val_ctx *ctx, cache_list *l, const ldns_rdf *name, ldns_rr_type type);
+/* A new zeroed entry of size bytes for (name, type), in l; NULL when out
+ * of memory.  It expires at the end of this lookup until cache_keep. */
+cache_hdr *cache_add(val_ctx *ctx, cache_list *l, size_t size, const ldns_rdf *name,
+		     ldns_rr_type type);
+/* Keep h for ttl seconds (capped at CACHE_MAX_TTL). */
+void cache_keep(val_ctx *ctx, cache_hdr *h, uint32_t ttl);
+/* Drop the stale entries of l, then the least recently used ones above
+ * its cap; never those the current lookup used (it holds pointers to
+ * them).  Called between lookups. */
+void cache_trim(val_ctx *ctx, cache_list *l);
+/* The smallest TTL of the RRs in list (CACHE_MAX_TTL when empty). */
+uint32_t cache_ttl_of(const ldns_rr_list *list);
+
 enum { SLOT_FOUND, SLOT_NEW, SLOT_LOOP, SLOT_NOMEM };
 /*
  * The entry for name in l (entries of size bytes, starting with a
@@ -111,7 +158,10 @@ enum { SLOT_FOUND, SLOT_NEW, SLOT_LOOP, SLOT_NOMEM };
 int cache_slot(val_ctx *ctx, cache_list *l, size_t size, const ldns_rdf *name,
 	       cache_hdr **out);
 void cache_enter(val_ctx *ctx, cache_hdr *h);
-void cache_leave(val_ctx *ctx, cache_hdr *h);
+/* Filled: kept for the TTL of rrs, or CACHE_FAIL_TTL when v is
+ * indeterminate (a fetch failed), so that a transient failure does not
+ * stick to every name a long run checks later. */
+void cache_leave(val_ctx *ctx, cache_hdr *h, const verdict *v, const ldns_rr_list *rrs);
 
 /* ---- msg.c ---- */
 

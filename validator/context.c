@@ -1,8 +1,8 @@
 /*
  * context.c - the validation context (val.h): its caches of messages, DS
- * and DNSKEY sets (each asked and checked once per context), the one
- * get-or-create those caches share, verdicts with their reasons, and the
- * trace.
+ * and DNSKEY sets (each asked and checked once while cached; cache.c
+ * bounds them), the one get-or-create those caches share, verdicts with
+ * their reasons, and the trace.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,23 +75,16 @@ void vnote(verdict *v, const char *note)
 int cache_slot(val_ctx *ctx, cache_list *l, size_t size, const ldns_rdf *name,
 	       cache_hdr **out)
 {
-	cache_hdr **grown, *h;
+	cache_hdr *h = cache_get(ctx, l, name, 0);
 
-	for (size_t i = 0; i < l->n; i++)
-		if (val_name_eq(l->v[i]->name, name)) {
-			*out = l->v[i];
-			return l->v[i]->busy ? SLOT_LOOP : SLOT_FOUND;
-		}
+	if (h) {
+		*out = h;
+		return h->busy ? SLOT_LOOP : SLOT_FOUND;
+	}
 	if (ctx->depth >= CHAIN_MAX_DEPTH)
 		return SLOT_LOOP;
-	if ((grown = realloc(l->v, (l->n + 1) * sizeof *grown)) == NULL)
+	if ((h = cache_add(ctx, l, size, name, 0)) == NULL)
 		return SLOT_NOMEM;
-	l->v = grown;
-	if ((h = calloc(1, size)) == NULL || (h->name = ldns_rdf_clone(name)) == NULL) {
-		free(h);
-		return SLOT_NOMEM;
-	}
-	l->v[l->n++] = h;
 	*out = h;
 	return SLOT_NEW;
 }
@@ -103,10 +96,39 @@ void cache_enter(val_ctx *ctx, cache_hdr *h)
 	ctx->depth++;
 }
 
-void cache_leave(val_ctx *ctx, cache_hdr *h)
+void cache_leave(val_ctx *ctx, cache_hdr *h, const verdict *v, const ldns_rr_list *rrs)
 {
 	ctx->depth--;
 	h->busy = 0;
+	cache_keep(ctx, h, v->status == VAL_INDETERMINATE ? CACHE_FAIL_TTL : cache_ttl_of(rrs));
+}
+
+static void msg_entry_free(cache_hdr *h)
+{
+	msg_entry *m = (msg_entry *)h;
+
+	ldns_rdf_deep_free(m->h.name);
+	ldns_pkt_free(m->pkt);
+	free(m);
+}
+
+static void ds_entry_free(cache_hdr *h)
+{
+	ds_entry *d = (ds_entry *)h;
+
+	ldns_rdf_deep_free(d->h.name);
+	ldns_rdf_deep_free(d->parent);
+	ldns_rr_list_deep_free(d->ds);
+	free(d);
+}
+
+static void zone_entry_free(cache_hdr *h)
+{
+	zone_entry *z = (zone_entry *)h;
+
+	ldns_rdf_deep_free(z->h.name);
+	ldns_rr_list_deep_free(z->keys);
+	free(z);
 }
 
 int val_ctx_new(val_ctx **out, const val_anchors *anchors, int64_t now,
@@ -127,6 +149,9 @@ int val_ctx_new(val_ctx **out, const val_anchors *anchors, int64_t now,
 	ctx->now = now;
 	ctx->fetch = fetch_fn;
 	ctx->fetch_arg = fetch_arg;
+	cache_init(&ctx->msgs, CACHE_MAX_MSGS, msg_entry_free);
+	cache_init(&ctx->dss, CACHE_MAX_SETS, ds_entry_free);
+	cache_init(&ctx->zones, CACHE_MAX_SETS, zone_entry_free);
 	val_policy_default(&ctx->pol);
 	ctx->pol.work = &ctx->work;
 	*out = ctx;
@@ -137,29 +162,26 @@ void val_ctx_free(val_ctx *ctx)
 {
 	if (!ctx)
 		return;
-	for (size_t i = 0; i < ctx->n_msgs; i++) {
-		ldns_rdf_deep_free(ctx->msgs[i]->name);
-		ldns_pkt_free(ctx->msgs[i]->pkt);
-		free(ctx->msgs[i]);
-	}
-	for (size_t i = 0; i < ctx->dss.n; i++) {
-		ds_entry *d = (ds_entry *)ctx->dss.v[i];
-		ldns_rdf_deep_free(d->h.name);
-		ldns_rdf_deep_free(d->parent);
-		ldns_rr_list_deep_free(d->ds);
-		free(d);
-	}
-	for (size_t i = 0; i < ctx->zones.n; i++) {
-		zone_entry *z = (zone_entry *)ctx->zones.v[i];
-		ldns_rdf_deep_free(z->h.name);
-		ldns_rr_list_deep_free(z->keys);
-		free(z);
-	}
-	free(ctx->msgs);
-	free(ctx->dss.v);
-	free(ctx->zones.v);
+	cache_clear(&ctx->msgs);
+	cache_clear(&ctx->dss);
+	cache_clear(&ctx->zones);
 	val_keycache_free(ctx->kc);
 	free(ctx);
+}
+
+void val_ctx_set_now(val_ctx *ctx, int64_t now)
+{
+	if (ctx)
+		ctx->now = now;
+}
+
+void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets)
+{
+	if (!ctx)
+		return;
+	ctx->msgs.max = max_msgs;
+	ctx->dss.max = max_sets;
+	ctx->zones.max = max_sets;
 }
 
 void val_ctx_set_trace(val_ctx *ctx, val_trace_fn fn, void *arg)

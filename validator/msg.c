@@ -1,5 +1,5 @@
 /*
- * msg.c - messages from the fetch callback, each asked once per context,
+ * msg.c - messages from the fetch callback, each asked once while cached,
  * and the records picked out of them.  A resolver that answers SERVFAIL
  * even with CD=1, or a fetch that fails, makes the step INDETERMINATE,
  * never BOGUS.
@@ -82,6 +82,24 @@ static const char *rcode_str(ldns_pkt_rcode rc)
  * returned.  A resolver that answers SERVFAIL (or REFUSED...) even with
  * CD=1 cannot give us the data: also indeterminate.
  */
+/* How long a message may be kept: its smallest TTL (RFC 2308 section 5
+ * for the denials in the authority section), CACHE_FAIL_TTL for a
+ * failure or an rcode other than NOERROR and NXDOMAIN. */
+static uint32_t msg_ttl(const msg_entry *m)
+{
+	ldns_pkt_rcode rc;
+	uint32_t a, b;
+
+	if (m->err != DP_OK)
+		return CACHE_FAIL_TTL;
+	rc = ldns_pkt_get_rcode(m->pkt);
+	if (rc != LDNS_RCODE_NOERROR && rc != LDNS_RCODE_NXDOMAIN)
+		return CACHE_FAIL_TTL;
+	a = cache_ttl_of(ldns_pkt_answer(m->pkt));
+	b = cache_ttl_of(ldns_pkt_authority(m->pkt));
+	return a < b ? a : b;
+}
+
 int msg_fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
 	      const ldns_pkt **pkt, verdict *v)
 {
@@ -89,31 +107,23 @@ int msg_fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
 	nbuf nb;
 	char tb[32];
 
-	for (size_t i = 0; i < ctx->n_msgs; i++)
-		if (ctx->msgs[i]->type == type && val_name_eq(ctx->msgs[i]->name, name)) {
-			m = ctx->msgs[i];
-			ctx->stats.cache_hits++;
-			break;
-		}
-	if (!m) {
-		msg_entry **grown = realloc(ctx->msgs, (ctx->n_msgs + 1) * sizeof *grown);
-		if (!grown || !(m = calloc(1, sizeof *m))) {
-			if (grown)
-				ctx->msgs = grown;
+	m = (msg_entry *)cache_get(ctx, &ctx->msgs, name, type);
+	if (m) {
+		ctx->stats.cache_hits++;
+	} else {
+		m = (msg_entry *)cache_add(ctx, &ctx->msgs, sizeof *m, name, type);
+		if (!m) {
 			vset(v, VAL_INDETERMINATE, VAL_EDE_OTHER, "out of memory");
 			v->fetch_error = DP_ENOMEM;
 			return DP_ENOMEM;
 		}
-		ctx->msgs = grown;
-		ctx->msgs[ctx->n_msgs++] = m;
-		m->name = ldns_rdf_clone(name);
-		m->type = type;
 		ctx->stats.fetches++;
 		m->err = ctx->fetch(ctx->fetch_arg, name, type, &m->pkt);
 		if (m->err == DP_OK && !m->pkt)
 			m->err = DP_EPROTO;
 		if (m->err != DP_OK)
 			m->pkt = NULL;
+		cache_keep(ctx, &m->h, msg_ttl(m));
 	}
 	if (m->err != DP_OK) {
 		vset(v, VAL_INDETERMINATE, VAL_EDE_NO_REACHABLE_AUTHORITY,

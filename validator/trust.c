@@ -13,6 +13,7 @@
 #include <string.h>
 #include "validator/chain_int.h"
 #include "validator/dnssec_int.h"
+#include "validator/vtrace_int.h"
 
 /* "12345/13/2 20326/8/2": the DS records of ds that match a key of keys. */
 static void ds_used(const ldns_rr_list *ds, const ldns_rr_list *keys, char *buf, size_t len)
@@ -83,6 +84,7 @@ static void zone_dnskey_step(val_ctx *ctx, zone_entry *e, const ldns_rr_list *ds
 	if (v->status != VAL_SECURE)
 		ctx_trace(ctx, "DNSKEY %s %s: %s", NAME(e->h.name, nb),
 			  val_status_str(v->status), v->why.text);
+	vt_rec_keys(ctx, e->h.name, e->keys ? e->keys : keys, sigs, ds);
 	ldns_rr_list_deep_free(keys);
 	ldns_rr_list_deep_free(sigs);
 }
@@ -271,6 +273,9 @@ out:
 		ctx_trace(ctx, "DS %s %s: %s", NAME(d->h.name, nb),
 			  d->kind == DS_INSECURE ? "insecure" : val_status_str(d->v.status),
 			  d->v.why.text);
+	vt_rec_ds(ctx, d->h.name, d->parent, d->kind == DS_SIGNED ? VT_DS_SIGNED
+		  : d->kind == DS_INSECURE ? VT_DS_INSECURE : d->kind == DS_NOT_CUT ? VT_DS_NOT_CUT
+		  : VT_DS_FAIL, &d->v, d->ds ? d->ds : ds, sigs, p);
 	ldns_rr_list_deep_free(ds);
 	ldns_rr_list_deep_free(sigs);
 }
@@ -290,7 +295,7 @@ static ds_entry *ds_lookup(val_ctx *ctx, const ldns_rdf *name)
 	}
 	cache_enter(ctx, h);
 	ds_classify(ctx, (ds_entry *)h);
-	cache_leave(ctx, h);
+	cache_leave(ctx, h, &((ds_entry *)h)->v, ((ds_entry *)h)->ds);
 	return (ds_entry *)h;
 }
 
@@ -365,7 +370,8 @@ zone_entry *zone_keys(val_ctx *ctx, const ldns_rdf *zone)
 	} else {
 		zone_from_parent(ctx, e);
 	}
-	cache_leave(ctx, h);
+	vt_rec_zone(ctx, zone, &e->v);
+	cache_leave(ctx, h, &e->v, e->keys);
 	return e;
 }
 

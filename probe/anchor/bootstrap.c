@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <curl/curl.h>
+#include "probe/net/curl_dl.h"
 #include <openssl/bio.h>
 #include <openssl/pem.h>  /* before cms.h, for PEM_read_bio_CMS */
 #include <openssl/cms.h>

@@ -17,7 +17,11 @@ enum dp_exit {
 	DP_EXIT_UNKNOWN = 3
 };
 
-typedef enum dp_format { DP_FMT_TEXT = 0, DP_FMT_JSON, DP_FMT_PROMETHEUS, DP_FMT_CSV } dp_format;
+typedef enum dp_format {
+	DP_FMT_TEXT = 0, DP_FMT_JSON, DP_FMT_PROMETHEUS,
+	DP_FMT_DOT, DP_FMT_SVG,     /* pictures (issue 15): lookup, verify */
+	DP_FMT_CSV                  /* bulk verify, for spreadsheets (issue 13) */
+} dp_format;
 
 typedef struct dp_global {
 	const char *config_path;   /* -c, or the default */
@@ -34,6 +38,11 @@ typedef struct dp_global {
 	int client_given;          /* --client was given */
 	const char *postfix_dir;   /* --postfix [DIR] ("/etc/postfix" without DIR), or NULL */
 	struct dp_postfix *postfix; /* what it says, loaded by main.c */
+	const char *resolvers_from; /* --resolvers-from SOURCE, or NULL */
+	struct dp_rsrc *rsrc;      /* the resolvers read from a resolver source
+				    * (--resolvers-from, else /etc/resolv.conf
+				    * when neither --resolver nor the config
+				    * names any), loaded by main.c; or NULL */
 	dp_color_mode color;       /* --color (auto unless given) */
 	int quiet;                 /* --quiet: text gives the status line only */
 } dp_global;
@@ -48,8 +57,9 @@ int cmd_tlsa_check(dp_global *g, int argc, char **argv);
 int cmd_check(dp_global *g, int argc, char **argv);
 int cmd_check_config(dp_global *g, int argc, char **argv);   /* loads the config itself */
 
-/* Resolvers to use, in priority order: --resolver, else the config,
- * else /etc/resolv.conf.  *out malloced array of borrowed/static strings
+/* Resolvers to use, in priority order: --resolver, else
+ * --resolvers-from, else the config, else /etc/resolv.conf (with the
+ * servers behind systemd-resolved's stub).  *out malloced array of borrowed/static strings
  * (caller frees the array).  Returns the count (0: none found). */
 size_t dp_resolvers_effective(const dp_global *g, const char ***out);
 
@@ -90,6 +100,10 @@ void dp_postfix_print_text(const json_t *pf);
 /* Append --postfix's DANE destinations (strdup'd) to a growable list. */
 int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_t *cap);
 
+/* Load g->rsrc as described there: 0, or -1 after printing why an
+ * explicit --resolvers-from cannot be read (cli_resolvers.c). */
+int dp_resolver_source_load(dp_global *g);
+
 /* The warning thresholds of the run (issue 13, cli_warn.c): the config's
  * dane.cert_warn_days, dane.rrsig_warn_days, dane.warn_single_key, then
  * what the command line gave (given: nonzero fields win; may be NULL). */
@@ -113,6 +127,17 @@ const char *dp_last_error(void);
 #define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))
 #define DP_FMTS_ALL (DP_FMTS_TEXT_JSON | (1u << DP_FMT_PROMETHEUS))
 #define DP_FMTS_BULK (DP_FMTS_TEXT_JSON | (1u << DP_FMT_CSV))   /* verify */
+#define DP_FMTS_GRAPH ((1u << DP_FMT_DOT) | (1u << DP_FMT_SVG))
+#define DP_FMTS_EVERY (DP_FMTS_ALL | DP_FMTS_GRAPH)
+
+/* Write dot (a whole graph) to stdout as fmt: DOT as it is, or SVG laid
+ * out by Graphviz's library (cli_graph.c).  0, or -1 after "CMD: ...". */
+int dp_graph_emit(const char *cmd, dp_format fmt, const char *dot);
+/* lookup's picture: the chain of trust vt recorded for r. */
+#include "validator/val.h"
+#include "validator/vtrace.h"
+int dp_lookup_graph(dp_format fmt, const val_vtrace *vt, const val_result *r,
+		    const char *resolver);
 
 /* Parse the global --format value: 0 and *out set when arg names a
  * format; otherwise -1 after "daneprobe: --format must be text, json or

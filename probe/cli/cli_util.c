@@ -10,6 +10,7 @@
 #include "probe/util/escape.h"
 #include "probe/util/fileio.h"
 #include "probe/util/rewrite.h"
+#include "probe/util/resolvload.h"
 
 /* The last message, for the JSON error document of main.c. */
 static char last_error[4096];
@@ -46,7 +47,8 @@ const char *dp_last_error(void)
 	return last_error[0] ? last_error : NULL;
 }
 
-static const char *const format_names[] = { "text", "json", "prometheus", "csv" };
+/* In the order of enum dp_format (cli.h). */
+static const char *const format_names[] = { "text", "json", "prometheus", "dot", "svg", "csv" };
 #define N_FORMATS (sizeof(format_names) / sizeof(format_names[0]))
 
 /* "text or json", "text, json or prometheus" */
@@ -76,7 +78,7 @@ int dp_parse_format(const char *arg, dp_format *out)
 			return 0;
 		}
 	}
-	format_list(DP_FMTS_ALL | (1u << DP_FMT_CSV), list, sizeof(list));
+	format_list(DP_FMTS_EVERY | (1u << DP_FMT_CSV), list, sizeof(list));
 	dp_errorf("--format must be %s, not '%s'", list, arg);
 	return -1;
 }
@@ -93,26 +95,6 @@ int dp_format_offered(const char *cmd, dp_format f, unsigned allowed)
 	return -1;
 }
 
-/* "nameserver ADDR" lines of resolv.conf, in file order (= priority).
- * The strings are malloced and kept for the life of the process. */
-static size_t resolv_conf_servers(const char *path, const char ***out)
-{
-	char *text = NULL, **v = NULL;
-	size_t len = 0, n;
-
-	*out = NULL;
-	if (dp_read_file(path, &text, &len, NULL, 0) != DP_OK)
-		return 0;
-	n = dp_resolv_conf_parse(text, len, &v);
-	free(text);
-	if (n == (size_t)-1 || n == 0) {
-		dp_strings_free(v, 0);
-		return 0;
-	}
-	*out = (const char **)v;
-	return n;
-}
-
 size_t dp_resolvers_effective(const dp_global *g, const char ***out)
 {
 	const char **list;
@@ -125,6 +107,15 @@ size_t dp_resolvers_effective(const dp_global *g, const char ***out)
 		memcpy(list, g->resolvers, g->n_resolvers * sizeof(*list));
 		*out = list;
 		return g->n_resolvers;
+	}
+	if (g->rsrc != NULL) {   /* --resolvers-from, or resolv.conf without a config */
+		list = malloc(g->rsrc->n * sizeof(*list));
+		if (list == NULL)
+			return 0;
+		for (size_t i = 0; i < g->rsrc->n; i++)
+			list[i] = g->rsrc->servers[i].address;
+		*out = list;
+		return g->rsrc->n;
 	}
 	if (g->cfg != NULL && g->cfg->n_resolvers > 0) {
 		size_t n = g->cfg->n_resolvers;
@@ -152,8 +143,7 @@ size_t dp_resolvers_effective(const dp_global *g, const char ***out)
 		*out = list;
 		return n;
 	}
-	return resolv_conf_servers(getenv("DANEPROBE_RESOLV_CONF") ? getenv("DANEPROBE_RESOLV_CONF")
-								   : "/etc/resolv.conf", out);
+	return 0;
 }
 
 int dp_resolver_first(const dp_global *g, const char *cmd, dp_addr *out)

@@ -20,7 +20,7 @@ static void lookup_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: daneprobe lookup NAME [TYPE] [--resolver ADDR[:PORT]] [--trace]\n"
-		"                        [--format text|json]\n"
+		"                        [--format text|json|dot|svg]\n"
 		"\n"
 		"Resolve NAME/TYPE (default A) through the first resolver (--resolver, the\n"
 		"config, or /etc/resolv.conf) with DO=1 CD=1 and validate the answer locally\n"
@@ -28,7 +28,8 @@ static void lookup_usage(FILE *f)
 		"\n"
 		"  --resolver ADDR   ask this resolver (IPv4, [IPv6], optional :PORT)\n"
 		"  --trace           print each query and validation step first\n"
-		"  --format FMT      text (default) or json\n"
+		"  --format FMT      text (default), json, or the chain of trust as a\n"
+		"                    Graphviz graph: dot, or svg (laid out in-process)\n"
 		"  -h, --help        this help\n"
 		"\n"
 		"Exit status: 0 secure or insecure, 2 bogus, 3 indeterminate or bad usage.\n");
@@ -87,9 +88,10 @@ static int lookup_parse(int argc, char **argv, ldns_rdf **name, ldns_rr_type *ty
 	return -1;
 }
 
-/* Print res as text or JSON (with exit code rc in the envelope); 0, or
- * -1 when out of memory. */
-static int lookup_print(dp_format fmt, const val_result *res, const char *resolver, int rc)
+/* Print res as text, JSON (with exit code rc in the envelope) or the
+ * picture of what vt recorded; 0, or -1 after an error message. */
+static int lookup_print(dp_format fmt, const val_result *res, const char *resolver, int rc,
+			const val_vtrace *vt)
 {
 	if (fmt == DP_FMT_JSON) {
 		json_t *o = report_lookup_json(res, resolver);
@@ -99,6 +101,8 @@ static int lookup_print(dp_format fmt, const val_result *res, const char *resolv
 			return -1;
 		}
 		json_decref(o);
+	} else if (fmt == DP_FMT_DOT || fmt == DP_FMT_SVG) {
+		return dp_lookup_graph(fmt, vt, res, resolver);
 	} else {
 		report_lookup_text(stdout, res, resolver);
 	}
@@ -114,6 +118,7 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 	val_anchors *anchors = NULL;
 	val_ctx *ctx = NULL;
 	val_result *res = NULL;
+	val_vtrace *vt = NULL;
 	dp_addr srv;
 	char err[512];
 
@@ -128,7 +133,7 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 	}
 
 	/* JSON goes to stdout whole, so the trace goes to stderr then. */
-	FILE *tf = fmt == DP_FMT_JSON ? stderr : stdout;
+	FILE *tf = fmt != DP_FMT_TEXT ? stderr : stdout;
 	query_fetcher fetcher = { .server = &srv,
 			       .opts = { .timeout_ms = g->timeout_ms },
 			       .trace = trace ? trace_line : NULL, .trace_arg = tf };
@@ -138,6 +143,9 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 	}
 	if (trace)
 		val_ctx_set_trace(ctx, trace_line, tf);
+	/* A picture needs the record of what the validator checked. */
+	if ((fmt == DP_FMT_DOT || fmt == DP_FMT_SVG) && val_vtrace_new(&vt) == DP_OK)
+		val_ctx_set_vtrace(ctx, vt);
 	if (val_resolve(ctx, name, type, &res) != DP_OK) {
 		dp_errorf("lookup: out of memory");
 		goto out;
@@ -154,7 +162,7 @@ int cmd_lookup(dp_global *g, int argc, char **argv)
 	 * indeterminate means the lookup could not be judged. */
 	rc = res->status == VAL_SECURE || res->status == VAL_INSECURE ? DP_EXIT_OK
 	     : res->status == VAL_BOGUS ? DP_EXIT_CRITICAL : DP_EXIT_UNKNOWN;
-	if (lookup_print(fmt, res, srv.text, rc) < 0) {
+	if (lookup_print(fmt, res, srv.text, rc, vt) < 0) {
 		rc = DP_EXIT_UNKNOWN;
 		goto out;
 	}
@@ -168,6 +176,7 @@ out:
 	fflush(stdout);
 	val_result_free(res);
 	val_ctx_free(ctx);
+	val_vtrace_free(vt);
 	val_anchors_free(anchors);
 	ldns_rdf_deep_free(name);
 	return rc;

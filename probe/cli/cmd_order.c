@@ -14,10 +14,12 @@
 #include <string.h>
 #include "probe/battery/advise.h"
 #include "probe/battery/battery.h"
+#include "probe/util/resolvload.h"
 #include "probe/util/resolvsrc.h"
 #include "probe/cli/cli.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/envelope.h"
+#include "probe/report/report_client.h"
 #include "probe/util/rewrite.h"
 #include "probe/util/fileio.h"
 
@@ -31,9 +33,14 @@ static void order_usage(FILE *out)
 		"by failed tests and round-trip time; equal resolvers keep their order.\n"
 		"\n"
 		"      --write            rewrite the priority numbers in the config (or the\n"
-		"                         nameserver order in resolv.conf); keeps FILE.bak\n"
+		"                         nameserver order in resolv.conf, the DNS= order in\n"
+		"                         systemd-resolved's resolved.conf); keeps FILE.bak.\n"
+		"                         Refused, naming the file to change instead, for a\n"
+		"                         resolv.conf that another program writes, and for\n"
+		"                         unbound and dnsmasq (they do not ask in file order)\n"
 		"      --dry-run          print the change as a unified diff, write nothing\n"
-		"      --resolv-conf FILE take the resolvers from FILE (a resolv.conf)\n"
+		"      --resolv-conf FILE take the resolvers from FILE (a resolv.conf); see also\n"
+		"                         the global --resolvers-from resolved|unbound|dnsmasq[:FILE]\n"
 		"  -j, --jobs N           at most N probe tests at once\n"
 		"      --format F         text (default) or json\n"
 		"  -h, --help             this help\n"
@@ -47,10 +54,9 @@ enum source { SRC_CLI, SRC_CONFIG, SRC_RESOLV };
 typedef struct order_run {
 	dp_global *g;
 	enum source src;
-	const char *resolv_path;
-	char *resolv_text;
-	size_t resolv_len;
-	char **resolv_addrs;
+	const dp_rsrc *rsrc;       /* SRC_RESOLV: where the resolvers came from */
+	dp_rsrc *own_rsrc;         /* --resolv-conf FILE's, freed at the end */
+	char **resolv_addrs;       /* SRC_RESOLV: the ones whose order counts */
 	size_t n_resolv;
 	dp_resolver_result *res;
 	size_t n;
@@ -117,6 +123,29 @@ static int config_new_text(const order_run *o, char **out, size_t *outlen, char 
 	return rc;
 }
 
+/* The new resolv.conf (nameserver lines) or resolved.conf (DNS= words)
+ * in the recommended order; every other byte kept. */
+static int resolv_new_text(const order_run *o, char **out, size_t *outlen, char *err, size_t errlen)
+{
+	const dp_rsrc *r = o->rsrc;
+	const char **order = calloc(o->n, sizeof(*order));
+	int rc = DP_ENOMEM;
+
+	if (order != NULL) {
+		for (size_t i = 0; i < o->n; i++)
+			order[i] = o->in[o->adv->recommended[i].index].address;
+		if (r->write_kind == DP_RSRC_RESOLVED)
+			rc = dp_rewrite_resolved_dns(r->write_text, r->write_len, order, o->n, out, outlen);
+		else
+			rc = dp_rewrite_resolv_conf(r->write_text, r->write_len, order, o->n, out, outlen);
+		free(order);
+	}
+	if (rc != DP_OK)
+		snprintf(err, errlen, "%s: cannot reorder the %s (%s)", r->write_path,
+			 r->write_kind == DP_RSRC_RESOLVED ? "DNS= servers" : "nameserver lines", dp_strerror(rc));
+	return rc;
+}
+
 static int apply(order_run *o, int write, int dry)
 {
 	const char *path, *old;
@@ -134,24 +163,16 @@ static int apply(order_run *o, int write, int dry)
 		old = o->g->cfg->text;
 		oldlen = o->g->cfg->text_len;
 		rc = config_new_text(o, &new_text, &newlen, err, sizeof(err));
-	} else if (write && dp_resolv_conf_managed(o->resolv_path, o->resolv_text, o->resolv_len, err, sizeof(err))) {
-		/* Another program rewrites it: our order would not last. */
-		dp_errorf("order: refusing to write: %s", err);
+	} else if (o->rsrc->write_path == NULL) {
+		/* Another program writes it, or the order written is not the
+		 * order used: say which file to change and how. */
+		dp_errorf("order: refusing to %s: %s", write ? "write" : "diff", o->rsrc->refuse);
 		return DP_EXIT_UNKNOWN;
 	} else {
-		const char **order = calloc(o->n, sizeof(*order));
-		path = o->resolv_path;
-		old = o->resolv_text;
-		oldlen = o->resolv_len;
-		rc = DP_ENOMEM;
-		if (order != NULL) {
-			for (size_t i = 0; i < o->n; i++)
-				order[i] = o->in[o->adv->recommended[i].index].address;
-			rc = dp_rewrite_resolv_conf(old, oldlen, order, o->n, &new_text, &newlen);
-			free(order);
-		}
-		if (rc != DP_OK)
-			snprintf(err, sizeof(err), "%s: cannot reorder the nameserver lines (%s)", path, dp_strerror(rc));
+		rc = resolv_new_text(o, &new_text, &newlen, err, sizeof(err));
+		path = o->rsrc->write_path;
+		old = o->rsrc->write_text;
+		oldlen = o->rsrc->write_len;
 	}
 	if (rc != DP_OK) {
 		dp_errorf("order: %s", err);
@@ -183,29 +204,46 @@ static int apply(order_run *o, int write, int dry)
 	return DP_EXIT_OK;
 }
 
+/* Where the resolvers come from: --resolv-conf FILE, --resolver, the
+ * host's resolver source (--resolvers-from, or resolv.conf without a
+ * config), the config.  From a source only the servers whose position
+ * is a priority are ranked (behind systemd-resolved's stub: its DNS=). */
 static int load_source(order_run *o, const char *resolv_conf)
 {
-	char err[512];
+	char err[1024] = "";
 
-	if (resolv_conf == NULL && o->g->n_resolvers > 0) {
+	if (resolv_conf != NULL) {
+		if (dp_rsrc_load(DP_RSRC_RESOLV, resolv_conf, &o->own_rsrc, err, sizeof(err)) != DP_OK) {
+			dp_errorf("order: %s", err);
+			return -1;
+		}
+		o->rsrc = o->own_rsrc;
+	} else if (o->g->n_resolvers > 0) {
 		o->src = SRC_CLI;
 		return 0;
-	}
-	if (resolv_conf == NULL && o->g->cfg != NULL && o->g->cfg->n_resolvers > 0) {
+	} else if (o->g->rsrc != NULL) {
+		o->rsrc = o->g->rsrc;
+	} else if (o->g->cfg != NULL && o->g->cfg->n_resolvers > 0) {
 		o->src = SRC_CONFIG;
 		return 0;
-	}
-	o->src = SRC_RESOLV;
-	o->resolv_path = resolv_conf ? resolv_conf
-		: getenv("DANEPROBE_RESOLV_CONF") ? getenv("DANEPROBE_RESOLV_CONF") : "/etc/resolv.conf";
-	if (dp_read_file(o->resolv_path, &o->resolv_text, &o->resolv_len, err, sizeof(err)) != DP_OK) {
-		dp_errorf("order: %s", err);
+	} else {
+		dp_errorf("order: no resolvers: give --resolver, --resolvers-from, resolvers: in the config, "
+			  "or /etc/resolv.conf");
 		return -1;
 	}
-	o->n_resolv = dp_resolv_conf_parse(o->resolv_text, o->resolv_len, &o->resolv_addrs);
-	if (o->n_resolv == (size_t)-1 || o->n_resolv == 0) {
-		dp_errorf("order: %s has no nameserver lines", o->resolv_path);
-		o->n_resolv = 0;
+	o->src = SRC_RESOLV;
+	if (o->g->format != DP_FMT_JSON)
+		report_rsrc_text(stdout, o->rsrc);
+	o->resolv_addrs = calloc(o->rsrc->n + 1, sizeof(*o->resolv_addrs));
+	if (o->resolv_addrs == NULL)
+		return -1;
+	for (size_t i = 0; i < o->rsrc->n; i++)
+		if (o->rsrc->servers[i].orderable &&
+		    (o->resolv_addrs[o->n_resolv] = strdup(o->rsrc->servers[i].address)) != NULL)
+			o->n_resolv++;
+	if (o->n_resolv == 0) {
+		dp_errorf("order: %s gives no resolver whose order counts%s%s", o->rsrc->path,
+			  o->rsrc->refuse[0] ? ": " : "", o->rsrc->refuse);
 		return -1;
 	}
 	return 0;
@@ -303,6 +341,7 @@ static int order_report(order_run *o, int write, int dry)
 			rc = arc != DP_EXIT_OK ? arc : rc;
 		}
 		j = dp_order_json(o->adv, o->in);
+		report_rsrc_json(j, o->src == SRC_RESOLV ? o->rsrc : NULL);
 		dp_json_emit(stdout, j, rc);
 		json_decref(j);
 		return rc;
@@ -344,6 +383,6 @@ out:
 	free(o.in);
 	dp_probe_results_free(o.res, o.n);
 	dp_strings_free(o.resolv_addrs, o.n_resolv);
-	free(o.resolv_text);
+	dp_rsrc_free(o.own_rsrc);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include "probe/report/report_probe.h"
 #include "probe/report/prom.h"
 #include "probe/report/envelope.h"
+#include "probe/report/report_client.h"
 
 
 static void probe_usage(FILE *out)
@@ -121,6 +122,7 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	dp_resolver_result *res = NULL;
+	const struct dp_rsrc *src;
 	size_t nres = 0;
 	char err[1024] = "";
 	int jobs = 0, c, rc;
@@ -158,8 +160,12 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 		return DP_EXIT_UNKNOWN;
 	}
 	rc = dp_probe_exit_code(res, nres);
+	/* Resolvers read from the host's files: say from which, and what
+	 * they are (argv and --resolver name them directly). */
+	src = optind == argc ? g->rsrc : NULL;
 	if (g->format == DP_FMT_JSON) {
 		json_t *j = dp_probe_json(res, nres);
+		report_rsrc_json(j, src);
 		dp_json_emit(stdout, j, rc);
 		json_decref(j);
 	} else if (g->format == DP_FMT_PROMETHEUS) {
@@ -177,6 +183,7 @@ int cmd_probe(dp_global *g, int argc, char **argv)
 			fwrite(text, 1, len, stdout);
 		dp_prom_free(p);
 	} else {
+		report_rsrc_text(stdout, src);
 		dp_probe_print_text(stdout, res, nres, g->verbose);
 	}
 	dp_probe_results_free(res, nres);

@@ -38,9 +38,16 @@
 /* Worker stacks: the validator and OpenSSL need far less than the 8 MB
  * default, and 64 workers x 8 MB of reserved stack is pointless. */
 #define VERIFY_STACK (512 * 1024)
-/* MX hosts whose validated A/AAAA/TLSA each worker keeps for the run
+/* MX hosts whose validated A/AAAA/TLSA the workers share for the run
  * (many domains share their MX hosts; SMTP/TLS is never cached). */
-#define VERIFY_CACHE_HOSTS 64
+#define VERIFY_CACHE_HOSTS 256
+/* DNS messages all the workers' validator caches hold together, split
+ * between them, but at least VERIFY_MIN_MSGS each: about 1.6 KB each
+ * parsed (massif), so -j 64 keeps ~3.5 MB whatever the list length,
+ * while one domain's chain (~10 messages) and the root and TLD keys
+ * stay cached in every worker. */
+#define VERIFY_CACHE_MSGS 2048
+#define VERIFY_MIN_MSGS 32
 
 typedef struct verify_pool {
 	const dp_global *g;
@@ -57,6 +64,8 @@ typedef struct verify_pool {
 	size_t n_unknown;
 	int summary;              /* --summary / --no-summary, else stdout is a terminal */
 	verify_out out;           /* input order, progress bar, counts */
+	size_t n_workers;
+	dane_cache *cache;        /* shared by the workers */
 	dane_warn_cfg warn_given; /* --cert-warn-days, --rrsig-warn-days */
 	pthread_mutex_t mu;
 } verify_pool;
@@ -177,6 +186,9 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, size_
 	/* JSON and CSV must stay pure: the trace goes to stderr then (one
 	 * fprintf per line, so lines of concurrent domains do not tear). */
 	w->cur = p->fmt != DP_FMT_TEXT ? stderr : mem;
+	/* The validator never reads the clock: a long run tells it the
+	 * time, for signature validity and its caches' TTLs. */
+	val_ctx_set_now(vctx, dp_now());
 	rc = mem != NULL ? dane_verify_cached(vctx, cache, &p->cfg, domain, &r) : DP_ENOMEM;
 	if (mem != NULL) {
 		verify_format(mem, p, domain, rc, r);
@@ -210,7 +222,7 @@ static void *verify_worker_main(void *arg)
 	verify_pool *p = w->pool;
 	query_fetcher fetcher;
 	val_ctx *vctx = NULL;
-	dane_cache *cache = NULL;
+	size_t msgs = p->n_workers > 0 ? VERIFY_CACHE_MSGS / p->n_workers : VERIFY_CACHE_MSGS;
 
 	memset(&fetcher, 0, sizeof fetcher);
 	fetcher.server = &p->srv;
@@ -221,15 +233,16 @@ static void *verify_worker_main(void *arg)
 	}
 	/* One validator context per worker, reused across its domains so
 	 * the root and TLD keys are fetched and verified once. */
-	if (val_ctx_new(&vctx, p->anchors, dp_now(), query_fetch, &fetcher) != DP_OK ||
-	    dane_cache_new(&cache, VERIFY_CACHE_HOSTS) != DP_OK) {
-		val_ctx_free(vctx);
+	if (val_ctx_new(&vctx, p->anchors, dp_now(), query_fetch, &fetcher) != DP_OK) {
 		pthread_mutex_lock(&p->mu);
 		dp_errorf("verify: out of memory");
 		p->worst = DP_EXIT_UNKNOWN;
 		pthread_mutex_unlock(&p->mu);
 		return NULL;
 	}
+	if (msgs < VERIFY_MIN_MSGS)
+		msgs = VERIFY_MIN_MSGS;
+	val_ctx_set_cache(vctx, msgs, msgs / 2);
 	if (p->trace)
 		val_ctx_set_trace(vctx, verify_trace, w);
 	for (;;) {
@@ -240,9 +253,8 @@ static void *verify_worker_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->n_domains)
 			break;
-		verify_one(w, vctx, cache, i);
+		verify_one(w, vctx, p->cache, i);
 	}
-	dane_cache_free(cache);
 	val_ctx_free(vctx);
 	return NULL;
 }
@@ -411,6 +423,7 @@ static int verify_run_pool(verify_pool *pool, int jobs)
 
 	if (workers == NULL)
 		return DP_EXIT_UNKNOWN;
+	pool->n_workers = n_workers;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, VERIFY_STACK);
 	for (i = 0; i < n_workers; i++) {
@@ -440,7 +453,9 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 
 	memset(&pool, 0, sizeof pool);
 	pool.g = g;
-	pool.fmt = g->format;
+	/* dot and svg are pictures of the path (issue 15); until verify
+	 * draws them, the text. */
+	pool.fmt = g->format == DP_FMT_JSON || g->format == DP_FMT_CSV ? g->format : DP_FMT_TEXT;
 	pool.summary = -1;
 	pool.trace = g->trace || g->verbose > 0;
 	pool.policy = POL_OPPORTUNISTIC;
@@ -456,6 +471,8 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		dp_errorf("verify: trust anchors: %s", err);
 		goto out;
 	}
+	if (dane_cache_new(&pool.cache, VERIFY_CACHE_HOSTS) != DP_OK)
+		goto out;
 	pool.cfg.ssl_ctx = tlsa_ctx_new();
 	if (pool.cfg.ssl_ctx == NULL) {
 		dp_errorf("verify: OpenSSL has no DANE support here");
@@ -491,6 +508,7 @@ out:
 	free(list.domains);
 	if (pool.cfg.ssl_ctx != NULL)
 		SSL_CTX_free(pool.cfg.ssl_ctx);
+	dane_cache_free(pool.cache);
 	val_anchors_free(anchors);
 	return rc;
 }

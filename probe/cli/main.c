@@ -19,6 +19,7 @@
 #include "probe/report/envelope.h"
 #include "probe/report/textout.h"
 #include "probe/util/postfixconf.h"
+#include "probe/util/resolvload.h"
 #include <sys/stat.h>
 #include "probe/util/defaults.h"
 
@@ -36,8 +37,8 @@ typedef struct dp_command {
 static const dp_command commands[] = {
 	{ "probe", cmd_probe, "probe resolvers: capability matrix, class, DANE safety", DP_FMTS_ALL },
 	{ "order", cmd_order, "recommend resolver priorities; --write rewrites the config", DP_FMTS_TEXT_JSON },
-	{ "verify", cmd_verify, "run the DANE path (MX, A/AAAA, TLSA, STARTTLS, certificate)", DP_FMTS_BULK },
-	{ "lookup", cmd_lookup, "resolve one RRset through one resolver and validate it locally", DP_FMTS_TEXT_JSON },
+	{ "verify", cmd_verify, "run the DANE path (MX, A/AAAA, TLSA, STARTTLS, certificate)", DP_FMTS_BULK | DP_FMTS_GRAPH },
+	{ "lookup", cmd_lookup, "resolve one RRset through one resolver and validate it locally", DP_FMTS_TEXT_JSON | DP_FMTS_GRAPH },
 	{ "anchor", cmd_anchor, "show and maintain the root trust anchors (RFC 5011, RFC 9718)", DP_FMTS_ALL },
 	{ "tlsa-check", cmd_tlsa_check, "offline: would this certificate chain match the TLSA records", DP_FMTS_TEXT_JSON },
 	{ "check", cmd_check, "pre-flight/monitoring: anchors + probe + order + verify, Nagios exit codes", DP_FMTS_ALL },
@@ -60,7 +61,11 @@ static void usage(FILE *out)
 		"Global options (anywhere on the line):\n"
 		"  -c, --config FILE      configuration (default " DP_DEFAULT_CONFIG ", optional)\n"
 		"      --resolver ADDR[:PORT]  resolver to use (repeatable; [v6]:port for IPv6)\n"
-		"      --format FMT       text (default), json, prometheus or csv (verify)\n"
+		"      --resolvers-from SRC  read the resolvers from resolv.conf, resolved\n"
+		"                         (systemd-resolved), unbound (forward-zone \".\") or\n"
+		"                         dnsmasq (server=), each optionally :FILE\n"
+		"      --format FMT       text (default), json, prometheus, dot, svg (lookup,\n"
+		"                         verify) or csv (verify)\n"
 		"      --timeout MS       per-query timeout in milliseconds (default "
 		DP_STR(DP_DNS_TIMEOUT_MS) ")\n"
 		"      --now TIME         evaluate at TIME (2026-11-23T10:00:00Z, 2026-11-23, @EPOCH)\n"
@@ -83,7 +88,7 @@ static void usage(FILE *out)
 
 enum { GOPT_CONFIG, GOPT_RESOLVER, GOPT_FORMAT, GOPT_TIMEOUT, GOPT_NOW, GOPT_ANCHORS,
        GOPT_VERBOSE, GOPT_TRACE, GOPT_HELP, GOPT_VERSION, GOPT_CLIENT, GOPT_POSTFIX,
-       GOPT_COLOR, GOPT_QUIET };
+       GOPT_RESOLVERS_FROM, GOPT_COLOR, GOPT_QUIET };
 
 typedef struct gopt {
 	const char *lng;   /* long name without dashes */
@@ -99,6 +104,7 @@ static const gopt gopts[] = {
 	{ "verbose", 'v', 0, GOPT_VERBOSE }, { "trace", 0, 0, GOPT_TRACE },
 	{ "help", 'h', 0, GOPT_HELP }, { "version", 'V', 0, GOPT_VERSION },
 	{ "client", 0, 1, GOPT_CLIENT }, { "postfix", 0, 2, GOPT_POSTFIX },
+	{ "resolvers-from", 0, 1, GOPT_RESOLVERS_FROM },
 	{ "color", 0, 1, GOPT_COLOR }, { "colour", 0, 1, GOPT_COLOR },
 	{ "quiet", 'q', 0, GOPT_QUIET },
 };
@@ -195,6 +201,9 @@ static int apply_gopt(dp_global *g, const gopt *o, const char *val, int *help, i
 		break;
 	case GOPT_POSTFIX:
 		g->postfix_dir = val ? val : "/etc/postfix";
+		break;
+	case GOPT_RESOLVERS_FROM:
+		g->resolvers_from = val;
 		break;
 	case GOPT_COLOR:
 		if (dp_color_mode_parse(val, &g->color) < 0) {
@@ -376,6 +385,8 @@ int main(int argc, char **argv)
 		g.client = g.cfg->client;
 	if (load_postfix(&g) < 0)
 		goto out;
+	if (cmd->run != cmd_check_config && dp_resolver_source_load(&g) < 0)
+		goto out;
 	if (g.timeout_ms == 0)
 		g.timeout_ms = g.cfg && g.cfg->probe_timeout_ms ? g.cfg->probe_timeout_ms : DP_DNS_TIMEOUT_MS;
 	optind = 0;     /* a fresh getopt for the subcommand */
@@ -387,6 +398,7 @@ out:
 		dp_json_emit_error(stdout, rc, dp_last_error());
 	dp_config_free(g.cfg);
 	dp_postfix_free(g.postfix);
+	dp_rsrc_free(g.rsrc);
 	free(g.resolvers);
 	free(rest);
 	return rc;

@@ -155,12 +155,12 @@ int dane_verify(val_ctx *vctx, const dane_cfg *cfg, const char *domain,
 		dane_result **out);
 
 /*
- * A per-thread cache of the DNS part of MX hosts (A, AAAA, TLSA, already
+ * A cache of the DNS part of MX hosts (A, AAAA, TLSA, already
  * validated) for one run over many domains: domains hosted on the same
  * MX hosts are common, and their lookups need not be repeated.  SMTP and
  * TLS are never cached: every domain gets its own connection.  At most
- * max_hosts entries (then lookups are simply not cached).  Not
- * thread-safe: one per worker, like the val_ctx it goes with.
+ * max_hosts entries (then the oldest is replaced), none older than five
+ * minutes.  Thread-safe: one cache serves all the workers of a run.
  */
 typedef struct dane_cache dane_cache;
 int dane_cache_new(dane_cache **out, size_t max_hosts);

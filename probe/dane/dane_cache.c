@@ -1,23 +1,34 @@
 /*
- * dane_cache.c - the per-worker host cache of the DANE walk: the DNS part
- * of an MX host (addresses, TLSA and their statuses) kept for the next
- * domain that uses the same host, so a bulk verify asks once per host.
+ * dane_cache.c - the host cache of the DANE walk: the DNS part of an MX
+ * host (addresses, TLSA and their statuses) kept for the next domain that
+ * uses the same host, so a bulk verify asks once per host.  One cache is
+ * shared by all workers (a mutex), holds at most max_hosts entries
+ * (the oldest is replaced) and keeps none longer than DANE_CACHE_MAX_AGE:
+ * its memory does not grow with the list.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include "probe/dane/dane.h"
 #include "probe/dane/dane_int.h"
+#include "probe/util/clock.h"
+
+/* The walk's verdicts come from records whose TTLs it does not keep:
+ * a short age bounds how stale a long run's answer can be. */
+#define DANE_CACHE_MAX_AGE_MS (300 * 1000)
 
 typedef struct dane_cache_ent {
 	dane_host host;             /* DNS fields only; addrs and tlsa owned */
 	char cname_target[256];
+	int64_t added_ms;           /* dp_mono_ms() when it was put */
 } dane_cache_ent;
 
 struct dane_cache {
-	dane_cache_ent *ents;
-	size_t n, max;
+	pthread_mutex_t mu;
+	dane_cache_ent **ents;      /* max slots, filled on demand */
+	size_t n, max, next;        /* next: the slot put replaces when full */
 };
 
 int dane_cache_new(dane_cache **out, size_t max_hosts)
@@ -26,6 +37,11 @@ int dane_cache_new(dane_cache **out, size_t max_hosts)
 
 	if (c == NULL)
 		return DP_ENOMEM;
+	if (max_hosts > 0 && (c->ents = calloc(max_hosts, sizeof *c->ents)) == NULL) {
+		free(c);
+		return DP_ENOMEM;
+	}
+	pthread_mutex_init(&c->mu, NULL);
 	c->max = max_hosts;
 	*out = c;
 	return DP_OK;
@@ -43,6 +59,13 @@ void dane_host_clear(dane_host *h)
 	tlsa_set_free(&h->tlsa);
 }
 
+static void dane_cache_ent_free(dane_cache_ent *e)
+{
+	if (e != NULL)
+		dane_host_clear(&e->host);
+	free(e);
+}
+
 void dane_cache_free(dane_cache *c)
 {
 	size_t i;
@@ -50,8 +73,9 @@ void dane_cache_free(dane_cache *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < c->n; i++)
-		dane_host_clear(&c->ents[i].host);
+		dane_cache_ent_free(c->ents[i]);
 	free(c->ents);
+	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
 
@@ -96,36 +120,51 @@ static int dane_host_copy_dns(dane_host *dst, const dane_host *src)
 	return DP_OK;
 }
 
-int dane_cache_get(const dane_cache *c, dane_host *h, char *cname_target, size_t ct_len)
+int dane_cache_get(dane_cache *c, dane_host *h, char *cname_target, size_t ct_len)
 {
+	int64_t now = dp_mono_ms();
 	size_t i;
+	int rc = 0;
 
-	for (i = 0; c != NULL && i < c->n; i++)
-		if (strcasecmp(c->ents[i].host.name, h->name) == 0) {
-			int rc = dane_host_copy_dns(h, &c->ents[i].host);
-			snprintf(cname_target, ct_len, "%s", c->ents[i].cname_target);
-			return rc == DP_OK ? 1 : -1;
+	if (c == NULL)
+		return 0;
+	pthread_mutex_lock(&c->mu);
+	for (i = 0; i < c->n; i++) {
+		const dane_cache_ent *e = c->ents[i];
+		if (now - e->added_ms < DANE_CACHE_MAX_AGE_MS &&
+		    strcasecmp(e->host.name, h->name) == 0) {
+			rc = dane_host_copy_dns(h, &e->host) == DP_OK ? 1 : -1;
+			snprintf(cname_target, ct_len, "%s", e->cname_target);
+			break;
 		}
-	return 0;
+	}
+	pthread_mutex_unlock(&c->mu);
+	return rc;
 }
 
 void dane_cache_put(dane_cache *c, const dane_host *h, const char *cname_target)
 {
 	dane_cache_ent *e;
 
-	if (c == NULL || c->n >= c->max)
+	if (c == NULL || c->max == 0 || (e = calloc(1, sizeof *e)) == NULL)
 		return;
-	if (c->ents == NULL) {
-		c->ents = calloc(c->max, sizeof *c->ents);
-		if (c->ents == NULL)
-			return;
-	}
-	e = &c->ents[c->n];
-	memset(e, 0, sizeof *e);
+	/* Copied outside the lock: only the slot change is shared. */
 	if (dane_host_copy_dns(&e->host, h) != DP_OK) {
-		dane_host_clear(&e->host);
+		dane_cache_ent_free(e);
 		return;
 	}
 	snprintf(e->cname_target, sizeof e->cname_target, "%s", cname_target);
-	c->n++;
+	e->added_ms = dp_mono_ms();
+	pthread_mutex_lock(&c->mu);
+	if (c->n < c->max) {
+		c->ents[c->n++] = e;
+		e = NULL;
+	} else {
+		dane_cache_ent *old = c->ents[c->next];
+		c->ents[c->next] = e;
+		c->next = (c->next + 1) % c->max;
+		e = old;
+	}
+	pthread_mutex_unlock(&c->mu);
+	dane_cache_ent_free(e);
 }

@@ -1,5 +1,5 @@
 /*
- * dane_int.h - what dane.c (the walk), dane_cache.c (the per-worker host
+ * dane_int.h - what dane.c (the walk), dane_cache.c (the shared host
  * cache) and dane_verdict.c (the judgement) share.  Not for use outside probe/dane/.
  */
 #ifndef DP_DANE_INT_H
@@ -25,11 +25,11 @@ void dane_host_clear(dane_host *h);
  * preference) and copy the CNAME target the walk saw for it.  1 on a
  * hit, 0 on a miss (h untouched), -1 when out of memory (h partly
  * filled: clear it with the result). */
-int dane_cache_get(const dane_cache *c, dane_host *h, char *cname_target, size_t ct_len);
+int dane_cache_get(dane_cache *c, dane_host *h, char *cname_target, size_t ct_len);
 
 /* Keep a copy of h's DNS part (only verdicts: the caller leaves out hosts
- * whose lookups failed).  Does nothing when c is NULL or full, or out of
- * memory (the cache is only a saving). */
+ * whose lookups failed), replacing the oldest entry when full.  Does
+ * nothing when c is NULL or out of memory (the cache is only a saving). */
 void dane_cache_put(dane_cache *c, const dane_host *h, const char *cname_target);
 
 /* dane_evidence.c: the evidence and warnings of issue 13. */

@@ -20,7 +20,7 @@
 #include <strings.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <curl/curl.h>
+#include "probe/net/curl_dl.h"
 #include "probe/net/alert.h"
 #include "probe/util/fileio.h"
 #include "probe/util/strbuf.h"

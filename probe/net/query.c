@@ -32,7 +32,12 @@
 
 #define QUERY_DEFAULT_EDNS 1232
 #define QUERY_DEFAULT_TRIES 2
-#define QUERY_MAX_MSG 65535
+#define QUERY_BUILD_BUF 512
+/* The UDP receive buffer: the size we advertise (RFC 6891 6.2.5), but at
+ * least this much, for servers that overshoot it a little (a datagram
+ * cut at the end of the buffer fails to parse: a malformed answer).  Not
+ * 64 KB per query: 64 workers query at once. */
+#define QUERY_UDP_BUF_MIN 4096
 
 /* Set r->detail (truncated to fit). */
 static void query_detail(query_response *r, const char *fmt, ...)
@@ -79,8 +84,21 @@ static int query_build(const ldns_rdf *name, ldns_rr_type type, const query_opts
 		ldns_pkt_set_edns_udp_size(q, o->edns_size ? o->edns_size : QUERY_DEFAULT_EDNS);
 		ldns_pkt_set_edns_do(q, (o->flags & QUERY_DO) != 0);
 	}
-	st = ldns_pkt2wire(wire, q, len);
+	/* ldns_pkt2wire starts from a 64 KB buffer: with 64 workers
+	 * querying at once that was a tenth of the peak heap (massif).  A
+	 * query is a few hundred bytes; the buffer grows if it must. */
+	ldns_buffer *b = ldns_buffer_new(QUERY_BUILD_BUF);
+	st = b ? ldns_pkt2buffer_wire(b, q) : LDNS_STATUS_MEM_ERR;
 	ldns_pkt_free(q);
+	if (st == LDNS_STATUS_OK) {
+		*len = ldns_buffer_position(b);
+		*wire = malloc(*len ? *len : 1);
+		if (*wire)
+			memcpy(*wire, ldns_buffer_begin(b), *len);
+		else
+			st = LDNS_STATUS_MEM_ERR;
+	}
+	ldns_buffer_free(b);
 	if (st != LDNS_STATUS_OK)
 		return st == LDNS_STATUS_MEM_ERR ? DP_ENOMEM : DP_EINVAL;
 	return DP_OK;
@@ -210,6 +228,11 @@ static int query_udp_socket(const dp_addr *srv)
 	return fd;
 }
 
+static size_t query_udp_bufsize(const query_opts *o)
+{
+	return o->edns_size > QUERY_UDP_BUF_MIN ? o->edns_size : QUERY_UDP_BUF_MIN;
+}
+
 /* Stray datagrams one UDP exchange dropped, for its timeout reason. */
 typedef struct query_udp_drops {
 	unsigned wrong_q, dropped;
@@ -219,7 +242,7 @@ typedef struct query_udp_drops {
  * fails, or try_end passes: DP_OK and the answer in c->out, DP_EPARSE,
  * DP_ENET, or DP_ETIMEOUT. */
 static int query_udp_recv(query_query_ctx *c, int fd, uint8_t *buf, uint16_t id,
-			  int64_t try_end, int64_t sent, query_udp_drops *d)
+			  size_t cap, int64_t try_end, query_udp_drops *d)
 {
 	query_response *out = c->out;
 	char why[128] = "";
@@ -230,7 +253,7 @@ static int query_udp_recv(query_query_ctx *c, int fd, uint8_t *buf, uint16_t id,
 			return DP_ETIMEOUT;
 		struct sockaddr_storage from;
 		socklen_t flen = sizeof from;
-		ssize_t n = w < 0 ? -1 : recvfrom(fd, buf, QUERY_MAX_MSG, 0,
+		ssize_t n = w < 0 ? -1 : recvfrom(fd, buf, cap, 0,
 					       (struct sockaddr *)&from, &flen);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -247,7 +270,8 @@ static int query_udp_recv(query_query_ctx *c, int fd, uint8_t *buf, uint16_t id,
 		ldns_pkt *pkt = NULL;
 		switch (query_match(buf, (size_t)n, id, c->name, c->type, &pkt, why, sizeof why)) {
 		case QUERY_MATCH:
-			out->rtt_ms = (int)(dp_mono_ms() - sent);
+			/* From the query's start: the caller waited for every try. */
+			out->rtt_ms = (int)(dp_mono_ms() - c->start);
 			return query_keep(out, pkt, buf, (size_t)n);
 		case QUERY_MALFORMED:
 			query_detail(out,
@@ -277,7 +301,8 @@ static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 		query_detail(out, "UDP socket: %s", strerror(errno));
 		return DP_ENET;
 	}
-	buf = malloc(QUERY_MAX_MSG);
+	size_t cap = query_udp_bufsize(c->opts);
+	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
 		return DP_ENOMEM;
@@ -286,7 +311,6 @@ static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 		/* Each try gets its share of the time; answers to an earlier
 		 * send still count (same socket, same ID). */
 		int64_t try_end = t + 1 == tries ? c->deadline : c->start + total * (t + 1) / tries;
-		int64_t sent = dp_mono_ms();
 
 		if (sendto(fd, q, qlen, 0, (const struct sockaddr *)&c->srv->addr,
 			   c->srv->addrlen) < 0) {
@@ -295,7 +319,8 @@ static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 			rc = DP_ENET;
 			break;
 		}
-		rc = query_udp_recv(c, fd, buf, id, try_end, sent, &d);
+		out->udp_sends++;
+		rc = query_udp_recv(c, fd, buf, id, cap, try_end, &d);
 	}
 	free(buf);
 	close(fd);
@@ -390,7 +415,6 @@ static int query_tcp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 	query_response *out = c->out;
 	uint8_t hdr[2], *msg = NULL, *buf = NULL;
 	int fd = -1, rc;
-	int64_t sent;
 	char why[128];
 
 	rc = query_tcp_connect(c, &fd);
@@ -404,7 +428,6 @@ static int query_tcp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 	msg[0] = (uint8_t)(qlen >> 8);
 	msg[1] = (uint8_t)qlen;
 	memcpy(msg + 2, q, qlen);
-	sent = dp_mono_ms();
 	rc = query_tcp_io(c, fd, msg, qlen + 2, 1);
 	if (rc != DP_OK)
 		goto done;
@@ -426,7 +449,9 @@ static int query_tcp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 	rc = query_tcp_io(c, fd, buf, len, 0);
 	if (rc != DP_OK)
 		goto done;
-	out->rtt_ms = (int)(dp_mono_ms() - sent);
+	/* Connect, and the UDP exchange that came back truncated, are part
+	 * of what the caller waited for. */
+	out->rtt_ms = (int)(dp_mono_ms() - c->start);
 	ldns_pkt *pkt = NULL;
 	/* Over TCP the connection is ours alone: a wrong answer is the
 	 * server's fault, so it is an error rather than something to skip. */
@@ -572,10 +597,13 @@ int query_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **o
 	if (f->trace) {
 		ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, ldns_pkt_get_rcode(r.pkt));
 		size_t an = ldns_pkt_ancount(r.pkt);
-		snprintf(line, sizeof line, "query %s/%s @%s %s%s: %s %zu answer%s (%d ms)",
+		char sends[32] = "";
+		if (r.udp_sends > 1)
+			snprintf(sends, sizeof sends, ", %d UDP sends", r.udp_sends);
+		snprintf(line, sizeof line, "query %s/%s @%s %s%s: %s %zu answer%s (%d ms%s)",
 			 nbuf, tbuf, f->server->text, r.via_tcp ? "tcp" : "udp",
 			 r.udp_truncated ? " after TC" : "",
-			 lt ? lt->name : "RCODE?", an, an == 1 ? "" : "s", r.rtt_ms);
+			 lt ? lt->name : "RCODE?", an, an == 1 ? "" : "s", r.rtt_ms, sends);
 		f->trace(f->trace_arg, line);
 	}
 	*out = r.pkt;

@@ -36,7 +36,10 @@ typedef struct query_response {
 	ldns_pkt *pkt;           /* parsed answer, malloced (query_response_clear frees) */
 	uint8_t *wire;           /* raw bytes of that answer, malloced */
 	size_t wire_len;
-	int rtt_ms;              /* of the exchange that gave the answer */
+	int rtt_ms;              /* from the start of the query to the answer:
+				  * what the caller waited, retries, TCP
+				  * connect and a truncated UDP try included */
+	int udp_sends;           /* UDP datagrams sent (retries: more than 1) */
 	int via_tcp;             /* answer came over TCP */
 	int udp_truncated;       /* the UDP answer had TC=1 */
 	char detail[160];        /* on error: what happened ("timeout after 1500 ms over UDP") */

@@ -6,6 +6,8 @@
 #include "probe/report/report_client.h"
 #include "probe/util/escape.h"
 #include "probe/dane/postfix.h"
+#include "probe/util/escape.h"
+#include "probe/util/resolvload.h"
 
 static const char *upper_status(val_status s)
 {
@@ -57,4 +59,42 @@ void report_client_json(json_t *o, const dane_result *r)
 	json_object_set_new(o, "ad_view_differs", arr);
 	if (r->postfix_rules)
 		json_object_set_new(o, "postfix_tls", json_string(postfix_tls_class(r)));
+}
+
+static const char *const rsrc_kind_names[] = { "resolv.conf", "resolved", "unbound", "dnsmasq" };
+
+void report_rsrc_text(FILE *out, const struct dp_rsrc *src)
+{
+	if (src == NULL)
+		return;
+	dp_fprintf_text(out, "resolvers from %s (%s)%s\n", src->path, rsrc_kind_names[src->kind],
+			src->stub ? ", systemd-resolved's stub and the servers behind it" : "");
+	/* What each one is: the probe matrix and order show addresses. */
+	for (size_t i = 0; src->stub && i < src->n; i++)
+		dp_fprintf_text(out, "  %-15s %s\n", src->servers[i].address, src->servers[i].role);
+	if (src->note[0])
+		dp_fprintf_text(out, "note: %s\n", src->note);
+}
+
+void report_rsrc_json(json_t *o, const struct dp_rsrc *src)
+{
+	json_t *s, *v;
+
+	if (src == NULL)
+		return;
+	s = json_object();
+	v = json_array();
+	json_object_set_new(s, "kind", json_string(rsrc_kind_names[src->kind]));
+	json_object_set_new(s, "file", json_string(src->path));
+	json_object_set_new(s, "stub", json_boolean(src->stub));
+	json_object_set_new(s, "note", src->note[0] ? json_string(src->note) : json_null());
+	json_object_set_new(s, "write_file", src->write_path ? json_string(src->write_path) : json_null());
+	for (size_t i = 0; i < src->n; i++) {
+		json_t *e = json_object();
+		json_object_set_new(e, "address", json_string(src->servers[i].address));
+		json_object_set_new(e, "role", json_string(src->servers[i].role));
+		json_array_append_new(v, e);
+	}
+	json_object_set_new(s, "servers", v);
+	json_object_set_new(o, "resolver_source", s);
 }

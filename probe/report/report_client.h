@@ -16,4 +16,14 @@ void report_client_text(FILE *out, const dane_result *r);
  * Postfix's rules "postfix_tls" (posttls-finger's word), added to o. */
 void report_client_json(json_t *o, const dane_result *r);
 
+/* Where the resolvers came from when daneprobe read them from the host
+ * (resolv.conf, systemd-resolved, unbound, dnsmasq): one line naming the
+ * source (behind systemd-resolved's stub: each server and its role),
+ * then the note (the stub, the order those programs use). */
+struct dp_rsrc;
+void report_rsrc_text(FILE *out, const struct dp_rsrc *src);
+/* "resolver_source": {"kind","file","stub","note","write_file",
+ * "servers":[{"address","role"}]} added to o. */
+void report_rsrc_json(json_t *o, const struct dp_rsrc *src);
+
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "probe/util/escape.h"
+#include "probe/util/strbuf.h"
 
 static int passes(unsigned char c, unsigned flags)
 {
@@ -120,4 +121,32 @@ int dp_helo_valid(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+void dp_sbuf_add_markup(dp_sbuf *b, const char *s, dp_markup m)
+{
+	char hex[8];
+
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		const char *rep = NULL;
+
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = m == DP_MARKUP_XML ? "&#39;" : NULL; break;
+		case '\\': rep = m == DP_MARKUP_DOT ? "\\\\" : NULL; break;
+		}
+		if (rep == NULL && (c < 0x20 || c >= 0x7f)) {
+			/* As dp_escape: the text "\xHH", its backslash doubled in DOT. */
+			snprintf(hex, sizeof hex, m == DP_MARKUP_DOT ? "\\\\x%02x" : "\\x%02x", c);
+			rep = hex;
+		}
+		if (rep != NULL)
+			dp_sbuf_add(b, rep, strlen(rep));
+		else
+			dp_sbuf_add(b, s, 1);
+	}
 }

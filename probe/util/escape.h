@@ -46,4 +46,21 @@ int dp_vfprintf_text(FILE *f, unsigned flags, const char *fmt, va_list ap);
  * with CR, LF or a space would end the command and start another. */
 int dp_helo_valid(const char *s);
 
+/*
+ * Markup (issue 15): text from the network that lands in a DOT label, in
+ * SVG or in HTML.  A DNS label may hold any byte ('<', '"', '\\', a
+ * newline), and a hostile zone must not be able to inject markup into an
+ * operator's browser.  Control and non-ASCII bytes become the text
+ * "\xHH" first (as dp_escape does; ldns's "\DDD" stays as it is), then:
+ *   DP_MARKUP_XML  & < > " ' as character references (XML 1.0 2.4, HTML)
+ *   DP_MARKUP_DOT  a DOT quoted string: '\\' doubled (Graphviz reads
+ *                  escString: "\N", "\n" ...), & < > " as entities,
+ *                  which Graphviz turns back into the characters in every
+ *                  output (and re-escapes in SVG), so '"' never ends the
+ *                  string and a raw '&' never forms a bogus entity.
+ */
+typedef enum dp_markup { DP_MARKUP_XML, DP_MARKUP_DOT } dp_markup;
+struct dp_sbuf;
+void dp_sbuf_add_markup(struct dp_sbuf *b, const char *s, dp_markup m);
+
 #endif

@@ -38,15 +38,17 @@ for c in probe order verify lookup anchor tlsa-check check; do
 	check "$c --help" 0 "usage: daneprobe.*$c|daneprobe $c" "$dp" "$c" --help
 	check "help $c" 0 "usage: daneprobe.*$c|daneprobe $c" "$dp" help "$c"
 done
-check "bad --format" 3 'format must be text, json, prometheus or csv' "$dp" --format xml probe
-check "bad --format after the command" 3 "format must be text, json, prometheus or csv, not 'xml'" "$dp" order --format xml
+check "bad --format" 3 'format must be text, json, prometheus, dot, svg or csv' "$dp" --format xml probe
+check "bad --format after the command" 3 "format must be text, json, prometheus, dot, svg or csv, not 'xml'" "$dp" order --format xml
 check "csv is verify's alone" 3 "order: --format csv is not offered here; order writes text or json" "$dp" order --format csv
-for c in lookup order tlsa-check; do
+for c in order tlsa-check; do
 	check "$c refuses --format prometheus, naming what it writes" 3 \
 		"$c: --format prometheus is not offered here; $c writes text or json" "$dp" "$c" --format prometheus x
 done
+check "lookup refuses --format prometheus, naming what it writes" 3 \
+	"lookup: --format prometheus is not offered here; lookup writes text, json, dot or svg" "$dp" lookup --format prometheus x
 check "verify refuses --format prometheus, naming what it writes" 3 \
-	"verify: --format prometheus is not offered here; verify writes text, json or csv" "$dp" verify --format prometheus x
+	"verify: --format prometheus is not offered here; verify writes text, json, dot, svg or csv" "$dp" verify --format prometheus x
 check "bad --timeout" 3 'timeout takes milliseconds' "$dp" --timeout 0 probe
 check "bad --now" 3 "cannot read 'yesterday' as a time" "$dp" --now yesterday probe
 check "option without value" 3 'option --resolver needs a value' "$dp" probe --resolver

@@ -921,6 +921,66 @@ static void test_cache_each_set_once(void **state)
 	ldns_rdf_deep_free(n2);
 }
 
+/* Lookups in one context; returns the fetches they made. */
+static unsigned long resolve_n(val_ctx *ctx, const char *name, ldns_rr_type type,
+			       val_status want)
+{
+	ldns_rdf *qn = ldns_dname_new_frm_str(name);
+	val_result *r = NULL;
+	unsigned long before = fetch_count;
+
+	assert_int_equal(val_resolve(ctx, qn, type, &r), DP_OK);
+	assert_int_equal(r->status, want);
+	val_result_free(r);
+	ldns_rdf_deep_free(qn);
+	return fetch_count - before;
+}
+
+/* The caches are bounded (issue 16: they only grew): above the cap the
+ * least recently used entries go, and a later lookup fetches again and
+ * still validates. */
+static void test_cache_bounded(void **state)
+{
+	val_ctx *ctx = NULL;
+	(void)state;
+	assert_int_equal(val_ctx_new(&ctx, anchors, NOW, fake_fetch, NULL), DP_OK);
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 6);
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 0);
+	val_ctx_set_cache(ctx, 1, 1);
+	/* www.n3.tld needs the root and tld keys again, and its own */
+	assert_true(resolve_n(ctx, "www.n3.tld.", A, VAL_SECURE) >= 3);
+	assert_true(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE) >= 3);
+	val_ctx_free(ctx);
+}
+
+/* Entries live for their TTL (3600 s in these zones) at the time the
+ * caller gives; a failed fetch for CACHE_FAIL_TTL (5 s) only. */
+static void test_cache_ttl(void **state)
+{
+	val_ctx *ctx = NULL;
+	(void)state;
+	assert_int_equal(val_ctx_new(&ctx, anchors, NOW, fake_fetch, NULL), DP_OK);
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 6);
+	val_ctx_set_now(ctx, NOW + 3599);
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 0);
+	val_ctx_set_now(ctx, NOW + 3600);
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 6);
+	val_ctx_free(ctx);
+
+	assert_int_equal(val_ctx_new(&ctx, anchors, NOW, fake_fetch, NULL), DP_OK);
+	hook = hook_timeout_tld_dnskey;
+	assert_true(resolve_n(ctx, "www.good.tld.", A, VAL_INDETERMINATE) > 0);
+	/* the same second: the failure is remembered, nothing is asked */
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_INDETERMINATE), 0);
+	hook = NULL;
+	val_ctx_set_now(ctx, NOW + 4);
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_INDETERMINATE), 0);
+	/* five seconds on, the resolver is asked again and now answers */
+	val_ctx_set_now(ctx, NOW + 5);
+	assert_true(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE) > 0);
+	val_ctx_free(ctx);
+}
+
 static void test_nsec3_iteration_policy(void **state)
 {
 	val_ctx *ctx = NULL;
@@ -1039,6 +1099,8 @@ int main(void)
 		cmocka_unit_test(test_presentation),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_cache_each_set_once),
+		cmocka_unit_test(test_cache_bounded),
+		cmocka_unit_test(test_cache_ttl),
 		cmocka_unit_test(test_nsec3_iteration_policy),
 		cmocka_unit_test(test_no_anchor),
 		cmocka_unit_test(test_wrong_anchor),

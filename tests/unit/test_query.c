@@ -34,7 +34,8 @@ typedef enum mode {
 	M_SILENT,               /* never answers */
 	M_TC_OVER_TCP,          /* UDP: TC=1; TCP: TC=1 again */
 	M_UPPERCASE,            /* repeats the question in upper case */
-	M_TCP_SILENT            /* UDP: TC=1; TCP: accepts but never answers */
+	M_TCP_SILENT,           /* UDP: TC=1; TCP: accepts but never answers */
+	M_ANSWER_AFTER_RETRY    /* UDP: answers the first send once the retry came */
 } mode;
 
 typedef struct server {
@@ -114,6 +115,15 @@ static void serve_udp(server *s)
 	switch (m) {
 	case M_SILENT:
 		break;
+	case M_ANSWER_AFTER_RETRY: {
+		/* A slow upstream: the answer to the first send comes just
+		 * after the client sent its retry (same ID, same socket). */
+		uint8_t b2[4096];
+		if (recv(s->udp, b2, sizeof b2, 0) > 0)
+			s->udp_queries++;
+		w = make_answer(q, m, 0, 0, NULL, &len);
+		break;
+	}
 	case M_WRONG_ID_FIRST:
 		w = make_answer(q, m, 0, 1, NULL, &len);
 		sendto(s->udp, w, len, 0, (struct sockaddr *)&from, flen);
@@ -504,6 +514,31 @@ static void test_retry_tries(void **state)
 	ldns_rdf_deep_free(name);
 }
 
+/* The time of a query is what its caller waited, from the first send: an
+ * answer to the first send that arrives after a retry was traced as the
+ * few ms since the retry ("first cold MX query traced as 0 ms", issue
+ * 16). */
+static void test_rtt_counts_from_first_send(void **state)
+{
+	query_response r;
+	dp_addr ds;
+	char addr[64];
+	query_opts o = { .flags = QUERY_RD, .timeout_ms = 600, .udp_tries = 2 };
+	ldns_rdf *name = ldns_dname_new_frm_str("www.example.test.");
+	(void)state;
+	srv4.mode = M_ANSWER_AFTER_RETRY;
+	srv4.udp_queries = 0;
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", srv4.port);
+	assert_int_equal(dp_addr_parse(addr, &ds), DP_OK);
+	assert_int_equal(query_query(&ds, name, LDNS_RR_TYPE_A, &o, &r), DP_OK);
+	assert_answer(&r);
+	/* the retry goes out after the first try's share, 300 ms */
+	assert_true(r.rtt_ms >= 250);
+	assert_int_equal(r.udp_sends, 2);
+	query_response_clear(&r);
+	ldns_rdf_deep_free(name);
+}
+
 static void test_ipv6(void **state)
 {
 	query_response r;
@@ -682,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_silence_times_out),
 		cmocka_unit_test(test_tcp_read_deadline),
 		cmocka_unit_test(test_retry_tries),
+		cmocka_unit_test(test_rtt_counts_from_first_send),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_connection_refused_tcp),
 		cmocka_unit_test(test_fetch_adapter),

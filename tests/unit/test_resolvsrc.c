@@ -101,6 +101,41 @@ static void test_managed(void **state)
 	rmdir(dir);
 }
 
+/* The programs' own syntax: blanks around '=' (systemd strips them); a
+ * '#' word in DNS= is not a comment (systemd ignores the word and goes
+ * on, so the address after it counts); unbound takes only the zone
+ * named "." (quoted or not, with a comment after it); dnsmasq drops
+ * "@interface", reads "server = X  # comment", skips /domain/ servers. */
+static void test_program_syntax(void **state)
+{
+	static const char rd[] = "[Resolve]\nDNS = 192.0.2.1 # 192.0.2.9 not-an-address\n ; DNS=192.0.2.8\n"
+				 "[Resolve]\nFallbackDNS =\n";
+	static const char *const e1[] = { "192.0.2.1", "192.0.2.9" };
+	static const char ub[] = "server:\n  forward-addr: 192.0.2.50\nforward-zone:\n  name: corp.example.\n"
+				 "  forward-addr: 192.0.2.51\nforward-zone:\n  forward-addr: 192.0.2.52\n"
+				 "  name: \".\" # root\n  forward-addr: \"192.0.2.53\" # c\nstub-zone:\n"
+				 "  name: x.\n  forward-addr: 192.0.2.54\nforward-zone:\n  name: y.\n  forward-addr: 192.0.2.55\n";
+	static const char *const e2[] = { "192.0.2.52", "192.0.2.53" };
+	static const char dm[] = "server=192.0.2.60@eth0\nserver = 192.0.2.61#5353  # c\n#server=192.0.2.62\n"
+				 "server=/x.example/192.0.2.63\nserver=fe80::1#53\nlocal=/lan/\n";
+	static const char *const e3[] = { "192.0.2.60", "192.0.2.61:5353", "[fe80::1]:53" };
+	dp_rsrc_entry e[8];
+	dp_rsrc_flags fl;
+	char **v;
+	size_t n;
+
+	(void)state;
+	n = dp_resolved_conf_parse(rd, strlen(rd), &v);
+	want(v, n, e1, 2);
+	assert_int_equal(dp_rsrc_scan(DP_RSYN_RESOLVED, rd, strlen(rd), e, 8, &fl), 2);
+	assert_int_equal(fl.skipped, 2);   /* "#" and "not-an-address" */
+	assert_int_equal(fl.resets, 1);
+	n = dp_unbound_forwards_parse(ub, strlen(ub), &v);
+	want(v, n, e2, 2);
+	n = dp_dnsmasq_servers_parse(dm, strlen(dm), &v);
+	want(v, n, e3, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -108,6 +143,7 @@ int main(void)
 		cmocka_unit_test(test_unbound_dnsmasq),
 		cmocka_unit_test(test_rewrite_dns),
 		cmocka_unit_test(test_managed),
+		cmocka_unit_test(test_program_syntax),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
