@@ -83,7 +83,8 @@ static void verify_usage(FILE *f)
 		"usage: daneprobe verify DOMAIN... [--from-file FILE] [-j N]\n"
 		"                        [--policy opportunistic|mandatory]\n"
 		"                        [--smtp-timeout MS] [--helo NAME]\n"
-		"                        [--resolver ADDR[:PORT]] [--format text|json] [--trace]\n"
+		"                        [--resolver ADDR[:PORT]] [--format text|json|dot|svg]\n"
+		"                        [--trace]\n"
 		"\n"
 		"Run the DANE path for each domain, as the appliance's daneverify does:\n"
 		"MX (CNAMEs expanded; no MX: the domain itself; null MX: stop), AAAA and A\n"
@@ -101,7 +102,8 @@ static void verify_usage(FILE *f)
 		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
 		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
 		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
-		"  --format FMT      text (default), json (one JSON line per domain) or csv\n"
+		"  --format FMT      text (default), json (one JSON line per domain), csv, or\n"
+		"                    the DANE path and its chain of trust as a graph: dot, svg\n"
 		"  --summary         end with a count by outcome (default on a terminal);\n"
 		"                    --no-summary: never\n"
 		"  --trace           print each query and validation step\n"
@@ -453,8 +455,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 
 	memset(&pool, 0, sizeof pool);
 	pool.g = g;
-	/* dot and svg are pictures of the path (issue 15); until verify
-	 * draws them, the text. */
+	/* dot and svg take their own path below (dp_verify_graph). */
 	pool.fmt = g->format == DP_FMT_JSON || g->format == DP_FMT_CSV ? g->format : DP_FMT_TEXT;
 	pool.summary = -1;
 	pool.trace = g->trace || g->verbose > 0;
@@ -486,6 +487,14 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.anchors = anchors;
 	pool.domains = list.domains;
 	pool.n_domains = list.n;
+	if (g->format == DP_FMT_DOT || g->format == DP_FMT_SVG) {
+		/* Pictures: one domain after the other, in this thread
+		 * (Graphviz is not thread-safe). */
+		int worst = dp_verify_graph(g, &pool.cfg, &pool.srv, anchors,
+					    (const char *const *)list.domains, list.n, pool.policy);
+		rc = worst < 0 ? DP_EXIT_UNKNOWN : verify_exit_for((pol_action)worst);
+		goto out;
+	}
 	/* The bar only where a person watches (stderr a terminal), and
 	 * only when there is more than one domain to wait for. */
 	if (verify_out_init(&pool.out, list.n, list.n > 1 && isatty(STDERR_FILENO)) < 0)
