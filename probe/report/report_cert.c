@@ -31,12 +31,15 @@ void report_cert_chain_text(FILE *out, const cert_chain *c, const char *heading)
 
 	if (c == NULL || c->n == 0)
 		return;
-	dp_fprintf_text(out, "%s\n", heading);
+	dp_text_wrap(out, 0, 2, heading);
 	for (i = 0; i < c->n; i++) {
 		const cert_info *ci = &c->certs[i];
 
-		dp_fprintf_text(out, "%2d subject     %s\n", ci->depth, ci->subject);
-		dp_fprintf_text(out, "   issuer      %s\n", ci->issuer);
+		/* Names can be long: wrapped under themselves (column 15). */
+		fprintf(out, "%2d subject     ", ci->depth);
+		dp_text_wrap(out, 15, 15, ci->subject);
+		fprintf(out, "   issuer      ");
+		dp_text_wrap(out, 15, 15, ci->issuer);
 		dp_fprintf_text(out, "   valid       %s .. %s\n", rc_time(ci->not_before, b1, sizeof b1),
 			rc_time(ci->not_after, b2, sizeof b2));
 		dp_fprintf_text(out, "   cert sha256 %s\n", ci->sha256);
@@ -160,24 +163,27 @@ void report_cert_verify_text(FILE *out, const dane_result *r)
 void report_cert_publish_text(FILE *out, const cert_chain *c, const char *tlsa_name,
 			      int covered, long ttl)
 {
+	char line[400];
 	size_t i;
 
 	if (c == NULL || c->n == 0)
 		return;
-	dp_fprintf_text(out, "TLSA records for this chain at %s (+ to add, = published):\n", tlsa_name);
+	snprintf(line, sizeof line, "TLSA records for this chain at %s (+ to add, = published):", tlsa_name);
+	dp_text_wrap(out, 0, 2, line);
 	for (i = 0; i < c->n; i++)
 		dp_fprintf_text(out, "%c %s\n", c->certs[i].published ? '=' : '+', c->certs[i].record);
 	if (covered) {
-		dp_fprintf_text(out, "The current TLSA set already covers this chain: it can be deployed.\n");
+		dp_text_wrap(out, 0, 2, "The current TLSA set already covers this chain: it can be deployed.");
 		return;
 	}
 	/* RFC 7671 8.1: the records of the next chain go in beside the
 	 * current ones, and stay there until every cache has them. */
 	if (ttl >= 0)
-		dp_fprintf_text(out, "The current TLSA set does not cover this chain: add the + records beside the current ones, wait %ld s (the TTL), then deploy it (RFC 7671 8.1, \"current + next\").\n",
-			ttl);
+		snprintf(line, sizeof line, "The current TLSA set does not cover this chain: add the + records beside the current ones, wait %ld s (the TTL), then deploy it (RFC 7671 8.1, \"current + next\").",
+			 ttl);
 	else
-		dp_fprintf_text(out, "The current TLSA set does not cover this chain: add the + records beside the current ones, wait one TTL, then deploy it (RFC 7671 8.1, \"current + next\").\n");
+		snprintf(line, sizeof line, "The current TLSA set does not cover this chain: add the + records beside the current ones, wait one TTL, then deploy it (RFC 7671 8.1, \"current + next\").");
+	dp_text_wrap(out, 0, 2, line);
 }
 
 json_t *report_cert_publish_json(const cert_chain *c)
