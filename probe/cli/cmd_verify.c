@@ -53,6 +53,10 @@
  * its share) */
 #define VERIFY_CACHE_BYTES (2 * 1024 * 1024)
 #define VERIFY_MIN_MSGS 32
+/* Reports finished ahead of the output's input order, at most, per
+ * worker: a slow domain (an SMTP timeout) lets the others run on this far
+ * before they wait for it; -j 64 holds at most 512 reports (~1.5 MB). */
+#define VERIFY_WINDOW_PER_JOB 8
 
 typedef struct verify_pool {
 	const dp_global *g;
@@ -69,6 +73,7 @@ typedef struct verify_pool {
 	size_t n_unknown;
 	int summary;              /* --summary / --no-summary, else stdout is a terminal */
 	verify_out out;           /* input order, progress bar, counts */
+	pthread_cond_t room;      /* out's window moved on */
 	size_t n_workers;
 	dane_cache *cache;        /* shared by the workers */
 	dane_warn_cfg warn_given; /* --cert-warn-days, --rrsig-warn-days */
@@ -219,6 +224,7 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, size_
 			p->worst = e;
 	}
 	verify_out_put(&p->out, i, buf, len, oc);
+	pthread_cond_broadcast(&p->room);
 	pthread_mutex_unlock(&p->mu);
 	dane_result_free(r);
 }
@@ -260,6 +266,10 @@ static void *verify_worker_main(void *arg)
 		size_t i;
 
 		pthread_mutex_lock(&p->mu);
+		/* Not too far ahead of the output: the domain at its head is
+		 * being checked by some worker, which will make room. */
+		while (p->next < p->n_domains && !verify_out_room(&p->out, p->next))
+			pthread_cond_wait(&p->room, &p->mu);
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->n_domains)
@@ -508,12 +518,15 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	}
 	/* The bar only where a person watches (stderr a terminal), and
 	 * only when there is more than one domain to wait for. */
-	if (verify_out_init(&pool.out, list.n, list.n > 1 && isatty(STDERR_FILENO)) < 0)
+	if (verify_out_init(&pool.out, list.n, VERIFY_WINDOW_PER_JOB * (size_t)jobs,
+			    list.n > 1 && isatty(STDERR_FILENO)) < 0)
 		goto out;
 	if (pool.fmt == DP_FMT_CSV)
 		report_verify_csv_header(stdout);
 	pthread_mutex_init(&pool.mu, NULL);
+	pthread_cond_init(&pool.room, NULL);
 	rc = verify_run_pool(&pool, jobs);
+	pthread_cond_destroy(&pool.room);
 	pthread_mutex_destroy(&pool.mu);
 	if (pool.summary < 0)
 		pool.summary = isatty(STDOUT_FILENO) && list.n > 1 && !dp_text_quiet();

@@ -9,14 +9,15 @@
 #include "probe/cli/verify_out.h"
 #include "probe/report/textout.h"
 
-int verify_out_init(verify_out *o, size_t n, int progress)
+int verify_out_init(verify_out *o, size_t n, size_t window, int progress)
 {
 	memset(o, 0, sizeof *o);
 	o->n = n;
 	o->progress = progress;
-	o->buf = calloc(n ? n : 1, sizeof *o->buf);
-	o->len = calloc(n ? n : 1, sizeof *o->len);
-	o->ready = calloc(n ? n : 1, 1);
+	o->window = window < 1 ? 1 : window > n && n > 0 ? n : window;
+	o->buf = calloc(o->window, sizeof *o->buf);
+	o->len = calloc(o->window, sizeof *o->len);
+	o->ready = calloc(o->window, 1);
 	clock_gettime(CLOCK_MONOTONIC, &o->start);
 	if (o->buf == NULL || o->len == NULL || o->ready == NULL) {
 		verify_out_free(o);
@@ -27,7 +28,7 @@ int verify_out_init(verify_out *o, size_t n, int progress)
 
 void verify_out_free(verify_out *o)
 {
-	for (size_t i = 0; o->buf != NULL && i < o->n; i++)
+	for (size_t i = 0; o->buf != NULL && i < o->window; i++)
 		free(o->buf[i]);
 	free(o->buf);
 	free(o->len);
@@ -89,24 +90,32 @@ static void verify_out_clear_bar(verify_out *o)
 	}
 }
 
+int verify_out_room(const verify_out *o, size_t i)
+{
+	return i < o->next + o->window;
+}
+
 void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome oc)
 {
-	if (i >= o->n) {
+	size_t k = i % o->window;
+
+	if (i >= o->n || !verify_out_room(o, i) || i < o->next) {
 		free(buf);
 		return;
 	}
-	o->buf[i] = buf;
-	o->len[i] = len;
-	o->ready[i] = 1;
+	o->buf[k] = buf;
+	o->len[k] = len;
+	o->ready[k] = 1;
 	o->done++;
 	o->count[oc < RV_N ? oc : RV_ERROR]++;
-	if (o->next < o->n && o->ready[o->next])
+	if (o->next < o->n && o->ready[o->next % o->window])
 		verify_out_clear_bar(o);
-	while (o->next < o->n && o->ready[o->next]) {
-		if (o->buf[o->next] != NULL)
-			fwrite(o->buf[o->next], 1, o->len[o->next], stdout);
-		free(o->buf[o->next]);
-		o->buf[o->next] = NULL;
+	while (o->next < o->n && o->ready[(k = o->next % o->window)]) {
+		if (o->buf[k] != NULL)
+			fwrite(o->buf[k], 1, o->len[k], stdout);
+		free(o->buf[k]);
+		o->buf[k] = NULL;
+		o->ready[k] = 0;
 		o->next++;
 	}
 	fflush(stdout);

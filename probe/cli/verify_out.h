@@ -17,7 +17,13 @@ typedef struct verify_out {
 	size_t n;                 /* domains in the run */
 	size_t next;              /* the next index to write */
 	size_t done;
-	char **buf;               /* finished reports waiting for their turn */
+	/* Finished reports waiting for their turn, for the indexes next ..
+	 * next + window - 1 (slot i % window): memory does not grow with
+	 * the list (issue 16: 100,000 entries held 15 MB of reports behind
+	 * the slow first ones).  A worker waits for room (verify_out_room)
+	 * before it starts a domain further on. */
+	size_t window;
+	char **buf;
 	size_t *len;
 	unsigned char *ready;
 	size_t count[RV_N];       /* outcomes so far */
@@ -26,9 +32,12 @@ typedef struct verify_out {
 	struct timespec start;
 } verify_out;
 
-/* 0, or -1 out of memory. */
-int verify_out_init(verify_out *o, size_t n, int progress);
-/* Report i is done (buf malloced or NULL; taken over), with its outcome:
+/* 0, or -1 out of memory.  window: how far past the next report to
+ * write a domain may be started (at least 1). */
+int verify_out_init(verify_out *o, size_t n, size_t window, int progress);
+/* Whether report i fits in the window now. */
+int verify_out_room(const verify_out *o, size_t i);
+/* Report i (in the window) is done (buf malloced or NULL; taken over), with its outcome:
  * write every report that is now next in line, redraw the bar. */
 void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome oc);
 /* Clear the bar; with summary, "summary: N domains: ..." to f. */
