@@ -33,6 +33,7 @@
 #include "probe/report/report_verify_words.h"
 #include "probe/report/textout.h"
 #include "probe/cli/verify_out.h"
+#include "probe/cli/verify_src.h"
 
 #define VERIFY_MAX_JOBS 256
 /* Worker stacks: the validator and OpenSSL need far less than the 8 MB
@@ -66,7 +67,7 @@ typedef struct verify_pool {
 	dp_format fmt;
 	int trace;
 	pol_kind policy;
-	char **domains;
+	verify_src src;           /* the domains, read as the workers ask */
 	size_t n_domains;
 	size_t next;
 	int worst;                /* worst exit code so far */
@@ -184,10 +185,10 @@ static void verify_format(FILE *mem, const verify_pool *p, const char *domain, i
 /* Check domain i; its report waits in p->out for its turn.  Every text
  * writer escapes what came from the network (report/), so the bytes go
  * out as they are. */
-static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, size_t i)
+static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, size_t i,
+		       const char *domain)
 {
 	verify_pool *p = w->pool;
-	const char *domain = p->domains[i];
 	dane_result *r = NULL;
 	char *buf = NULL;
 	size_t len = 0;
@@ -229,6 +230,31 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, size_
 	dane_result_free(r);
 }
 
+/* The next domain and its index, NULL when there is none left. */
+static char *verify_take(verify_pool *p, size_t *i)
+{
+	char *domain = NULL, err[600];
+	int changed = 0;
+
+	pthread_mutex_lock(&p->mu);
+	/* Not too far ahead of the output: the domain at its head is being
+	 * checked by some worker, which will make room. */
+	while (p->next < p->n_domains && !verify_out_room(&p->out, p->next))
+		pthread_cond_wait(&p->room, &p->mu);
+	if (p->next < p->n_domains &&
+	    (domain = verify_src_next(&p->src, &changed, err, sizeof err)) == NULL) {
+		/* The list ends here: the reports so far still go out. */
+		dp_errorf("verify: --from-file %s", changed ? err : "ended early");
+		p->worst = DP_EXIT_UNKNOWN;
+		p->n_domains = p->out.n = p->next;
+		pthread_cond_broadcast(&p->room);
+	}
+	if (domain != NULL)
+		*i = p->next++;
+	pthread_mutex_unlock(&p->mu);
+	return domain;
+}
+
 static void *verify_worker_main(void *arg)
 {
 	verify_worker *w = arg;
@@ -264,35 +290,17 @@ static void *verify_worker_main(void *arg)
 	val_ctx_set_ahead(vctx, query_fetch_ahead);
 	for (;;) {
 		size_t i;
+		char *domain;
 
-		pthread_mutex_lock(&p->mu);
-		/* Not too far ahead of the output: the domain at its head is
-		 * being checked by some worker, which will make room. */
-		while (p->next < p->n_domains && !verify_out_room(&p->out, p->next))
-			pthread_cond_wait(&p->room, &p->mu);
-		i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		if (i >= p->n_domains)
+		if ((domain = verify_take(p, &i)) == NULL)
 			break;
-		verify_one(w, vctx, p->cache, i);
+		verify_one(w, vctx, p->cache, i, domain);
+		free(domain);
 		/* hints the domain did not use: their sockets go */
 		query_fetcher_clear(&fetcher);
 	}
 	val_ctx_free(vctx);
 	return NULL;
-}
-
-/* Append the domains of a file (one per line, '#' comments), within the
- * caps of probe/util/lines.c. */
-static int verify_read_file(const char *path, char ***list, size_t *n, size_t *cap)
-{
-	char err[512];
-
-	if (dp_lines_read_path(path, NULL, list, n, cap, err, sizeof err) != DP_OK) {
-		dp_errorf("verify: --from-file %s", err);
-		return -1;
-	}
-	return 0;
 }
 
 static int verify_parse_int(const char *s, int lo, int hi, int *out)
@@ -308,41 +316,34 @@ static int verify_parse_int(const char *s, int lo, int hi, int *out)
 	return 0;
 }
 
-/* The domain list of a run: argv, --from-file, or Postfix's. */
-typedef struct verify_list {
-	char **domains;
-	size_t n, cap;
-} verify_list;
-
-static int verify_list_add(verify_list *l, const char *domain)
-{
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		char **grown = realloc(l->domains, nc * sizeof *grown);
-		if (grown == NULL)
-			return -1;
-		l->domains = grown;
-		l->cap = nc;
-	}
-	if ((l->domains[l->n] = strdup(domain)) == NULL)
-		return -1;
-	l->n++;
-	return 0;
-}
-
 #define VERIFY_GO_ON (-1)   /* verify_option/verify_parse: no exit yet */
+
+/* --from-file: its domains join the run's list (read again at run
+ * time; pictures keep them in memory), within the caps of
+ * probe/util/lines.c. */
+static int verify_read_file(verify_pool *pool, const char *path)
+{
+	char err[512];
+	int keep = pool->g->format == DP_FMT_DOT || pool->g->format == DP_FMT_SVG;
+
+	if (verify_src_file(&pool->src, path, keep, err, sizeof err) < 0) {
+		dp_errorf("verify: --from-file %s", err);
+		return DP_EXIT_UNKNOWN;
+	}
+	return VERIFY_GO_ON;
+}
 
 /* One option of verify's command line into pool, list, *jobs.  Returns
  * VERIFY_GO_ON, or the exit code to stop with (DP_EXIT_OK after --help,
  * DP_EXIT_UNKNOWN on an error). */
-static int verify_option(int c, verify_pool *pool, verify_list *l, int *jobs)
+static int verify_option(int c, verify_pool *pool, int *jobs)
 {
 	switch (c) {
 	case 'h':
 		verify_usage(stdout);
 		return DP_EXIT_OK;
 	case 'F':
-		return verify_read_file(optarg, &l->domains, &l->n, &l->cap) < 0 ? DP_EXIT_UNKNOWN : VERIFY_GO_ON;
+		return verify_read_file(pool, optarg);
 	case 'j':
 		if (verify_parse_int(optarg, 1, VERIFY_MAX_JOBS, jobs) < 0) {
 			dp_errorf("verify: -j wants a number from 1 to %d", VERIFY_MAX_JOBS);
@@ -396,8 +397,7 @@ static int verify_option(int c, verify_pool *pool, verify_list *l, int *jobs)
 
 /* Parse the options and collect the domains.  Returns VERIFY_GO_ON to
  * run, DP_EXIT_OK after --help, DP_EXIT_UNKNOWN on bad usage. */
-static int verify_parse(dp_global *g, int argc, char **argv, verify_pool *pool,
-			verify_list *l, int *jobs)
+static int verify_parse(dp_global *g, int argc, char **argv, verify_pool *pool, int *jobs)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -416,7 +416,7 @@ static int verify_parse(dp_global *g, int argc, char **argv, verify_pool *pool,
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1)
-		if ((rc = verify_option(c, pool, l, jobs)) != VERIFY_GO_ON)
+		if ((rc = verify_option(c, pool, jobs)) != VERIFY_GO_ON)
 			return rc;
 	for (int i = optind; i < argc; i++) {
 		char dom[1024], why[256];
@@ -425,12 +425,15 @@ static int verify_parse(dp_global *g, int argc, char **argv, verify_pool *pool,
 		 * example.org. */
 		if (dp_domain_clean(argv[i], dom, sizeof dom, why, sizeof why) < 0)
 			return dp_usage_error("verify", "'%s': %s", argv[i], why);
-		if (verify_list_add(l, dom) < 0)
+		if (verify_src_add(&pool->src, dom) < 0)
 			return DP_EXIT_UNKNOWN;
 	}
-	if (l->n == 0 && dp_postfix_add_domains(g, &l->domains, &l->n, &l->cap) < 0)
+	verify_src *v = &pool->src;
+	size_t from = v->n_mem;
+	if (v->total == 0 && (dp_postfix_add_domains(g, &v->mem, &v->n_mem, &v->cap_mem) < 0 ||
+			      verify_src_adopt(v, from) < 0))
 		return DP_EXIT_UNKNOWN;
-	if (l->n == 0)
+	if (v->total == 0)
 		return dp_usage_error("verify", "no DOMAIN given (a domain, --from-file FILE, or --postfix)");
 	return VERIFY_GO_ON;
 }
@@ -469,7 +472,6 @@ static int verify_run_pool(verify_pool *pool, int jobs)
 int cmd_verify(dp_global *g, int argc, char **argv)
 {
 	verify_pool pool;
-	verify_list list = { NULL, 0, 0 };
 	val_anchors *anchors = NULL;
 	int jobs = 8, rc;
 	char err[512];
@@ -484,7 +486,7 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.cfg.helo_name = DP_HELO_NAME;
 	pool.cfg.smtp_timeout_ms = DP_SMTP_TIMEOUT_MS;
 	pool.cfg.port = 25;
-	if ((rc = verify_parse(g, argc, argv, &pool, &list, &jobs)) != VERIFY_GO_ON)
+	if ((rc = verify_parse(g, argc, argv, &pool, &jobs)) != VERIFY_GO_ON)
 		goto out;
 	rc = DP_EXIT_UNKNOWN;
 	if (dp_resolver_first(g, "verify", &pool.srv) < 0)
@@ -506,20 +508,19 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	dp_client_dane_cfg(g, &pool.cfg, &pool.srv);
 	dp_warn_cfg(g, &pool.warn_given, &pool.cfg.warn);
 	pool.anchors = anchors;
-	pool.domains = list.domains;
-	pool.n_domains = list.n;
+	pool.n_domains = pool.src.total;
 	if (g->format == DP_FMT_DOT || g->format == DP_FMT_SVG) {
 		/* Pictures: one domain after the other, in this thread
 		 * (Graphviz is not thread-safe). */
 		int worst = dp_verify_graph(g, &pool.cfg, &pool.srv, anchors,
-					    (const char *const *)list.domains, list.n, pool.policy);
+					    (const char *const *)pool.src.mem, pool.src.n_mem, pool.policy);
 		rc = worst < 0 ? DP_EXIT_UNKNOWN : verify_exit_for((pol_action)worst);
 		goto out;
 	}
 	/* The bar only where a person watches (stderr a terminal), and
 	 * only when there is more than one domain to wait for. */
-	if (verify_out_init(&pool.out, list.n, VERIFY_WINDOW_PER_JOB * (size_t)jobs,
-			    list.n > 1 && isatty(STDERR_FILENO)) < 0)
+	if (verify_out_init(&pool.out, pool.n_domains, VERIFY_WINDOW_PER_JOB * (size_t)jobs,
+			    pool.n_domains > 1 && isatty(STDERR_FILENO)) < 0)
 		goto out;
 	if (pool.fmt == DP_FMT_CSV)
 		report_verify_csv_header(stdout);
@@ -529,16 +530,14 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pthread_cond_destroy(&pool.room);
 	pthread_mutex_destroy(&pool.mu);
 	if (pool.summary < 0)
-		pool.summary = isatty(STDOUT_FILENO) && list.n > 1 && !dp_text_quiet();
+		pool.summary = isatty(STDOUT_FILENO) && pool.n_domains > 1 && !dp_text_quiet();
 	/* The count goes with the text; a CSV or JSON file stays data. */
 	verify_out_finish(&pool.out, pool.fmt == DP_FMT_TEXT ? stdout : stderr, pool.summary,
 			  policy_kind_str(pool.policy));
 	verify_out_free(&pool.out);
 out:
 	fflush(stdout);
-	for (size_t i = 0; i < list.n; i++)
-		free(list.domains[i]);
-	free(list.domains);
+	verify_src_free(&pool.src);
 	if (pool.cfg.ssl_ctx != NULL)
 		SSL_CTX_free(pool.cfg.ssl_ctx);
 	dane_cache_free(pool.cache);
