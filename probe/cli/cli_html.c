@@ -15,13 +15,13 @@
 #include "probe/report/envelope.h"
 #include "probe/util/fileio.h"
 
-json_t *dp_dane_dot_json(const dane_result *r)
+json_t *dp_dane_dot_json(const dane_result *r, const val_vtrace *t)
 {
 	dp_sbuf b = { 0 };
 	char *dot = NULL;
 	json_t *s;
 
-	graph_dane_dot(&b, r, NULL);
+	graph_dane_dot(&b, r, t);
 	if (dp_sbuf_finish(&b, &dot, NULL) != DP_OK)
 		return json_null();
 	/* The DOT is ASCII: every name in it went through the markup escape. */

@@ -282,6 +282,43 @@ static json_t *unchecked_json(const char *domain, const char *reason)
 	return json_pack("{s:s,s:n,s:s}", "domain", domain, "verdict", "reason", reason);
 }
 
+/* One destination's DANE path: its `verify` object, problems and
+ * warnings, and (check --html) its picture.  For a picture the path runs
+ * in a validator context of its own that records the chain of trust: the
+ * shared context checks each zone once for all destinations, so its
+ * record would show the root and the parents only under the first
+ * destination that reached them; a context each draws each destination's
+ * whole chain (the parents are asked again, from the resolver's cache). */
+static void check_destination(check_run *c, const dane_cfg *dcfg, val_ctx *shared,
+			      const val_anchors *anchors, query_fetcher *fetcher,
+			      const char *d, int mandatory)
+{
+	val_ctx *own = NULL, *vctx = shared;
+	val_vtrace *vt = NULL;
+	dane_result *r = NULL;
+
+	if (c->pictures && val_vtrace_new(&vt) == DP_OK &&
+	    val_ctx_new(&own, anchors, dp_now(), query_fetch, fetcher) == DP_OK) {
+		val_ctx_set_vtrace(own, vt);
+		vctx = own;
+	}
+	if (dane_verify(vctx, dcfg, d, &r) != DP_OK) {
+		json_array_append_new(c->verify, unchecked_json(d, "not a domain name, or out of memory"));
+		destination_problem(c, d, NULL, mandatory, "not a domain name, or out of memory");
+	} else {
+		destination_problem(c, d, r, mandatory, NULL);
+		destination_warnings(c, d, r);
+		json_array_append_new(c->verify, report_verify_json(r));
+	}
+	/* pictures[i] belongs to verify[i]: null when there is no picture. */
+	if (c->pictures)
+		json_array_append_new(c->pictures, r ? dp_dane_dot_json(r, own ? vt : NULL)
+				      : json_null());
+	dane_result_free(r);
+	val_ctx_free(own);
+	val_vtrace_free(vt);
+}
+
 /* The DANE path of each configured destination through the first
  * resolver, as `verify` runs it: c->verify gets one `verify` object each. */
 static void check_verify(dp_global *g, check_run *c)
@@ -311,28 +348,16 @@ static void check_verify(dp_global *g, check_run *c)
 		for (size_t i = 0; i < nd; i++) {
 			json_array_append_new(c->verify, unchecked_json(dests[i], err));
 			destination_problem(c, dests[i], NULL, mandatory[i], err);
+			if (c->pictures)
+				json_array_append_new(c->pictures, json_null());
 		}
 		goto out;
 	}
 	dcfg.resolver = srv.text;
 	dp_client_dane_cfg(g, &dcfg, &srv);
 	dp_warn_cfg(g, NULL, &dcfg.warn);
-	for (size_t i = 0; i < nd; i++) {
-		dane_result *r = NULL;
-		const char *d = dests[i];
-
-		if (dane_verify(vctx, &dcfg, d, &r) != DP_OK) {
-			json_array_append_new(c->verify, unchecked_json(d, "not a domain name, or out of memory"));
-			destination_problem(c, d, NULL, mandatory[i], "not a domain name, or out of memory");
-			continue;
-		}
-		destination_problem(c, d, r, mandatory[i], NULL);
-		destination_warnings(c, d, r);
-		json_array_append_new(c->verify, report_verify_json(r));
-		if (c->pictures)
-			json_array_append_new(c->pictures, dp_dane_dot_json(r));
-		dane_result_free(r);
-	}
+	for (size_t i = 0; i < nd; i++)
+		check_destination(c, &dcfg, vctx, anchors, &fetcher, dests[i], mandatory[i]);
 out:
 	val_ctx_free(vctx);
 	if (dcfg.ssl_ctx != NULL)
