@@ -154,10 +154,10 @@ int dp_lookup_graph(dp_format fmt, const val_vtrace *vt, const val_result *r,
  * domain only).  The worst pol_action under policy (DANE fail worst), or
  * -1 after an error message. */
 #include "probe/dane/dane.h"
-/* check --html FILE: the report page, written atomically (cli_html.c).
- * 0, or -1 after "check: --html FILE: ...". */
+/* check --html FILE (or report.html): the report page, written
+ * atomically (cli_html.c).  0, or -1 with "FILE: why" in err. */
 struct check_run;
-int dp_check_html(const char *path, const struct check_run *c);
+int dp_check_html(const char *path, const struct check_run *c, char *err, size_t errlen);
 /* The DOT of r's DANE path, with the chain of trust t recorded (NULL:
  * the path only), as a JSON string (null when out of memory). */
 #include <jansson.h>

@@ -465,6 +465,21 @@ static void check_prom_file(dp_global *g, check_run *c)
 	dp_prom_free(p);
 }
 
+/* The HTML page (--html or report.html), as the Prometheus file: a page
+ * not written is a WARNING problem in the output and the exit status, so
+ * a timer's run that cannot write it is seen; the page itself holds every
+ * problem but that one. */
+static void check_html(check_run *c, const char *path, const char *from)
+{
+	char err[1024] = "";
+
+	if (dp_check_html(path, c, err, sizeof(err)) == 0)
+		return;
+	dp_errorf("check: %s %s", from, err);
+	check_problem_add(c, DP_EXIT_WARNING, "HTML report not written", NULL, "html-report", 0,
+			  "%s %s", from, err);
+}
+
 /* ---- the run ---- */
 
 static void check_print(const dp_global *g, const check_run *c)
@@ -505,7 +520,8 @@ static void check_usage(FILE *out)
 		"      --brief          line one and the problems only, under 1 KB (NRPE)\n"
 		"      --html FILE      also write a self-contained HTML report (atomically):\n"
 		"                       status, resolver matrix, order, anchors, and each\n"
-		"                       destination with its DANE-path picture\n"
+		"                       destination with its DANE path and chain of trust\n"
+		"                       (default: report.html from the config, if set)\n"
 		"      --state-dir DIR  where the last status is kept, created when missing\n"
 		"                       (default: alert.state_dir, else next to the Prometheus\n"
 		"                       file, else " DP_STATEDIR ")\n"
@@ -556,13 +572,16 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	char sdbuf[4096];
 	int64_t t0 = dp_mono_ms();
 	int rc = check_parse(argc, argv, &o);
+	const char *html;
 
 	if (rc != 0)
 		return rc > 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+	/* --html FILE, else report.html from the config (the timer's runs). */
+	html = o.html ? o.html : g->cfg ? g->cfg->report_html : NULL;
 	memset(&c, 0, sizeof(c));
 	c.brief = o.brief;
 	c.verbose = g->verbose;
-	if (o.html)
+	if (html)
 		c.pictures = json_array();
 	check_anchors(g, &c);
 	check_probe_run(g, &o, &c, &p);
@@ -579,11 +598,11 @@ int cmd_check(dp_global *g, int argc, char **argv)
 		check_alert(g, state_dir_of(g, o.state_dir, sdbuf, sizeof(sdbuf)), &c);
 	if (g->cfg != NULL && g->cfg->prometheus_textfile != NULL)
 		check_prom_file(g, &c);
-	check_problems_sort(&c);
 	c.elapsed_ms = dp_mono_ms() - t0;
+	if (html)
+		check_html(&c, html, o.html ? "--html" : "report.html");
+	check_problems_sort(&c);
 	check_print(g, &c);
-	if (o.html && dp_check_html(o.html, &c) < 0)
-		c.status = check_worse(c.status, DP_EXIT_WARNING);
 	rc = c.status;
 	check_run_clear(&c);
 	check_probe_free(&p);

@@ -195,6 +195,26 @@ grep -q '&lt;script&gt;\\&quot;x\\&quot;\\010y.h.dplab' "$TMP/report.html" && ok
 cp "$TMP/report.html" "$OUT/report.html"
 check "check --html into a missing directory fails with the path" 2 'check: --html /nonexistent/r.html' \
 	dp -c "$TMP/html.yaml" check --html /nonexistent/r.html
+grep -q '^  html-report\|HTML report not written' <(dp -c "$TMP/html.yaml" check --html /nonexistent/r.html 2>/dev/null) &&
+	ok "check --html: a page not written is a problem in the output" || bad "check --html: no problem for the page not written"
+
+# report.html in the config: check writes the page on every run (a timer's
+# runs), --html wins when given, and a page not written is a problem too.
+{ cat "$TMP/html.yaml"; printf 'report:\n  html: %s\n' "$TMP/cfg-report.html"; } > "$TMP/html-cfg.yaml"
+dp -c "$TMP/html-cfg.yaml" check > /dev/null 2>&1
+if xmllint --noout "$TMP/cfg-report.html" 2>/dev/null && [ "$(grep -c '<svg' "$TMP/cfg-report.html")" -eq 4 ]; then
+	ok "report.html: check writes the page the config names, four pictures"
+else bad "report.html: no page at $TMP/cfg-report.html"; fi
+echo old > "$TMP/cfg-report.html"
+dp -c "$TMP/html-cfg.yaml" check --html "$TMP/opt-report.html" > /dev/null 2>&1
+grep -q '^old$' "$TMP/cfg-report.html" && grep -q '<svg' "$TMP/opt-report.html" &&
+	ok "report.html: --html FILE wins over the config" || bad "report.html: --html did not win"
+{ cat "$TMP/html.yaml"; printf 'report:\n  html: /nonexistent/r.html\n'; } > "$TMP/html-bad.yaml"
+check "report.html into a missing directory: the key and the path" 2 \
+	'check: report.html /nonexistent/r.html: ' dp -c "$TMP/html-bad.yaml" check
+check "report.html into a missing directory: a problem" 2 \
+	'WARNING HTML report not written: report.html /nonexistent/r.html: ' dp -c "$TMP/html-bad.yaml" check
+check "check-config accepts report.html" 0 'ok' dp check-config -c "$TMP/html-cfg.yaml"
 
 # Headless Chromium, inside the lab namespace (loopback only).
 CHROME=(chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions
