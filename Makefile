@@ -165,6 +165,9 @@ install: all
 	done
 	install -m 0644 configs/probe-internet.yaml contrib/prometheus-alerts.yml \
 		$(DESTDIR)$(DATADIR)/daneprobe/
+	@# The JSON Schemas of the JSON contract, for consumers to validate with.
+	install -d $(DESTDIR)$(DATADIR)/daneprobe/schema
+	install -m 0644 contrib/schema/*.json $(DESTDIR)$(DATADIR)/daneprobe/schema/
 	$(SUBST) contrib/nagios-daneprobe.cfg > $(DESTDIR)$(DATADIR)/daneprobe/nagios-daneprobe.cfg
 	chmod 0644 $(DESTDIR)$(DATADIR)/daneprobe/nagios-daneprobe.cfg
 	@# The example configuration, unless one is there already: an admin's

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "validator/anchors.h"
+#include "validator/readfile.h"
 #include "validator/dp_err.h"
 
 static void anchors_err(char *err, size_t errlen, size_t line, const char *msg,
@@ -190,44 +191,20 @@ int val_anchors_parse(const char *text, val_anchors **out, char *err, size_t err
 
 int val_anchors_load_file(const char *path, val_anchors **out, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	int rc;
 
-	if (!f) {
+	/* An anchor file holds a few DS or DNSKEY records: 16 MiB is far
+	 * beyond any. */
+	rc = dp_read_file_max(path, 16u << 20, &buf, &len, NULL, 0);
+	if (rc != DP_OK) {
 		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return DP_EIO;
+			snprintf(err, errlen, "%s: %s", path,
+				 rc == DP_ELIMIT ? "file too large" : rc == DP_ENOMEM ? "out of memory" :
+				 strerror(errno));
+		return rc;
 	}
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			char *nb;
-			if (ncap > (16u << 20) || !(nb = realloc(buf, ncap))) {
-				free(buf);
-				fclose(f);
-				if (err && errlen)
-					snprintf(err, errlen, "%s: file too large", path);
-				return ncap > (16u << 20) ? DP_ELIMIT : DP_ENOMEM;
-			}
-			buf = nb;
-			cap = ncap;
-		}
-		size_t n = fread(buf + len, 1, 4096, f);
-		len += n;
-		if (n < 4096)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		if (err && errlen)
-			snprintf(err, errlen, "%s: read error", path);
-		return DP_EIO;
-	}
-	fclose(f);
-	buf[len] = '\0';
 	if (memchr(buf, '\0', len)) {
 		free(buf);
 		if (err && errlen)

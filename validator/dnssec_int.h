@@ -38,8 +38,7 @@ uint32_t val_rdf_uint(const ldns_rr *rr, size_t idx, size_t size, int *ok);
  * provider cannot be produced on demand otherwise. */
 void val_keycache_inject(val_keycache *kc, int err);
 
-/* ISO 8601 UTC ("2026-11-01T00:00:00Z") of a POSIX time. */
-void val_time_str(int64_t t, char *buf, size_t len);
+/* ISO 8601 UTC of a POSIX time: dp_time_fmt (validator/civil.h). */
 
 /* The POSIX time nearest to now whose low 32 bits are ts: RRSIG times are
  * serial numbers (RFC 4034 3.1.5, RFC 1982), so they wrap in 2106. */

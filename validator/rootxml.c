@@ -92,7 +92,6 @@ static int digits(const char *s, int n, int *out)
 
 int rootxml_time_parse(const char *s, int64_t *out)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
 	const char *p;
 
@@ -102,10 +101,7 @@ int rootxml_time_parse(const char *s, int64_t *out)
 	if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
 	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &sec))
 		return -1;
-	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 ||
-	    sec > 60)
-		return -1;
-	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+	if (!dp_civil_valid(y, mo, d, h, mi, sec))
 		return -1;
 	p = s + 19;
 	if (*p == '.') {
@@ -423,11 +419,7 @@ int rootxml_parse(const char *xml, size_t len, int64_t now, ldns_rr_list **ds_ou
 	if (!x.failed && !x.have_zone)
 		rx_fail(&x, DP_EPARSE, "no <Zone>");
 	if (!x.failed && x.st.used == 0) {
-		struct tm tm;
-		time_t tt = (time_t)now;
-		if (gmtime_r(&tt, &tm) == NULL ||
-		    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-			snprintf(when, sizeof(when), "@%lld", (long long)now);
+		dp_time_fmt(now, when, sizeof(when));
 		snprintf(x.err, x.errlen,
 			 "no KeyDigest of root-anchors.xml is valid at %s (%u seen, %u expired, %u not yet valid)",
 			 when, x.st.digests, x.st.expired, x.st.not_yet);

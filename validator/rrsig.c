@@ -13,6 +13,7 @@
 
 #include "validator/dnssec.h"
 #include "validator/dnssec_int.h"
+#include "validator/civil.h"
 
 #include "validator/keycache_int.h"
 
@@ -212,20 +213,20 @@ static int sc_window(sigcheck *c, val_why *why)
 	char ts[40];
 
 	if ((int32_t)(c->expire - c->incept) < 0) {
-		val_time_str(t_inc, ts, sizeof(ts));
+		dp_time_fmt(t_inc, ts, sizeof(ts));
 		val_why_set(why, VAL_EDE_DNSSEC_BOGUS,
 			    "RRSIG for %s expires before its inception %s (key %u, alg %u)",
 			    what_of(&c->lb), ts, c->tag, c->alg);
 		return DP_EVERIFY;
 	}
 	if (t_exp + skew < c->now) {
-		val_time_str(t_exp, ts, sizeof(ts));
+		dp_time_fmt(t_exp, ts, sizeof(ts));
 		val_why_set(why, VAL_EDE_SIGNATURE_EXPIRED, "RRSIG for %s expired at %s (key %u, alg %u)",
 			    what_of(&c->lb), ts, c->tag, c->alg);
 		return DP_EVERIFY;
 	}
 	if (t_inc - skew > c->now) {
-		val_time_str(t_inc, ts, sizeof(ts));
+		dp_time_fmt(t_inc, ts, sizeof(ts));
 		val_why_set(why, VAL_EDE_SIGNATURE_NOT_YET_VALID,
 			    "RRSIG for %s is not valid until %s (key %u, alg %u)",
 			    what_of(&c->lb), ts, c->tag, c->alg);

@@ -30,6 +30,7 @@
 #include <sys/file.h>
 #include "validator/statefile.h"
 #include "validator/atomicfile.h"
+#include "validator/readfile.h"
 
 #define SF_MAX_LINE 8192
 #define SF_MAX_TIME ((int64_t)1 << 40)
@@ -376,37 +377,6 @@ void statefile_unlock(int fd)
 
 /* ---- reading ---- */
 
-/* Whole file, NUL-terminated, at most STATEFILE_MAX_SIZE bytes. */
-static int read_file(const char *path, char **out, size_t *len, int *eno)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	size_t n;
-
-	if (f == NULL) {
-		*eno = errno;
-		return DP_EIO;
-	}
-	buf = malloc(STATEFILE_MAX_SIZE + 2);
-	if (buf == NULL) {
-		fclose(f);
-		return DP_ENOMEM;
-	}
-	n = fread(buf, 1, STATEFILE_MAX_SIZE + 1, f);
-	*eno = ferror(f) ? EIO : 0;
-	fclose(f);
-	if (*eno != 0 || n > STATEFILE_MAX_SIZE) {
-		free(buf);
-		if (*eno == 0)
-			*eno = EFBIG;
-		return DP_EIO;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return DP_OK;
-}
-
 int statefile_builtin(const char *ds_text, int64_t now, rfc5011_tp **out, char *err, size_t errlen)
 {
 	char *text = strdup(ds_text != NULL ? ds_text : ""), *line, *next;
@@ -466,7 +436,8 @@ int statefile_load(const char *path, const char *ds_text, int64_t now,
 	int rc, eno = 0;
 
 	*fell_back = 0;
-	rc = read_file(path, &text, &len, &eno);
+	rc = dp_read_file_max(path, STATEFILE_MAX_SIZE, &text, &len, NULL, 0);
+	eno = errno;
 	if (rc == DP_OK) {
 		rc = statefile_parse(text, len, out, why, sizeof(why));
 		free(text);
@@ -478,7 +449,7 @@ int statefile_load(const char *path, const char *ds_text, int64_t now,
 			return rc;
 	} else if (rc == DP_ENOMEM) {
 		return rc;
-	} else {
+	} else {   /* DP_EIO or DP_ELIMIT: errno says which (EFBIG) */
 		snprintf(why, sizeof(why), "%s", strerror(eno));
 	}
 	rc = statefile_builtin(ds_text, now, out, berr, sizeof(berr));

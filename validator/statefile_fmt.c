@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include "validator/statefile.h"
+#include "validator/civil.h"
 
 /* ---- formatting ---- */
 
@@ -52,12 +53,9 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
 /* UTC date of t for comments; the parser ignores it. */
 static const char *fmt_date(int64_t t, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "never");
+	if (t > 0)
+		return dp_time_fmt(t, buf, len);
+	snprintf(buf, len, "never");
 	return buf;
 }
 

@@ -106,18 +106,6 @@ uint8_t val_dnskey_alg(const ldns_rr *dnskey)
 	return ok ? (uint8_t)a : 0;
 }
 
-void val_time_str(int64_t t, char *buf, size_t len)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL) {
-		snprintf(buf, len, "%lld", (long long)t);
-		return;
-	}
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 int64_t val_serial_abs(uint32_t ts, int64_t now)
 {
 	/* RFC 1982: the distance is the signed 32-bit difference.  Near

@@ -87,7 +87,11 @@ int bat_ask(battery_rstate *S, const battery_run *R, dp_test *t, const char *nam
 dp_rule bat_rule(dp_test *t, dp_test_id id, int rc, const query_response *r, ldns_rr_type type,
 		 const char *what);
 
-/* ---- the direct-query tests (battery_tests.c) ---- */
+/* The first probe.names.secure name, or NULL. */
+const char *bat_first_secure(const battery_run *R);
+
+/* ---- the direct-query tests (battery_tests.c, and battery_chain.c
+ * for DNSKEY, DS and the denials) ---- */
 
 void bat_plain(battery_rstate *S, const battery_run *R, dp_test *t, unsigned flags, const char *how);
 void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t);

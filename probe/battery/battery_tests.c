@@ -157,7 +157,7 @@ int bat_ask(battery_rstate *S, const battery_run *R, dp_test *t, const char *nam
 	return rc;
 }
 
-static const char *bat_first_secure(const battery_run *R)
+const char *bat_first_secure(const battery_run *R)
 {
 	return R->names->n_secure ? R->names->secure[0] : NULL;
 }
@@ -183,29 +183,51 @@ dp_rule bat_rule(dp_test *t, dp_test_id id, int rc, const query_response *r, ldn
 
 /* ---- the tests ---- */
 
+/* One A question of a test whose name comes from the configuration:
+ * what the udp/tcp, do/ad, cd and bogus tests share. */
+typedef struct bat_aq {
+	const char *name;          /* in: the name; NULL: the test is skipped */
+	const char *list;          /* in: probe.names.LIST, for the skip line */
+	const char *prefix, *how;  /* in: what = "<prefix>NAME A <how>" */
+	dp_test_id id;             /* in: whose expected shapes judge the answer */
+	unsigned flags;            /* in: QUERY_* */
+	char what[300];            /* out: the question, for details */
+	query_response r;          /* out: clear with query_response_clear */
+	int rc;                    /* out: bat_ask's result */
+	dp_rule rule;              /* out: bat_rule's */
+} bat_aq;
+
+/* Ask q->name for A and judge the answer's shape (bat_rule): 1, or 0
+ * when there is no name (the test skipped, nothing asked, r untouched). */
+static int bat_ask_a(battery_rstate *S, const battery_run *R, dp_test *t, bat_aq *q)
+{
+	if (q->name == NULL) {
+		bat_verdict(t, DP_RES_SKIP, "no probe.names.%s configured", q->list);
+		return 0;
+	}
+	q->rc = bat_ask(S, R, t, q->name, LDNS_RR_TYPE_A, q->flags, 0, &q->r);
+	snprintf(q->what, sizeof(q->what), "%s%s A %s", q->prefix, q->name, q->how);
+	q->rule = bat_rule(t, q->id, q->rc, &q->r, LDNS_RR_TYPE_A, q->what);
+	return 1;
+}
+
 void bat_plain(battery_rstate *S, const battery_run *R, dp_test *t, unsigned flags, const char *how)
 {
-	const char *name = bat_first_secure(R);
-	query_response r;
+	char over[32];
+	bat_aq q = { .name = bat_first_secure(R), .list = "secure", .prefix = "", .how = over,
+		     .id = (flags & QUERY_TCP) ? DP_T_TCP : DP_T_UDP, .flags = flags };
 
-	if (name == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
+	snprintf(over, sizeof(over), "over %s", how);
+	if (!bat_ask_a(S, R, t, &q))
 		return;
-	}
-	char what[300];
-	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, flags, 0, &r);
-	dp_rule rule;
-
-	snprintf(what, sizeof(what), "%s A over %s", name, how);
-	rule = bat_rule(t, (flags & QUERY_TCP) ? DP_T_TCP : DP_T_UDP, rc, &r, LDNS_RR_TYPE_A, what);
-	if (rc != DP_OK)
-		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, r.detail);
-	else if (rule == DP_RULE_FAIL)
-		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, bat_rcode_name(t->rcode));
-	else if (rule == DP_RULE_PASS)
-		bat_verdict(t, DP_RES_PASS, "%s A: NOERROR, %zu answer records", name,
-			ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)));
-	query_response_clear(&r);
+	if (q.rc != DP_OK)
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", q.what, q.r.detail);
+	else if (q.rule == DP_RULE_FAIL)
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", q.what, bat_rcode_name(t->rcode));
+	else if (q.rule == DP_RULE_PASS)
+		bat_verdict(t, DP_RES_PASS, "%s A: NOERROR, %zu answer records", q.name,
+			ldns_rr_list_rr_count(ldns_pkt_answer(q.r.pkt)));
+	query_response_clear(&q.r);
 }
 
 void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t)
@@ -235,237 +257,58 @@ void bat_edns0(battery_rstate *S, const battery_run *R, dp_test *t)
 
 void bat_do_ad(battery_rstate *S, const battery_run *R, dp_test *t, int want_ad)
 {
-	const char *name = bat_first_secure(R);
-	query_response r;
+	bat_aq q = { .name = bat_first_secure(R), .list = "secure", .prefix = "", .how = "with DO",
+		     .id = want_ad ? DP_T_AD : DP_T_DO, .flags = QUERY_DO };
 
-	if (name == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.secure configured");
+	if (!bat_ask_a(S, R, t, &q))
 		return;
-	}
-	char what[300];
-	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r);
-	dp_rule rule;
-
-	snprintf(what, sizeof(what), "%s A with DO", name);
-	rule = bat_rule(t, want_ad ? DP_T_AD : DP_T_DO, rc, &r, LDNS_RR_TYPE_A, what);
-	if (rule == DP_RULE_CONFIG || rule == DP_RULE_COMPARE) {
+	if (q.rule == DP_RULE_CONFIG || q.rule == DP_RULE_COMPARE) {
 		/* written by bat_rule */
-	} else if (rc != DP_OK) {
-		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, r.detail);
-	} else if (rule == DP_RULE_FAIL) {
-		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", name, bat_rcode_name(t->rcode));
+	} else if (q.rc != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", q.name, q.r.detail);
+	} else if (q.rule == DP_RULE_FAIL) {
+		bat_verdict(t, DP_RES_FAIL, "%s A with DO: %s", q.name, bat_rcode_name(t->rcode));
 	} else if (want_ad) {
-		if (ldns_pkt_ad(r.pkt))
-			bat_verdict(t, DP_RES_PASS, "AD=1 for %s A", name);
+		if (ldns_pkt_ad(q.r.pkt))
+			bat_verdict(t, DP_RES_PASS, "AD=1 for %s A", q.name);
 		else
-			bat_verdict(t, DP_RES_FAIL, "AD=0 for the signed %s A: resolver does not validate (or clears AD)", name);
-	} else if (bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, 0) + bat_count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, 0) == 0) {
+			bat_verdict(t, DP_RES_FAIL, "AD=0 for the signed %s A: resolver does not validate (or clears AD)", q.name);
+	} else if (bat_count_rrsig(q.r.pkt, LDNS_SECTION_ANSWER, 0) + bat_count_rrsig(q.r.pkt, LDNS_SECTION_AUTHORITY, 0) == 0) {
 		t->flags |= DP_TF_STRIPPED;
-		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/A with DO=1: resolver strips DNSSEC records", name);
+		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/A with DO=1: resolver strips DNSSEC records", q.name);
 	} else {
-		bat_verdict(t, DP_RES_PASS, "%zu RRSIG with %s A", bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, 0), name);
+		bat_verdict(t, DP_RES_PASS, "%zu RRSIG with %s A", bat_count_rrsig(q.r.pkt, LDNS_SECTION_ANSWER, 0), q.name);
 	}
-	query_response_clear(&r);
+	query_response_clear(&q.r);
+}
+
+/* The first probe.names.bogus name, or NULL. */
+static const char *bat_first_bogus(const battery_run *R)
+{
+	return R->names->n_bogus ? R->names->bogus[0] : NULL;
 }
 
 void bat_cd(battery_rstate *S, const battery_run *R, dp_test *t)
 {
-	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
-	query_response r;
+	bat_aq q = { .name = bat_first_bogus(R), .list = "bogus", .prefix = "bogus ",
+		     .how = "with CD=1", .id = DP_T_CD, .flags = QUERY_DO | QUERY_CD };
 
-	if (name == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
+	if (!bat_ask_a(S, R, t, &q))
 		return;
-	}
-	char what[300];
-	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r);
-	dp_rule rule;
-
-	snprintf(what, sizeof(what), "bogus %s A with CD=1", name);
-	rule = bat_rule(t, DP_T_CD, rc, &r, LDNS_RR_TYPE_A, what);
-	if (rc != DP_OK) {
-		bat_verdict(t, DP_RES_FAIL, "%s: %s", what, r.detail);
-	} else if (rule == DP_RULE_PASS && t->shape == DP_SHAPE_DATA) {
-		bat_verdict(t, DP_RES_PASS, "bogus %s A comes back with CD=1", name);
-	} else if (rule == DP_RULE_PASS) {
+	if (q.rc != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "%s: %s", q.what, q.r.detail);
+	} else if (q.rule == DP_RULE_PASS && t->shape == DP_SHAPE_DATA) {
+		bat_verdict(t, DP_RES_PASS, "bogus %s A comes back with CD=1", q.name);
+	} else if (q.rule == DP_RULE_PASS) {
 		/* A resolver that ignored CD would have answered SERVFAIL. */
 		t->flags |= DP_TF_CONFIG;
 		bat_verdict(t, DP_RES_PASS, "%s: NOERROR/NODATA: CD honoured (configuration problem: "
-			"%s has no A record, probe.names.bogus should name one)", what, name);
-	} else if (rule == DP_RULE_FAIL) {
-		bat_verdict(t, DP_RES_FAIL, "%s: %s, no data%s", what, bat_rcode_name(t->rcode),
+			"%s has no A record, probe.names.bogus should name one)", q.what, q.name);
+	} else if (q.rule == DP_RULE_FAIL) {
+		bat_verdict(t, DP_RES_FAIL, "%s: %s, no data%s", q.what, bat_rcode_name(t->rcode),
 			t->rcode == LDNS_RCODE_SERVFAIL ? ": resolver ignores CD" : "");
 	}
-	query_response_clear(&r);
-}
-
-/* The zone a name is in: the name if it has a DNSKEY set, else the owner
- * of the SOA in the authority section.  zone gets "" when unknown. */
-static void zone_of(battery_rstate *S, const battery_run *R, dp_test *t, const char *name, char *zone, size_t len)
-{
-	query_response r;
-	ldns_rr_list *auth;
-
-	zone[0] = '\0';
-	if (bat_ask(S, R, t, name, LDNS_RR_TYPE_DNSKEY, QUERY_DO | QUERY_CD, 0, &r) != DP_OK)
-		return;
-	if (bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) > 0) {
-		snprintf(zone, len, "%s", name);
-	} else if ((auth = ldns_pkt_authority(r.pkt)) != NULL) {
-		for (size_t i = 0; i < ldns_rr_list_rr_count(auth); i++)
-			if (ldns_rr_get_type(ldns_rr_list_rr(auth, i)) == LDNS_RR_TYPE_SOA) {
-				bat_rdf_text(ldns_rr_owner(ldns_rr_list_rr(auth, i)), zone, len);
-				break;
-			}
-	}
-	query_response_clear(&r);
-}
-
-/* One DNSKEY set with its RRSIG; 0 on success, else detail written. */
-static int dnskey_ok(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, const char *what,
-		     char *note, size_t notelen)
-{
-	query_response r;
-	int ok = -1;
-
-	char q[300];
-	int rc = bat_ask(S, R, t, zone, LDNS_RR_TYPE_DNSKEY, QUERY_DO | QUERY_CD, 0, &r);
-
-	snprintf(q, sizeof(q), "%s DNSKEY %s", what, zone);
-	dp_rule rule = bat_rule(t, DP_T_DNSKEY, rc, &r, LDNS_RR_TYPE_DNSKEY, q);
-	if (rule == DP_RULE_CONFIG || rule == DP_RULE_COMPARE)
-		;       /* written by bat_rule */
-	else if (rc != DP_OK)
-		bat_verdict(t, DP_RES_FAIL, "%s DNSKEY %s: %s%s", what, zone, r.detail,
-			r.udp_truncated ? " (TC over UDP and TCP failed)" : "");
-	else if (bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) == 0)
-		bat_verdict(t, DP_RES_FAIL, "%s DNSKEY %s: %s, no DNSKEY records", what, zone, bat_rcode_name(t->rcode));
-	else if (bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY) == 0) {
-		t->flags |= DP_TF_STRIPPED;
-		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/DNSKEY: resolver strips DNSSEC records", zone);
-	} else {
-		snprintf(note, notelen, "%s %zu keys%s", what,
-			 bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DNSKEY),
-			 r.via_tcp ? (r.udp_truncated ? " (TCP after TC)" : " (TCP)") : "");
-		ok = 0;
-	}
-	query_response_clear(&r);
-	return ok;
-}
-
-void bat_dnskey(battery_rstate *S, const battery_run *R, dp_test *t)
-{
-	char zone[256], n1[96] = "", n2[96] = "", n3[96] = "";
-	const char *name = bat_first_secure(R);
-
-	if (dnskey_ok(S, R, t, ".", "root", n1, sizeof(n1)) < 0)
-		return;
-	if (name != NULL) {
-		zone_of(S, R, t, name, zone, sizeof(zone));
-		if (zone[0] && strcmp(zone, ".") != 0 && dnskey_ok(S, R, t, zone, "zone", n2, sizeof(n2)) < 0)
-			return;
-	}
-	if (R->names->large_dnskey != NULL) {
-		int before = t->flags;
-		if (dnskey_ok(S, R, t, R->names->large_dnskey, "large", n3, sizeof(n3)) < 0) {
-			/* A large set lost to size alone is small-edns, not stripping. */
-			if ((t->flags & DP_TF_SIZE) || t->err == DP_ETIMEOUT || t->err == DP_ETRUNC)
-				t->flags = (unsigned)before | DP_TF_SIZE;
-			return;
-		}
-	}
-	bat_verdict(t, DP_RES_PASS, "%s%s%s%s%s", n1, n2[0] ? ", " : "", n2, n3[0] ? ", " : "", n3);
-}
-
-void bat_ds(battery_rstate *S, const battery_run *R, dp_test *t)
-{
-	const char *name = bat_first_secure(R), *child = R->names->insecure_child;
-	char zone[256], part[600] = "";
-	query_response r;
-
-	if (name != NULL) {
-		zone_of(S, R, t, name, zone, sizeof(zone));
-		if (zone[0] && strcmp(zone, ".") != 0) {
-			if (bat_ask(S, R, t, zone, LDNS_RR_TYPE_DS, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
-				bat_verdict(t, DP_RES_FAIL, "DS %s: %s", zone, r.detail);
-				return;
-			}
-			size_t ds = bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
-			size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
-			query_response_clear(&r);
-			if (ds == 0) {
-				bat_verdict(t, DP_RES_FAIL, "DS %s: %s, no DS records", zone, bat_rcode_name(t->rcode));
-				return;
-			}
-			if (sig == 0) {
-				t->flags |= DP_TF_STRIPPED;
-				bat_verdict(t, DP_RES_FAIL, "RRSIG missing for %s/DS: resolver strips DNSSEC records", zone);
-				return;
-			}
-			snprintf(part, sizeof(part), "DS %s with RRSIG", zone);
-		}
-	}
-	if (child != NULL) {
-		if (bat_ask(S, R, t, child, LDNS_RR_TYPE_DS, QUERY_DO | QUERY_CD, 0, &r) != DP_OK) {
-			bat_verdict(t, DP_RES_FAIL, "DS %s (no-DS proof): %s", child, r.detail);
-			return;
-		}
-		size_t denial = bat_count_type(r.pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC)
-				+ bat_count_type(r.pkt, LDNS_SECTION_AUTHORITY, LDNS_RR_TYPE_NSEC3);
-		size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, 0);
-		size_t ds = bat_count_type(r.pkt, LDNS_SECTION_ANSWER, LDNS_RR_TYPE_DS);
-		query_response_clear(&r);
-		if (ds > 0) {
-			bat_verdict(t, DP_RES_FAIL, "%s has a DS record: probe.names.insecure_child must be an unsigned delegation", child);
-			return;
-		}
-		if (denial == 0 || sig == 0) {
-			t->flags |= DP_TF_STRIPPED;
-			bat_verdict(t, DP_RES_FAIL, "no-DS proof for %s without %s: resolver strips DNSSEC records",
-				child, denial == 0 ? "NSEC/NSEC3" : "RRSIG");
-			return;
-		}
-		snprintf(part + strlen(part), sizeof(part) - strlen(part), "%sno-DS proof for %s",
-			 part[0] ? ", " : "", child);
-	}
-	if (part[0] == '\0')
-		bat_verdict(t, DP_RES_SKIP, "no signed child or probe.names.insecure_child configured");
-	else
-		bat_verdict(t, DP_RES_PASS, "%s", part);
-}
-
-void bat_denial(battery_rstate *S, const battery_run *R, dp_test *t, const char *zone, ldns_rr_type dtype)
-{
-	char qname[300], tn[16];
-	query_response r;
-
-	if (zone == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.%s configured", dtype == LDNS_RR_TYPE_NSEC ? "nsec" : "nsec3");
-		return;
-	}
-	bat_type_name(dtype, tn, sizeof(tn));
-	bat_nx_name(zone, qname, sizeof(qname));
-	int rc = bat_ask(S, R, t, qname, LDNS_RR_TYPE_A, QUERY_DO | QUERY_CD, 0, &r);
-	dp_rule rule = bat_rule(t, dtype == LDNS_RR_TYPE_NSEC ? DP_T_NSEC : DP_T_NSEC3, rc, &r,
-				LDNS_RR_TYPE_A, qname);
-	if (rc != DP_OK) {
-		bat_verdict(t, DP_RES_FAIL, "%s A: %s", qname, r.detail);
-		return;
-	}
-	size_t denial = bat_count_type(r.pkt, LDNS_SECTION_AUTHORITY, dtype);
-	size_t sig = bat_count_rrsig(r.pkt, LDNS_SECTION_AUTHORITY, dtype);
-	if (rule == DP_RULE_CONFIG)
-		;       /* the name exists: written by bat_rule */
-	else if (rule != DP_RULE_CHECK)
-		bat_verdict(t, DP_RES_FAIL, "%s A: %s, expected NXDOMAIN", qname, bat_rcode_name(t->rcode));
-	else if (denial == 0)
-		bat_verdict(t, DP_RES_FAIL, "NXDOMAIN for %s without %s records: resolver strips denial proofs", qname, tn);
-	else if (sig == 0) {
-		t->flags |= DP_TF_STRIPPED;
-		bat_verdict(t, DP_RES_FAIL, "RRSIG missing for the %s records of %s: resolver strips DNSSEC records", tn, zone);
-	} else
-		bat_verdict(t, DP_RES_PASS, "NXDOMAIN with %zu %s + RRSIG", denial, tn);
-	query_response_clear(&r);
+	query_response_clear(&q.r);
 }
 
 /* The lowest-preference MX host of domain, or "" */
@@ -570,34 +413,30 @@ void bat_unknown(battery_rstate *S, const battery_run *R, dp_test *t)
 
 void bat_bogus(battery_rstate *S, const battery_run *R, dp_test *t)
 {
-	const char *name = R->names->n_bogus ? R->names->bogus[0] : NULL;
-	query_response r;
+	bat_aq q = { .name = bat_first_bogus(R), .list = "bogus", .prefix = "bogus ",
+		     .how = "with CD=0", .id = DP_T_BOGUS, .flags = QUERY_DO };
 
-	if (name == NULL) {
-		bat_verdict(t, DP_RES_SKIP, "no probe.names.bogus configured");
+	if (!bat_ask_a(S, R, t, &q))
+		return;
+	if (q.rule == DP_RULE_CONFIG) {
+		query_response_clear(&q.r);
 		return;
 	}
-	char what[300];
-	int rc = bat_ask(S, R, t, name, LDNS_RR_TYPE_A, QUERY_DO, 0, &r);
-	snprintf(what, sizeof(what), "bogus %s A with CD=0", name);
-	if (bat_rule(t, DP_T_BOGUS, rc, &r, LDNS_RR_TYPE_A, what) == DP_RULE_CONFIG) {
-		query_response_clear(&r);
-		return;
-	}
-	if (rc != DP_OK) {
-		bat_verdict(t, DP_RES_FAIL, "bogus %s A: %s", name, r.detail);
+	if (q.rc != DP_OK) {
+		bat_verdict(t, DP_RES_FAIL, "bogus %s A: %s", q.name, q.r.detail);
+		query_response_clear(&q.r);
 		return;
 	}
 	/* The verdict waits for the ad test (dp_bogus_finalize). */
 	t->result = DP_RES_SKIP;
 	if (t->rcode == LDNS_RCODE_SERVFAIL)
 		t->flags |= DP_TF_SERVFAIL;
-	else if (ldns_pkt_ad(r.pkt))
+	else if (ldns_pkt_ad(q.r.pkt))
 		t->flags |= DP_TF_AD;
-	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(r.pkt)) > 0)
+	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(q.r.pkt)) > 0)
 		t->flags |= DP_TF_DATA;
-	bat_detail(t, "%s A with CD=0: %s%s", name, bat_rcode_name(t->rcode), ldns_pkt_ad(r.pkt) ? ", AD=1" : "");
-	query_response_clear(&r);
+	bat_detail(t, "%s A with CD=0: %s%s", q.name, bat_rcode_name(t->rcode), ldns_pkt_ad(q.r.pkt) ? ", AD=1" : "");
+	query_response_clear(&q.r);
 }
 
 void bat_edns_size(battery_rstate *S, const battery_run *R, dp_test *t)

@@ -136,6 +136,21 @@ int dp_graph_emit(const char *cmd, dp_format fmt, const char *dot);
 #include "validator/vtrace.h"
 int dp_lookup_graph(dp_format fmt, const val_vtrace *vt, const val_result *r,
 		    const char *resolver);
+/* verify's picture (g->format dot or svg): the DANE path of each domain
+ * with the chain of trust of its records, one graph per domain (svg: one
+ * domain only).  The worst pol_action under policy (DANE fail worst), or
+ * -1 after an error message. */
+#include "probe/dane/dane.h"
+/* check --html FILE: the report page, written atomically (cli_html.c).
+ * 0, or -1 after "check: --html FILE: ...". */
+struct check_run;
+int dp_check_html(const char *path, const struct check_run *c);
+/* The DOT of r's DANE path as a JSON string (null when out of memory). */
+#include <jansson.h>
+json_t *dp_dane_dot_json(const dane_result *r);
+int dp_verify_graph(const dp_global *g, const dane_cfg *cfg, const dp_addr *srv,
+		    const val_anchors *anchors, const char *const *domains, size_t n,
+		    pol_kind policy);
 
 /* Parse the global --format value: 0 and *out set when arg names a
  * format; otherwise -1 after "daneprobe: --format must be text, json or

@@ -38,6 +38,7 @@
 
 typedef struct check_opts {
 	const char *state_dir;    /* --state-dir, or NULL */
+	const char *html;         /* --html FILE, or NULL */
 	int jobs;
 	int brief;
 } check_opts;
@@ -324,6 +325,8 @@ static void check_verify(dp_global *g, check_run *c)
 		destination_problem(c, d, r, mandatory[i], NULL);
 		destination_warnings(c, d, r);
 		json_array_append_new(c->verify, report_verify_json(r));
+		if (c->pictures)
+			json_array_append_new(c->pictures, dp_dane_dot_json(r));
 		dane_result_free(r);
 	}
 out:
@@ -471,6 +474,9 @@ static void check_usage(FILE *out)
 		"alert.webhook when the problems changed since the last run.\n"
 		"\n"
 		"      --brief          line one and the problems only, under 1 KB (NRPE)\n"
+		"      --html FILE      also write a self-contained HTML report (atomically):\n"
+		"                       status, resolver matrix, order, anchors, and each\n"
+		"                       destination with its DANE-path picture\n"
 		"      --state-dir DIR  where the last status is kept, created when missing\n"
 		"                       (default: alert.state_dir, else next to the Prometheus\n"
 		"                       file, else " DP_STATEDIR ")\n"
@@ -488,6 +494,7 @@ static int check_parse(int argc, char **argv, check_opts *o)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "brief", no_argument, NULL, 'b' },
+		{ "html", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -500,6 +507,7 @@ static int check_parse(int argc, char **argv, check_opts *o)
 		case 's': o->state_dir = optarg; break;
 		case 'j': o->jobs = atoi(optarg) > 0 ? atoi(optarg) : 0; break;
 		case 'b': o->brief = 1; break;
+		case 'H': o->html = optarg; break;
 		case 'h':
 			check_usage(stdout);
 			return 1;
@@ -525,6 +533,8 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.brief = o.brief;
 	c.verbose = g->verbose;
+	if (o.html)
+		c.pictures = json_array();
 	check_anchors(g, &c);
 	check_probe_run(g, &o, &c, &p);
 	c.res = p.res;
@@ -542,6 +552,8 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	check_problems_sort(&c);
 	c.elapsed_ms = dp_mono_ms() - t0;
 	check_print(g, &c);
+	if (o.html && dp_check_html(o.html, &c) < 0)
+		c.status = check_worse(c.status, DP_EXIT_WARNING);
 	rc = c.status;
 	check_run_clear(&c);
 	check_probe_free(&p);

@@ -80,7 +80,8 @@ static void verify_usage(FILE *f)
 		"usage: daneprobe verify DOMAIN... [--from-file FILE] [-j N]\n"
 		"                        [--policy opportunistic|mandatory]\n"
 		"                        [--smtp-timeout MS] [--helo NAME]\n"
-		"                        [--resolver ADDR[:PORT]] [--format text|json] [--trace]\n"
+		"                        [--resolver ADDR[:PORT]] [--format text|json|dot|svg]\n"
+		"                        [--trace]\n"
 		"\n"
 		"Run the DANE path for each domain, as the appliance's daneverify does:\n"
 		"MX (CNAMEs expanded; no MX: the domain itself; null MX: stop), AAAA and A\n"
@@ -97,7 +98,8 @@ static void verify_usage(FILE *f)
 		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
 		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
 		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
-		"  --format FMT      text (default) or json (one JSON line per domain)\n"
+		"  --format FMT      text (default), json (one JSON line per domain), or the\n"
+		"                    DANE path and its chain of trust as a graph: dot, svg\n"
 		"  --trace           print each query and validation step\n"
 		"  --cert-warn-days D   warn when a presented certificate expires within D\n"
 		"                       days (default 21; 0 = never; dane.cert_warn_days)\n"
@@ -476,6 +478,14 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.domains = list.domains;
 	pool.n_domains = list.n;
 	pool.progress = list.n > 1 && isatty(STDERR_FILENO);
+	if (g->format == DP_FMT_DOT || g->format == DP_FMT_SVG) {
+		/* Pictures: one domain after the other, in this thread
+		 * (Graphviz is not thread-safe). */
+		int worst = dp_verify_graph(g, &pool.cfg, &pool.srv, anchors,
+					    (const char *const *)list.domains, list.n, pool.policy);
+		rc = worst < 0 ? DP_EXIT_UNKNOWN : verify_exit_for((pol_action)worst);
+		goto out;
+	}
 	pthread_mutex_init(&pool.mu, NULL);
 	rc = verify_run_pool(&pool, jobs);
 	pthread_mutex_destroy(&pool.mu);

@@ -55,6 +55,20 @@ const char *dane_lookup_json(pol_lookup l)
 	}
 }
 
+const char *dane_lookup_dnssec(pol_lookup l)
+{
+	switch (l) {
+	case POL_SECURE: return "secure";
+	/* Only a TLSA RRset is ever nxdomain, and only when its absence was
+	 * proved by DNSSEC (RFC 7672 2.2: NXDOMAIN/NODATA "secure denial"). */
+	case POL_NXDOMAIN: return "secure";
+	case POL_INSECURE: return "insecure";
+	case POL_BOGUS: return "bogus";
+	case POL_LOOKUP_ERROR: return "indeterminate";
+	default: return NULL;
+	}
+}
+
 static void dane_event_add(dane_run *run, dane_ev_kind kind, int host, int addr)
 {
 	dane_result *r = run->res;

@@ -173,4 +173,9 @@ void dane_result_free(dane_result *r);
 /* "secure", "insecure", "bogus", "nxdomain", "indeterminate" (JSON). */
 const char *dane_lookup_json(pol_lookup l);
 
+/* The same lookup in the DNSSEC words every command uses for its
+ * "dnssec" keys: "secure" (nxdomain is a secure denial), "insecure",
+ * "bogus", "indeterminate"; NULL when the step was not reached. */
+const char *dane_lookup_dnssec(pol_lookup l);
+
 #endif

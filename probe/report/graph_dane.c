@@ -35,20 +35,25 @@ static val_status d_action_status(pol_action a)
 	return a == POL_DANE_SUCCESS ? VAL_SECURE : a == POL_FALLBACK_TLS ? VAL_INSECURE : VAL_BOGUS;
 }
 
-/* Style of a DANE element; failing ones get the reason as label. */
-static void d_style(dp_sbuf *b, val_status st, const char *reason, int edge)
+/* How an element shows its reason: as a tooltip only, or (the element
+ * where the path failed) also as its label, thick and class "failing". */
+enum { D_TIP, D_FAIL_NODE, D_FAIL_EDGE, D_NOTE_NODE };
+
+static void d_style(dp_sbuf *b, val_status st, const char *reason, int mode)
 {
-	int failing = st >= VAL_BOGUS && reason && *reason;
+	int has = reason && *reason, failing = has && (mode == D_FAIL_NODE || mode == D_FAIL_EDGE);
 
 	dp_sbuf_printf(b, " color=\"%s\" fontcolor=\"%s\" class=\"%s%s\"",
 		       graph_status_color(st), st == VAL_SECURE ? "black" : graph_status_color(st),
 		       graph_status_class(st), failing ? " failing" : "");
-	if (!reason || !*reason)
+	if (!has)
 		return;
 	d_lit(b, " tooltip=");
 	graph_q(b, reason, 0);
-	if (failing) {
-		d_lit(b, edge ? " penwidth=3 label=" : " penwidth=3 xlabel=");
+	if (failing)
+		d_lit(b, " penwidth=3");
+	if (mode != D_TIP) {
+		d_lit(b, mode == D_FAIL_EDGE ? " label=" : " xlabel=");
 		graph_q(b, reason, DANE_WRAP);
 	}
 }
@@ -90,7 +95,8 @@ static void d_domain(dp_sbuf *b, const dane_result *r)
 	}
 	d_lit(b, "\"");
 	d_style(b, d_action_status(r->verdict[POL_OPPORTUNISTIC]),
-		r->verdict[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS ? "" : r->reason[POL_OPPORTUNISTIC], 0);
+		r->verdict[POL_OPPORTUNISTIC] == POL_DANE_SUCCESS ? "" : r->reason[POL_OPPORTUNISTIC],
+		D_NOTE_NODE);
 	d_lit(b, "];\n");
 }
 
@@ -107,7 +113,7 @@ static void d_cert(dp_sbuf *b, const dane_host *h, size_t hi, size_t ai)
 		 a->matched ? a->matched : "");
 	dp_sbuf_printf(b, "  c%zu_%zu [shape=component label=", hi, ai);
 	graph_q(b, line, DANE_WRAP);
-	d_style(b, st, a->cert == DANE_CERT_FAILED ? a->smtp_detail : "", 0);
+	d_style(b, st, a->cert == DANE_CERT_FAILED ? a->smtp_detail : "", D_FAIL_NODE);
 	d_lit(b, "];\n");
 	/* The policy outcome of this path, on the edge that reaches it. */
 	snprintf(line, sizeof line, "Opportunistic: %s; Mandatory: %s",
@@ -119,7 +125,7 @@ static void d_cert(dp_sbuf *b, const dane_host *h, size_t hi, size_t ai)
 		dp_sbuf_printf(b, "  h%zu_a%zu -> c%zu_%zu [label=", hi, ai, hi, ai);
 	graph_q(b, line, 40);
 	d_style(b, d_action_status(a->action[POL_OPPORTUNISTIC]),
-		a->action[POL_OPPORTUNISTIC] == POL_DANE_FAIL ? a->reason[POL_OPPORTUNISTIC] : "", 0);
+		a->action[POL_OPPORTUNISTIC] == POL_DANE_FAIL ? a->reason[POL_OPPORTUNISTIC] : "", D_TIP);
 	d_lit(b, "];\n");
 }
 
@@ -132,7 +138,7 @@ static void d_tlsa(dp_sbuf *b, const dane_host *h, size_t hi, const val_vtrace *
 		 dane_lookup_json(h->tlsa_status), h->tlsa_usable, h->tlsa.n);
 	dp_sbuf_printf(b, "  t%zu [shape=box label=", hi);
 	graph_q(b, line, DANE_WRAP);
-	d_style(b, st, st == VAL_SECURE ? "" : h->tlsa_reason, 0);
+	d_style(b, st, st == VAL_SECURE ? "" : h->tlsa_reason, st >= VAL_BOGUS ? D_FAIL_NODE : D_TIP);
 	d_lit(b, "];\n");
 	char node[16];
 	snprintf(node, sizeof node, "t%zu", hi);
@@ -147,11 +153,12 @@ static void d_host(dp_sbuf *b, const dane_result *r, size_t hi, const val_vtrace
 	snprintf(line, sizeof line, "MX %d %s", h->preference, h->name);
 	dp_sbuf_printf(b, "  h%zu [shape=box label=", hi);
 	graph_q(b, line, DANE_WRAP);
-	d_style(b, d_status(r->mx_status), "", 0);
+	d_style(b, d_status(r->mx_status), "", D_TIP);
 	d_lit(b, "];\n");
 	dp_sbuf_printf(b, "  dom -> h%zu", hi);
 	d_lit(b, " [");
-	d_style(b, d_status(r->mx_status), r->mx_status == POL_SECURE ? "" : r->mx_reason, 1);
+	d_style(b, d_status(r->mx_status), r->mx_status == POL_SECURE ? "" : r->mx_reason,
+		d_status(r->mx_status) >= VAL_BOGUS ? D_FAIL_EDGE : D_TIP);
 	d_lit(b, "];\n");
 	if (h->tlsa_looked_up)
 		d_tlsa(b, h, hi, t);
@@ -161,7 +168,8 @@ static void d_host(dp_sbuf *b, const dane_result *r, size_t hi, const val_vtrace
 			 a->family == 6 ? "AAAA" : "A");
 		dp_sbuf_printf(b, "  h%zu_a%zu [shape=ellipse label=", hi, ai);
 		graph_q(b, line, 0);
-		d_style(b, d_status(a->status), a->status == POL_SECURE ? "" : a->lookup_reason, 0);
+		d_style(b, d_status(a->status), a->status == POL_SECURE ? "" : a->lookup_reason,
+			d_status(a->status) >= VAL_BOGUS ? D_FAIL_NODE : D_TIP);
 		d_lit(b, "];\n");
 		dp_sbuf_printf(b, "  h%zu -> h%zu_a%zu;\n", hi, hi, ai);
 		if (h->tlsa_looked_up)

@@ -55,15 +55,13 @@ json_t *report_anchor_json(const anchor_report *r)
 	json_object_set_new(o, "reason", jstr(r->why));
 	json_object_set_new(o, "state_file", jstr(r->state_file));
 	json_object_set_new(o, "builtin_fallback", json_boolean(r->fell_back));
-	if (r->fell_back)
-		json_object_set_new(o, "fallback_reason", jstr(r->source_note));
+	/* Keys that do not apply to this action are null, never absent (one
+	 * shape per command: contrib/schema/anchor.json). */
+	json_object_set_new(o, "fallback_reason", r->fell_back ? jstr(r->source_note) : json_null());
 	json_object_set_new(o, "action", jstr(r->action));
-	if (r->result != NULL)
-		json_object_set_new(o, "result", json_string(r->result));
-	if (r->detail != NULL)
-		json_object_set_new(o, "detail", json_string(r->detail));
-	if (r->resolver != NULL)
-		json_object_set_new(o, "resolver", json_string(r->resolver));
+	json_object_set_new(o, "result", jstr(r->result));
+	json_object_set_new(o, "detail", jstr(r->detail));
+	json_object_set_new(o, "resolver", jstr(r->resolver));
 	return o;
 }
 

@@ -75,7 +75,9 @@ static json_t *rc_cert_json(const cert_info *ci, const tlsa_set *set)
 	json_object_set_new(o, "not_after", rc_time_json(ci->not_after));
 	json_object_set_new(o, "sha256", json_string(ci->sha256));
 	json_object_set_new(o, "spki_sha256", json_string(ci->spki_sha256));
-	json_object_set_new(o, "tlsa", json_string(ci->record));
+	/* "record" as tlsa-check's records[].record: "tlsa" is the TLSA
+	 * lookup object in verify (one type per key name, issue 12). */
+	json_object_set_new(o, "record", json_string(ci->record));
 	json_object_set_new(o, "published", json_boolean(ci->published));
 	if (ci->matched_by >= 0 && set != NULL && (size_t)ci->matched_by < set->n) {
 		tlsa_rec_format(&set->recs[ci->matched_by], rec, sizeof rec);

@@ -107,6 +107,7 @@ void check_run_clear(check_run *c)
 	json_decref(c->verify);
 	json_decref(c->alert);
 	json_decref(c->postfix);
+	json_decref(c->pictures);
 	free(c->problems);
 	memset(c, 0, sizeof(*c));
 }

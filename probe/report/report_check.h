@@ -48,6 +48,8 @@ typedef struct check_run {
 	json_t *alert;                    /* {"state_file","posted",...} or NULL (owned) */
 	json_t *postfix;                  /* --postfix's section, or NULL (owned) */
 	int brief, verbose;
+	json_t *pictures;                 /* check --html: one DANE-path DOT (or null)
+					   * per element of verify; NULL: none wanted */
 } check_run;
 
 /* Add a problem and raise c->status to its severity (critical outranks

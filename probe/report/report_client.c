@@ -42,6 +42,9 @@ void report_client_json(json_t *o, const dane_result *r)
 	char tn[24];
 
 	json_object_set_new(o, "client", json_string(r->client_ad ? "ad" : "local"));
+	/* Absent is null (the JSON contract): one shape for every client. */
+	json_object_set_new(o, "ad_view_differs", json_null());
+	json_object_set_new(o, "postfix_tls", json_null());
 	if (!r->client_ad && !r->postfix_rules)
 		return;
 	arr = json_array();

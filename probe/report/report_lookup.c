@@ -84,22 +84,6 @@ json_t *report_lookup_json(const val_result *r, const char *resolver)
 	return o;
 }
 
-int report_lookup_print_json(FILE *out, const val_result *r, const char *resolver)
-{
-	json_t *o = report_lookup_json(r, resolver);
-	char *s;
-
-	if (!o)
-		return DP_ENOMEM;
-	s = json_dumps(o, JSON_PRESERVE_ORDER | JSON_COMPACT);
-	json_decref(o);
-	if (!s)
-		return DP_ENOMEM;
-	dp_fprintf_text(out, "%s\n", s);
-	free(s);
-	return DP_OK;
-}
-
 static void print_list(FILE *out, const ldns_rr_list *l)
 {
 	for (size_t i = 0; l && i < ldns_rr_list_rr_count(l); i++) {

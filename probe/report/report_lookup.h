@@ -18,7 +18,4 @@ json_t *report_lookup_json(const val_result *r, const char *resolver);
  * answer", "; bogus: REASON", "; indeterminate: REASON") and the records. */
 void report_lookup_text(FILE *out, const val_result *r, const char *resolver);
 
-/* Print r as one JSON object followed by a newline.  DP_OK or DP_ENOMEM. */
-int report_lookup_print_json(FILE *out, const val_result *r, const char *resolver);
-
 #endif

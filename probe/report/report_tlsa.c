@@ -68,6 +68,11 @@ int report_tlsa_host_json(json_t *hosts, const report_tlsa_host *h)
 		json_object_set_new(jh, "chain", report_cert_chain_json(h->chain, h->set));
 		json_object_set_new(jh, "publish", report_cert_publish_json(h->chain));
 		json_object_set_new(jh, "covered", json_boolean(h->match));
+	} else {
+		/* Absent is null (the JSON contract, contrib/schema/). */
+		json_object_set_new(jh, "chain", json_null());
+		json_object_set_new(jh, "publish", json_null());
+		json_object_set_new(jh, "covered", json_null());
 	}
 	return json_array_append_new(hosts, jh) == 0 ? DP_OK : DP_ENOMEM;
 }

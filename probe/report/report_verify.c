@@ -193,6 +193,16 @@ static json_t *rv_str(const char *s)
 	return j != NULL ? j : json_string("(unprintable)");
 }
 
+/* "status" keeps the policy tables' words (nxdomain, not-checked);
+ * "dnssec" is the verdict in the words of lookup and tlsa-check, null
+ * when the step was not reached (the JSON contract, contrib/schema/). */
+static json_t *rv_dnssec(pol_lookup l)
+{
+	const char *w = dane_lookup_dnssec(l);
+
+	return w != NULL ? json_string(w) : json_null();
+}
+
 static json_t *rv_tlsa_json(const dane_host *h)
 {
 	json_t *o = json_object(), *recs = json_array();
@@ -210,8 +220,11 @@ static json_t *rv_tlsa_json(const dane_host *h)
 	}
 	json_object_set_new(o, "name", rv_str(h->tlsa_name));
 	json_object_set_new(o, "status", json_string(dane_lookup_json(h->tlsa_status)));
+	json_object_set_new(o, "dnssec", rv_dnssec(h->tlsa_status));
 	json_object_set_new(o, "records", recs);
-	json_object_set_new(o, "usable", json_integer((json_int_t)h->tlsa_usable));
+	/* A count: tlsa-check's "usable" is one record's boolean (one type
+	 * per key name, issue 12). */
+	json_object_set_new(o, "usable_records", json_integer((json_int_t)h->tlsa_usable));
 	json_object_set_new(o, "base_domain", rv_str(h->base_domain));
 	json_object_set_new(o, "reason", rv_str(h->tlsa_reason));
 	return o;
@@ -226,8 +239,8 @@ static json_t *rv_addr_json(const dane_host *h, const dane_addr *a)
 	json_object_set_new(o, "address", a->address[0] ? rv_str(a->address) : json_null());
 	json_object_set_new(o, "family", json_string(a->family == 6 ? "ipv6" : "ipv4"));
 	json_object_set_new(o, "status", json_string(dane_lookup_json(a->status)));
-	if (a->status != POL_SECURE)
-		json_object_set_new(o, "lookup_reason", rv_str(a->lookup_reason));
+	json_object_set_new(o, "dnssec", rv_dnssec(a->status));
+	json_object_set_new(o, "lookup_reason", a->status != POL_SECURE ? rv_str(a->lookup_reason) : json_null());
 	json_object_set_new(o, "tlsa", h->tlsa_looked_up && a->status == POL_SECURE ? rv_tlsa_json(h) : json_null());
 	if (a->connected) {
 		tls = json_object();
@@ -241,6 +254,9 @@ static json_t *rv_addr_json(const dane_host *h, const dane_addr *a)
 	}
 	json_object_set_new(o, "certificate", json_string(a->cert == DANE_CERT_SUCCESS ? "success" :
 							  a->cert == DANE_CERT_FAILED ? "failed" : "not-checked"));
+	/* "match" as tlsa-check says it; null when nothing was checked. */
+	json_object_set_new(o, "match", a->cert == DANE_CERT_SUCCESS ? json_true() :
+				       a->cert == DANE_CERT_FAILED ? json_false() : json_null());
 	json_object_set_new(o, "matched", a->matched ? rv_str(a->matched) : json_null());
 	/* The chain the server presented, against the host's TLSA set. */
 	json_object_set_new(o, "chain", a->chain.n > 0 ? report_cert_chain_json(&a->chain, &h->tlsa)
@@ -252,7 +268,9 @@ static json_t *rv_addr_json(const dane_host *h, const dane_addr *a)
 	json_object_set_new(pol, "mandatory", json_string(policy_action_str(a->action[1])));
 	json_object_set_new(why, "opportunistic", rv_str(a->reason[0]));
 	json_object_set_new(why, "mandatory", rv_str(a->reason[1]));
-	json_object_set_new(o, "policy", pol);
+	/* "verdict", as the domain's own (one type per key name: the
+	 * Postfix destinations' "policy" is a word). */
+	json_object_set_new(o, "verdict", pol);
 	json_object_set_new(o, "reasons", why);
 	return o;
 }
@@ -288,6 +306,7 @@ json_t *report_verify_json(const dane_result *r)
 	json_object_set_new(o, "dane", json_string(r->dane_success ? "success" : "failed"));
 	json_object_set_new(o, "resolver", rv_str(r->resolver));
 	json_object_set_new(o, "mx_status", json_string(dane_lookup_json(r->mx_status)));
+	json_object_set_new(o, "mx_dnssec", rv_dnssec(r->mx_status));
 	json_object_set_new(o, "mx_reason", rv_str(r->mx_reason));
 	json_object_set_new(o, "null_mx", json_boolean(r->null_mx));
 	json_object_set_new(o, "implicit_mx", json_boolean(r->implicit_mx));
@@ -298,6 +317,7 @@ json_t *report_verify_json(const dane_result *r)
 		json_object_set_new(ho, "host", rv_str(h->name));
 		json_object_set_new(ho, "preference", json_integer(h->preference));
 		json_object_set_new(ho, "status", json_string(dane_lookup_json(r->mx_status)));
+		json_object_set_new(ho, "dnssec", rv_dnssec(r->mx_status));
 		for (j = 0; j < h->n_addrs; j++) {
 			json_t *ao = rv_addr_json(h, &h->addrs[j]);
 			if (ao != NULL)
@@ -311,20 +331,4 @@ json_t *report_verify_json(const dane_result *r)
 	json_object_set_new(o, "warnings", report_warnings_json(&r->warnings, dp_now()));
 	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)r->elapsed_ms));
 	return o;
-}
-
-int report_verify_print_json(FILE *out, const dane_result *r)
-{
-	json_t *o = report_verify_json(r);
-	char *s;
-
-	if (o == NULL)
-		return DP_ENOMEM;
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (s == NULL)
-		return DP_ENOMEM;
-	fprintf(out, "%s\n", s);
-	free(s);
-	return DP_OK;
 }

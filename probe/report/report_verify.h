@@ -18,7 +18,4 @@ void report_verify_text(FILE *out, const dane_result *r);
 /* The JSON object of r (new reference; NULL on ENOMEM). */
 json_t *report_verify_json(const dane_result *r);
 
-/* r as one compact JSON line.  DP_OK or DP_ENOMEM. */
-int report_verify_print_json(FILE *out, const dane_result *r);
-
 #endif

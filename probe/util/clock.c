@@ -39,17 +39,6 @@ int64_t dp_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int valid_fields(int y, int mo, int d, int h, int mi, int s)
-{
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
-		return 0;
-	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 0;
-	return h >= 0 && h < 24 && mi >= 0 && mi < 60 && s >= 0 && s < 61;
-}
-
 int dp_time_parse(const char *s, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
@@ -84,18 +73,8 @@ int dp_time_parse(const char *s, int64_t *out)
 	} else {
 		return -1;
 	}
-	if (!valid_fields(y, mo, d, h, mi, sec))
+	if (y > 9999 || !dp_civil_valid(y, mo, d, h, mi, sec))
 		return -1;
 	*out = dp_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
 	return 0;
-}
-
-const char *dp_time_fmt(int64_t t, char *buf, unsigned long len)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (gmtime_r(&tt, &tm) == NULL || strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, len, "@%lld", (long long)t);
-	return buf;
 }

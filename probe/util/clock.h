@@ -8,6 +8,7 @@
 #define DP_CLOCK_H
 
 #include <stdint.h>
+#include "validator/civil.h"
 
 /* Seconds since the epoch: the --now override, or the system clock. */
 int64_t dp_now(void);
@@ -20,8 +21,7 @@ void dp_clock_set(int64_t t);
  * "2026-11-23" or "@1790000000" (UTC), from 1970 to DP_TIME_MAX.  0 on success, -1 on
  * error (out of range included). */
 int dp_time_parse(const char *s, int64_t *out);
-/* Format t as "2026-11-23T10:00:00Z" into buf (at least 21 bytes). */
-const char *dp_time_fmt(int64_t t, char *buf, unsigned long len);
+/* dp_time_fmt, "2026-11-23T10:00:00Z", is validator/civil.h's. */
 /* Monotonic milliseconds, for timeouts and round-trip times only. */
 int64_t dp_mono_ms(void);
 

@@ -6,6 +6,9 @@
 
 #include <stddef.h>
 #include "validator/dp_err.h"
+/* dp_read_file and dp_read_file_max: one definition, shared with
+ * validator/ (anchor and state files). */
+#include "validator/readfile.h"
 
 /* Write data to path atomically with dp_file_replace (validator/
  * atomicfile.h): under the writers' lock "<real>.lock", a symlink
@@ -29,15 +32,5 @@ int dp_atomic_rewrite(const char *path, const char *old, size_t oldlen,
 /* Remove what killed writers of path left (temporary files of our own
  * naming), if no other daneprobe is writing it now. */
 void dp_atomic_tidy(const char *path);
-
-/* Read a whole file.  *out malloced, NUL-terminated (binary data is kept:
- * *outlen counts it).  DP_EIO or DP_ENOMEM with err (may be NULL). */
-int dp_read_file(const char *path, char **out, size_t *outlen, char *err, size_t errlen);
-/* The same, refusing a file of more than max bytes (DP_ELIMIT, "PATH is
- * larger than the limit") without reading past max + 1.  On failure *out
- * is untouched and errno says why (EFBIG for the limit), so a caller can
- * word its own message. */
-int dp_read_file_max(const char *path, size_t max, char **out, size_t *outlen,
-		     char *err, size_t errlen);
 
 #endif

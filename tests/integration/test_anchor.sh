@@ -37,6 +37,19 @@ check "status as Prometheus metrics" 1 'daneprobe_anchor_key_state\{trust_point=
 check "no state file: text says warning" 1 '^trust point \.: warning ' "$dp" --now "$now" anchor status --state "$st"
 check "no state file: Prometheus says warning" 1 '^daneprobe_anchor_status 1$' \
 	"$dp" --now "$now" --format prometheus anchor status --state "$st"
+# promclean NAME CMD...: CMD prints metrics and promtool check metrics
+# (the exposition format's linter) has nothing to say about them.
+promclean() {
+	local name=$1 m lint; shift
+	m=$("$@" 2>/dev/null)
+	if [ -n "$m" ] && lint=$(printf '%s\n' "$m" | promtool check metrics 2>&1) && [ -z "$lint" ]; then
+		ok "$name: promtool check metrics reports nothing"
+	else
+		bad "$name: promtool check metrics: ${lint:-no metrics}"
+	fi
+}
+promclean "anchor status --format prometheus (built-in anchors)" \
+	"$dp" --now "$now" --format prometheus anchor status --state "$st"
 printf 'version 1\ntrust-point .\nkey 1 8 valid 1 2 3 4 ds 2\n' > "$st"
 check "corrupt state file: built-in anchors, reported" 1 'unusable \(line 3: .*built-in' \
 	"$dp" --now "$now" anchor status --state "$st"
@@ -52,6 +65,8 @@ end
 EOF
 check "all revoked: critical" 2 'all trust anchors are revoked: bootstrap again' \
 	"$dp" --now "$now" anchor status --state "$st"
+promclean "anchor status --format prometheus (all revoked)" \
+	"$dp" --now "$now" --format prometheus anchor status --state "$st"
 cp "$st" "$tmp/revoked.anchors"
 check "all revoked: refresh bootstraps again, and says when that fails" 2 'and the re-bootstrap failed: cannot fetch' \
 	"$dp" --now "$now" --resolver 127.0.0.1:1 anchor refresh --state "$st" --url https://127.0.0.1:1/root-anchors.xml

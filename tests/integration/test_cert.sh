@@ -58,8 +58,8 @@ want "verify sss-fail: the record is marked not published" has "$TMP/fail.txt" "
 want "verify sss-fail: certificate SHA-256 as openssl computes it" has "$TMP/fail.txt" "cert sha256 $EE2_FULL"
 want "verify sss-fail: subject of the presented certificate" has "$TMP/fail.txt" "subject     CN=lab-ee2.h.dplab"
 dp --format json verify sss-fail.dplab > "$TMP/fail.json" 2>/dev/null
-want "verify sss-fail JSON: chain[0] tlsa, spki_sha256, sha256, published" jqt "$TMP/fail.json" \
-	".mx[0].addresses[0].chain[0] | .tlsa == \"3 1 1 $EE2\" and .spki_sha256 == \"$EE2\" and .sha256 == \"$EE2_FULL\" and .published == false and .matched_by == null"
+want "verify sss-fail JSON: chain[0] record, spki_sha256, sha256, published" jqt "$TMP/fail.json" \
+	".mx[0].addresses[0].chain[0] | .record == \"3 1 1 $EE2\" and .spki_sha256 == \"$EE2\" and .sha256 == \"$EE2_FULL\" and .published == false and .matched_by == null"
 want "verify sss-fail JSON: matched stays null" jqt "$TMP/fail.json" '.mx[0].addresses[0].matched == null'
 
 # posttls-finger, on the same server, prints both fingerprints (SHA-256).
@@ -73,12 +73,12 @@ want "posttls-finger's fingerprint equals our sha256 ($pf_cert)" [ -n "$pf_cert"
 # ---- published records ----
 dp --format json verify sss-ok.dplab > "$TMP/ok.json" 2>/dev/null
 want "verify sss-ok JSON: ee1's 3 1 1 marked published and matched" jqt "$TMP/ok.json" \
-	".mx[0].addresses[0].chain[0] | .tlsa == \"3 1 1 $EE1\" and .published == true and .matched_by == \"3 1 1 $EE1\""
+	".mx[0].addresses[0].chain[0] | .record == \"3 1 1 $EE1\" and .published == true and .matched_by == \"3 1 1 $EE1\""
 want "verify sss-ok JSON: one TLSA key only -> tlsa-single-key warning" jqt "$TMP/ok.json" \
 	'[.warnings[] | select(.kind == "tlsa-single-key")] | length == 1'
 dp --format json verify ta.dplab > "$TMP/ta.json" 2>/dev/null
 want "verify ta.dplab JSON: the CA as a 2 1 1 record (openssl's hash of ca.pem)" jqt "$TMP/ta.json" \
-	"[.mx[].addresses[].chain // [] | .[] | select(.depth == 1) | .tlsa] | index(\"2 1 1 $CA\") != null"
+	"[.mx[].addresses[].chain // [] | .[] | select(.depth == 1) | .record] | index(\"2 1 1 $CA\") != null"
 
 # ---- certificate expiry: ee1 ends at EE1_END ----
 EE1_END=$(enddate "$CERTS/ee1.pem")

@@ -201,6 +201,10 @@ head -1 "$TMP/out5" | grep -q "^DANEPROBE WARNING - alert state not writable: $T
 	&& ok "the Nagios line says the alert state is not writable" || bad "unwritable state line: $(head -1 "$TMP/out5")"
 [ "$(posts)" = 3 ] && ok "three runs with an unwritable state: no POST" || bad "$(posts) POSTs, want 3 (alert storm)"
 
+# Every body posted above against the webhook's JSON Schema.
+out=$(/usr/bin/python3 "$HERE/../schema/validate.py" "$HERE/../../contrib/schema" --lines webhook "$TMP/posts" 2>&1) \
+	&& ok "the webhook bodies validate against contrib/schema/webhook.json ($out)" || bad "webhook schema: $out"
+
 # ---- a primary that is not DANE-safe is critical ----
 cat >"$TMP/crit.yaml" <<EOF2
 resolvers:

@@ -72,7 +72,8 @@ else
 fi
 for f in usr/bin/daneprobe usr/share/man/man1/daneprobe.1 etc/daneprobe/daneprobe.yaml \
 	 usr/share/bash-completion/completions/daneprobe lib/systemd/system/daneprobe.service \
-	 lib/systemd/system/daneprobe.timer; do
+	 lib/systemd/system/daneprobe.timer usr/share/daneprobe/schema/check.json \
+	 usr/share/daneprobe/schema/common.json; do
 	[ -f "$ROOT/$f" ] && ok "installed /$f" || bad "not installed: /$f"
 done
 if find "$ROOT" -name lab.yaml | grep -q .; then bad "lab.yaml installed"; else ok "lab.yaml not installed"; fi

@@ -66,12 +66,40 @@ static void test_serial_saturates(void **state)
 	assert_true(val_serial_abs(0u, INT64_MAX - 5) == INT64_MAX);
 }
 
+/* The one calendar check and ISO formatter (validator/civil.c) that
+ * --now, root-anchors.xml, the state file and RRSIG reasons share. */
+static void test_civil(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	assert_true(dp_civil_valid(2024, 2, 29, 23, 59, 60));
+	assert_true(dp_civil_valid(2000, 2, 29, 0, 0, 0));
+	assert_false(dp_civil_valid(1900 + 200, 2, 29, 0, 0, 0));   /* 2100: not leap */
+	assert_false(dp_civil_valid(2025, 2, 29, 0, 0, 0));
+	assert_false(dp_civil_valid(2026, 4, 31, 0, 0, 0));
+	assert_false(dp_civil_valid(1969, 12, 31, 23, 59, 59));
+	assert_false(dp_civil_valid(2026, 0, 1, 0, 0, 0));
+	assert_false(dp_civil_valid(2026, 13, 1, 0, 0, 0));
+	assert_false(dp_civil_valid(2026, 1, 0, 0, 0, 0));
+	assert_false(dp_civil_valid(2026, 1, 1, 24, 0, 0));
+	assert_false(dp_civil_valid(2026, 1, 1, 0, 60, 0));
+	assert_false(dp_civil_valid(2026, 1, 1, 0, 0, 61));
+	assert_false(dp_civil_valid(2026, 1, 1, -1, 0, 0));
+	assert_string_equal(dp_time_fmt(0, buf, sizeof(buf)), "1970-01-01T00:00:00Z");
+	assert_string_equal(dp_time_fmt(1709251199, buf, sizeof(buf)), "2024-02-29T23:59:59Z");
+	assert_string_equal(dp_time_fmt(DP_TIME_MAX, buf, sizeof(buf)), "9999-12-31T23:59:59Z");
+	/* a year gmtime cannot hold: the number, marked */
+	assert_string_equal(dp_time_fmt(INT64_MAX, buf, sizeof(buf)), "@9223372036854775807");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_override_and_format),
 		cmocka_unit_test(test_serial_saturates),
+		cmocka_unit_test(test_civil),
 	};
 	return cmocka_run_group_tests_name("clock", tests, NULL, NULL);
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 #include "probe/util/escape.h"
+#include "probe/util/strbuf.h"
 #include "probe/util/lines.h"
 
 static void test_escape_table(void **state)
@@ -192,6 +193,32 @@ static void test_lines_read_error(void **state)
 	free(list);
 }
 
+/* Markup (issue 15): a hostile DNS label in XML/HTML and in a DOT string. */
+static void test_markup(void **state)
+{
+	static const struct { const char *in; dp_markup m; const char *want; } rows[] = {
+		{ "<script>\"x\"", DP_MARKUP_XML, "&lt;script&gt;&quot;x&quot;" },
+		{ "a&b'c", DP_MARKUP_XML, "a&amp;b&#39;c" },
+		{ "l\nf\x1b", DP_MARKUP_XML, "l\\x0af\\x1b" },
+		{ "\\010y", DP_MARKUP_XML, "\\010y" },
+		{ "<script>\"x\"", DP_MARKUP_DOT, "&lt;script&gt;&quot;x&quot;" },
+		{ "\\010y\\N", DP_MARKUP_DOT, "\\\\010y\\\\N" },
+		{ "l\nf", DP_MARKUP_DOT, "l\\\\x0af" },
+		{ "a'b&c\xc3\xa9", DP_MARKUP_DOT, "a'b&amp;c\\\\xc3\\\\xa9" },
+		{ "", DP_MARKUP_DOT, "" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		dp_sbuf b = { 0 };
+		char *out = NULL;
+		dp_sbuf_add(&b, "", 0);
+		dp_sbuf_add_markup(&b, rows[i].in, rows[i].m);
+		assert_int_equal(dp_sbuf_finish(&b, &out, NULL), DP_OK);
+		assert_string_equal(out ? out : "", rows[i].want);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_escape_cut),
 		cmocka_unit_test(test_fprintf_text),
 		cmocka_unit_test(test_helo),
+		cmocka_unit_test(test_markup),
 		cmocka_unit_test(test_lines_ok),
 		cmocka_unit_test(test_lines_limits),
 		cmocka_unit_test(test_lines_devzero_and_dir),

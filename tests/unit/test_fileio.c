@@ -1,5 +1,6 @@
-/* test_fileio.c - dp_read_file_max: the one whole-file read of probe/
- * (config, anchor bootstrap files, TLSA files, resolv.conf, alert state). */
+/* test_fileio.c - dp_read_file_max (validator/readfile.c): the one
+ * whole-file read of probe/ (config, anchor bootstrap files, TLSA files,
+ * resolv.conf, alert state) and validator/ (anchor and state files). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -81,12 +82,70 @@ static void test_missing(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* Sizes around the read chunk (8192) and the limit: exactly max is
+ * read whole, max + 1 is refused, whatever the chunk boundaries. */
+static void test_chunk_boundaries(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 8191, 8192, 8193, 16384, 20000, 70001 };
+	char *buf = malloc(70001), *out;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(buf);
+	for (size_t i = 0; i < 70001; i++)
+		buf[i] = (char)('a' + i % 26);
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		size_t n = sizes[k];
+
+		f = fopen(path, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(buf, 1, n, f), n);
+		fclose(f);
+		out = NULL;
+		assert_int_equal(dp_read_file_max(path, n, &out, &len, NULL, 0), DP_OK);
+		assert_int_equal(len, n);
+		assert_memory_equal(out, buf, n);
+		assert_int_equal(out[n], '\0');
+		free(out);
+		assert_int_equal(dp_read_file(path, &out, &len, NULL, 0), DP_OK);
+		assert_int_equal(len, n);
+		free(out);
+		if (n > 0) {
+			out = NULL;
+			errno = 0;
+			assert_int_equal(dp_read_file_max(path, n - 1, &out, &len, NULL, 0), DP_ELIMIT);
+			assert_int_equal(errno, EFBIG);
+			assert_null(out);
+		}
+	}
+	free(buf);
+}
+
+/* An endless file stops at the limit; a directory is a read error. */
+static void test_endless_and_directory(void **state)
+{
+	char *out = NULL, err[128];
+
+	(void)state;
+	assert_int_equal(dp_read_file_max("/dev/zero", 100000, &out, NULL, err, sizeof err), DP_ELIMIT);
+	assert_null(out);
+	assert_string_equal(err, "/dev/zero is larger than the limit");
+	errno = 0;
+	assert_int_equal(dp_read_file_max("/tmp", 100, &out, NULL, err, sizeof err), DP_EIO);
+	assert_int_equal(errno, EISDIR);
+	assert_null(out);
+	assert_string_equal(err, "cannot read /tmp: Is a directory");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_whole_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_over_the_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_chunk_boundaries, setup, teardown),
+		cmocka_unit_test(test_endless_and_directory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,155 @@
+#!/bin/bash
+# Pictures (issue 15): lookup and verify as DOT and SVG, check --html.
+# References we did not write judge the output: Graphviz's `dot` reads
+# every DOT, `xmllint` every SVG and HTML page, headless Chromium opens
+# the page (inside the lab namespace: it can reach nothing but loopback).
+# The element marked failing must be the one the lookup's reason names,
+# and the lab's hostile name ('<script>', quotes, a newline in a label)
+# must come out escaped in all three formats.
+set -u
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lab_setup test_pictures "${1:-./daneprobe}"
+OUT=${DP_PICTURES_OUT:-/tmp/daneprobe-pictures}
+mkdir -p "$OUT"
+HOSTILE='<script>\"x\"\010y.h.dplab'
+
+dp() { inlab "$DP" --anchors "$ANCHORS" "$@"; }
+
+# accepts NAME FILE.dot FILE.svg: dot and xmllint take them.
+accepts() {
+	if dot -Tcanon "$2" > /dev/null 2> "$TMP/dot.err"; then ok "$1: dot accepts the DOT"
+	else bad "$1: dot refuses the DOT: $(head -3 "$TMP/dot.err")"; fi
+	if xmllint --noout "$3" 2> "$TMP/xml.err"; then ok "$1: xmllint accepts the SVG"
+	else bad "$1: xmllint refuses the SVG: $(head -3 "$TMP/xml.err")"; fi
+}
+
+# draw NAME WANT_RC RESOLVER ARGS...: lookup/verify ARGS as text, dot, svg.
+draw() {
+	local name=$1 want=$2 res=$3; shift 3
+	local f="$TMP/$name" rc
+	dp --resolver "$res" "$@" > "$f.txt" 2>&1
+	dp --resolver "$res" "$@" --format dot > "$f.dot" 2> "$f.err"; rc=$?
+	[ "$rc" -eq "$want" ] && ok "$name: --format dot exits $want" || bad "$name: dot exit $rc, wanted $want: $(head -2 "$f.err")"
+	dp --resolver "$res" "$@" --format svg > "$f.svg" 2>> "$f.err"; rc=$?
+	[ "$rc" -eq "$want" ] && ok "$name: --format svg exits $want" || bad "$name: svg exit $rc, wanted $want: $(tail -2 "$f.err")"
+	grep -q '^<svg\|<svg ' "$f.svg" && ok "$name: SVG rendered in-process" || bad "$name: no SVG: $(tail -2 "$f.err")"
+	accepts "$name" "$f.dot" "$f.svg"
+	cp "$f.dot" "$f.svg" "$OUT/" 2>/dev/null
+}
+
+# failing NAME WANT_REGEX: the one element marked failing (DOT and SVG)
+# matches WANT_REGEX, and its reason is (part of) the lookup's reason.
+failing() {
+	python3 - "$TMP/$1" "$2" <<'PY' && ok "$1: the failing element is the one in the reason" || bad "$1: failing element"
+import re, sys, html
+base, want = sys.argv[1], sys.argv[2]
+dot = open(base + ".dot").read()
+lines = [l for l in dot.splitlines() if 'id="failing"' in l]
+text = open(base + ".txt").read()
+if len(lines) != 1:
+    sys.exit(print("failing elements in DOT:", len(lines)) or 1)
+if not re.search(want, lines[0]):
+    sys.exit(print("not the wanted element:", lines[0]) or 1)
+tip = re.search(r'tooltip="([^"]*)"', lines[0]).group(1)
+tip = html.unescape(tip.replace("\\\\", "\\"))
+if tip not in text:
+    sys.exit(print("reason %r is not in the lookup's output" % tip) or 1)
+svg = open(base + ".svg").read()
+if not re.search(r'<g id="failing" class="[^"]*failing', svg):
+    sys.exit(print("no failing element in the SVG") or 1)
+PY
+}
+
+# nofail NAME: nothing is marked failing.
+nofail() {
+	if grep -q 'failing' "$TMP/$1.dot"; then bad "$1: an element is marked failing"
+	else ok "$1: nothing marked failing"; fi
+}
+
+draw secure 0 127.53.1.1 lookup sss-ok.dplab MX
+nofail secure
+grep -q 'class="node secure"' "$TMP/secure.svg" && ok "secure: SVG keeps the status classes" || bad "secure: no status class in the SVG"
+grep -q 'trust anchor' "$TMP/secure.dot" && grep -q 'KSK' "$TMP/secure.dot" && grep -q 'dplab/DS' "$TMP/secure.dot" &&
+	ok "secure: anchor, KSK and DS drawn" || bad "secure: anchor/KSK/DS missing"
+draw insecure 0 127.53.1.1 lookup www.ins.dplab A
+nofail insecure
+grep -q 'no DS for ins.dplab' "$TMP/insecure.dot" && ok "insecure: the insecure delegation is drawn" || bad "insecure: no insecure delegation node"
+draw stripped 2 127.53.1.4 lookup sss-ok.dplab MX
+failing stripped 'z0_set .*RRSIG missing for \./DNSKEY'
+draw dsmismatch 2 127.53.1.1 lookup www.dsmismatch.dplab A
+failing dsmismatch '^  d[0-9]+ -> z[0-9]+_set .*DS [0-9]+/13/2 for dsmismatch.dplab matches no DNSKEY'
+draw badsig 2 127.53.1.1 lookup bogus.h.dplab A
+failing badsig '^  z[0-9]+_k[0-9]+ -> a[0-9]+ .*RRSIG for bogus.h.dplab/A does not verify'
+draw dane-ok 0 127.53.1.1 verify sss-ok.dplab
+nofail dane-ok
+grep -q 'certificate at 127.25.0.1: verified' "$TMP/dane-ok.dot" && ok "dane-ok: certificate verified drawn" || bad "dane-ok: no verified certificate"
+grep -q '_25._tcp.mx-ok.h.dplab/TLSA' "$TMP/dane-ok.dot" && grep -q 'zone h.dplab' "$TMP/dane-ok.dot" &&
+	ok "dane-ok: TLSA and the chain of trust of its records" || bad "dane-ok: TLSA or chain missing"
+draw dane-fail 2 127.53.1.1 verify sss-fail.dplab
+grep 'class="[a-z]* failing"' "$TMP/dane-fail.dot" | grep -q 'certificate at 127.25.0.2: failed' &&
+	ok "dane-fail: the failing element is the certificate of 127.25.0.2" || bad "dane-fail: certificate not marked failing"
+check "verify --format svg takes one domain" 3 'svg draws one domain' dp --resolver 127.53.1.1 verify sss-ok.dplab ssn.dplab --format svg
+
+# The hostile name, in DOT and SVG.
+draw hostile 0 127.53.1.1 lookup "$HOSTILE" A
+python3 - "$TMP/hostile" <<'PY' && ok "hostile: escaped in DOT and SVG" || bad "hostile: not escaped"
+import sys
+b = sys.argv[1]
+dot, svg = open(b + ".dot").read(), open(b + ".svg").read()
+# ldns writes the label as <script>"x"\010y; DOT doubles the backslash.
+assert "&lt;script&gt;&quot;x&quot;\\\\010y" in dot, "DOT label"
+assert "&lt;script&gt;&quot;x&quot;\\010y" in svg, "SVG label"
+assert "<script" not in dot and "<script" not in svg, "raw <script"
+assert "&lt;script&gt;" in svg, "SVG text"
+assert not any(l.startswith("y.h.dplab") for l in dot.splitlines()), "raw newline"
+PY
+
+# check --html: a small configuration, the lab's resolvers, three destinations.
+python3 - "$HERE/../../configs/lab.yaml" "$TMP/html.yaml" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+a = s.index("  destinations:")
+rest = s[a:].split("\n")
+i = 1
+while i < len(rest) and rest[i].startswith("    - "):
+    i += 1
+dests = ["    - sss-ok.dplab", "    - sss-fail.dplab", "    - '<script>\\\"x\\\"\\010y.h.dplab'"]
+open(sys.argv[2], "w").write(s[:a] + "\n".join([rest[0]] + dests + rest[i:]))
+PY
+echo old > "$TMP/report.html"
+dp -c "$TMP/html.yaml" check --html "$TMP/report.html" > "$TMP/check.txt" 2>&1
+grep -q '^old$' "$TMP/report.html" && bad "check --html: page not written" || ok "check --html: page written"
+[ -z "$(ls "$TMP" | grep '^\.\?report.html.*tmp')" ] && ok "check --html: no temporary file left" || bad "check --html: temporary left"
+if xmllint --noout "$TMP/report.html" 2> "$TMP/xml.err"; then ok "check --html: xmllint accepts the page"
+else bad "check --html: xmllint: $(head -3 "$TMP/xml.err")"; fi
+grep -qi '<script\|src=\|href=\|url(\|@import' "$TMP/report.html" && bad "check --html: script or external reference in the page" ||
+	ok "check --html: no script, no external reference"
+grep -q '&lt;script&gt;\\&quot;x\\&quot;\\010y.h.dplab' "$TMP/report.html" && ok "hostile: escaped in HTML" || bad "hostile: not escaped in HTML"
+cp "$TMP/report.html" "$OUT/report.html"
+check "check --html into a missing directory fails with the path" 2 'check: --html /nonexistent/r.html' \
+	dp -c "$TMP/html.yaml" check --html /nonexistent/r.html
+
+# Headless Chromium, inside the lab namespace (loopback only).
+CHROME=(chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions
+	--disable-background-networking --disable-component-update --disable-sync
+	--user-data-dir="$TMP/chrome" --window-size=1400,2600)
+inlab timeout 120 "${CHROME[@]}" --dump-dom "file://$OUT/report.html" > "$TMP/dom.html" 2> "$TMP/chrome.err"
+python3 - "$TMP/dom.html" "$TMP/html.yaml" <<'PY' && ok "chromium: every resolver and destination is in the DOM" || bad "chromium: DOM incomplete"
+import re, sys, html
+dom = html.unescape(open(sys.argv[1]).read())
+cfg = open(sys.argv[2]).read()
+resolvers = re.findall(r"address:\s*\"?([0-9.]+)", cfg)
+dests = ["sss-ok.dplab", "sss-fail.dplab", '<script>\\"x\\"\\010y.h.dplab']
+missing = [r for r in resolvers if r not in dom] + [d for d in dests if d not in dom]
+assert resolvers, "no resolvers in the config"
+assert not missing, missing
+assert "<script" not in open(sys.argv[1]).read(), "a script element in the DOM"
+PY
+inlab timeout 120 "${CHROME[@]}" --screenshot="$OUT/report.png" "file://$OUT/report.html" > /dev/null 2>> "$TMP/chrome.err"
+if [ -s "$OUT/report.png" ] && head -c 8 "$OUT/report.png" | grep -q PNG; then
+	ok "chromium: screenshot saved"
+	echo "screenshot: $OUT/report.png (the check page: status line, problems, resolver matrix, order, anchors, destinations with their DANE-path pictures)"
+else
+	bad "chromium: no screenshot: $(tail -3 "$TMP/chrome.err")"
+fi
+finish
