@@ -54,7 +54,11 @@ else
 	# which keeps a copy of every JSON document for the schema stage
 	# below; reliability/run.sh needs the binary itself (it finds the
 	# build directory from it and kills the process it starts).
-	wrapped=$(tests/schema/mkwrapper.sh "$log/json" "$dp")
+	# Its own directory, 0755: test_order runs daneprobe as nobody
+	# (setpriv), which must be able to run the wrapper ($log is 0700);
+	# nobody cannot write there, so such a run is not captured.
+	capdir=$(mktemp -d /tmp/daneprobe-json.XXXXXX) && chmod 0755 "$capdir"
+	wrapped=$(tests/schema/mkwrapper.sh "$capdir" "$dp")
 	for t in tests/integration/test_*.sh tests/reliability/run.sh; do
 		[ -e "$t" ] || continue
 		echo "== $(basename "$t")"
@@ -76,7 +80,8 @@ else
 	# Every JSON document of the integration tests against its schema
 	# (contrib/schema/, the JSON contract of SPEC section 3).
 	echo "== json schema"
-	/usr/bin/python3 tests/schema/validate.py contrib/schema "$log/json" | tee "$log/schema.txt"
+	/usr/bin/python3 tests/schema/validate.py contrib/schema "$capdir" | tee "$log/schema.txt"
+	rm -rf "$capdir"
 	count "$log/schema.txt"
 fi
 rm -rf "$log"

@@ -70,6 +70,7 @@ static void cache_drop(cache_list *l, cache_hdr *h)
 		*pp = h->chain;
 	lru_unlink(l, h);
 	l->n--;
+	l->bytes -= h->cost;
 	l->free_entry(h);
 }
 
@@ -85,6 +86,7 @@ void cache_clear(cache_list *l)
 	l->bucket = NULL;
 	l->newest = l->oldest = NULL;
 	l->n = 0;
+	l->bytes = 0;
 }
 
 cache_hdr *cache_get(val_ctx *ctx, cache_list *l, const ldns_rdf *name, ldns_rr_type type)
@@ -141,6 +143,12 @@ cache_hdr *cache_add(val_ctx *ctx, cache_list *l, size_t size, const ldns_rdf *n
 	return h;
 }
 
+void cache_cost(cache_list *l, cache_hdr *h, size_t cost)
+{
+	l->bytes = l->bytes - h->cost + cost;
+	h->cost = cost;
+}
+
 void cache_keep(val_ctx *ctx, cache_hdr *h, uint32_t ttl)
 {
 	h->expires = ctx->now + (ttl < CACHE_MAX_TTL ? ttl : CACHE_MAX_TTL);
@@ -166,7 +174,8 @@ void cache_trim(val_ctx *ctx, cache_list *l)
 		newer = h->newer;
 		if (h->busy || h->used == ctx->gen)
 			continue;
-		if (h->expires <= ctx->now || l->n > l->max)
+		if (h->expires <= ctx->now || l->n > l->max ||
+		    (l->max_bytes > 0 && l->bytes > l->max_bytes))
 			cache_drop(l, h);
 	}
 }

@@ -41,6 +41,7 @@ typedef struct cache_hdr {
 	uint32_t hash;
 	int64_t expires;        /* ctx->now at or after this: stale */
 	uint64_t used;          /* the lookup (ctx->gen) that used it last */
+	size_t cost;            /* bytes it counts against the list's max_bytes */
 	struct cache_hdr *chain;             /* next in its hash bucket */
 	struct cache_hdr *newer, *older;     /* LRU list */
 } cache_hdr;
@@ -52,6 +53,7 @@ typedef struct cache_list {
 	size_t nbuckets;
 	cache_hdr *newest, *oldest;
 	size_t n, max;          /* max: the cap trim keeps it to */
+	size_t bytes, max_bytes; /* sum of the entries' cost, and its cap (0: none) */
 	cache_free_fn free_entry;
 } cache_list;
 
@@ -139,6 +141,8 @@ cache_hdr *cache_get(val_ctx *ctx, cache_list *l, const ldns_rdf *name, ldns_rr_
  * of memory.  It expires at the end of this lookup until cache_keep. */
 cache_hdr *cache_add(val_ctx *ctx, cache_list *l, size_t size, const ldns_rdf *name,
 		     ldns_rr_type type);
+/* Count h as cost bytes against l's max_bytes. */
+void cache_cost(cache_list *l, cache_hdr *h, size_t cost);
 /* Keep h for ttl seconds (capped at CACHE_MAX_TTL). */
 void cache_keep(val_ctx *ctx, cache_hdr *h, uint32_t ttl);
 /* Drop the stale entries of l, then the least recently used ones above

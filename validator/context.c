@@ -175,11 +175,12 @@ void val_ctx_set_now(val_ctx *ctx, int64_t now)
 		ctx->now = now;
 }
 
-void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets)
+void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets, size_t max_msg_bytes)
 {
 	if (!ctx)
 		return;
 	ctx->msgs.max = max_msgs;
+	ctx->msgs.max_bytes = max_msg_bytes;
 	ctx->dss.max = max_sets;
 	ctx->zones.max = max_sets;
 }

@@ -42,12 +42,13 @@ void val_ctx_free(val_ctx *ctx);
  * context that lives for a long run is told the time before each name
  * (the validator never reads the clock). */
 void val_ctx_set_now(val_ctx *ctx, int64_t now);
-/* Caps of the context's caches: max_msgs messages, max_sets DS and as
- * many DNSKEY sets (defaults 256 and 128).  Least recently used entries
- * above the cap, and entries past their TTL (at most an hour), are
- * dropped between lookups, so memory does not grow with the names a
- * context checks. */
-void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets);
+/* Caps of the context's caches: max_msgs messages of at most
+ * max_msg_bytes together (their size on the wire; 0: no byte cap),
+ * max_sets DS and as many DNSKEY sets (defaults 256, none, 128).  Least
+ * recently used entries above a cap, and entries past their TTL (at most
+ * an hour), are dropped between lookups, so memory does not grow with
+ * the names a context checks. */
+void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets, size_t max_msg_bytes);
 void val_ctx_set_trace(val_ctx *ctx, val_trace_fn fn, void *arg);
 void val_ctx_set_policy(val_ctx *ctx, const val_policy *pol);
 

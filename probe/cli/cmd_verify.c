@@ -44,6 +44,9 @@
  * while one domain's chain (~10 messages) and the root and TLD keys
  * stay cached in every worker. */
 #define VERIFY_CACHE_MSGS 2048
+/* and at most this many bytes of messages (as received) together: an
+ * NXDOMAIN with its NSEC proofs is several times a positive answer */
+#define VERIFY_CACHE_BYTES (1024 * 1024)
 #define VERIFY_MIN_MSGS 32
 
 typedef struct verify_pool {
@@ -247,7 +250,8 @@ static void *verify_worker_main(void *arg)
 	}
 	if (msgs < VERIFY_MIN_MSGS)
 		msgs = VERIFY_MIN_MSGS;
-	val_ctx_set_cache(vctx, msgs, msgs / 2);
+	val_ctx_set_cache(vctx, msgs, msgs / 2,
+			  VERIFY_CACHE_BYTES / (p->n_workers > 0 ? p->n_workers : 1));
 	if (p->trace)
 		val_ctx_set_trace(vctx, verify_trace, w);
 	for (;;) {

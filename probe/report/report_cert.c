@@ -6,6 +6,7 @@
 #include <string.h>
 #include "probe/util/clock.h"
 #include "probe/report/report_cert.h"
+#include "probe/report/textout.h"
 
 static const char *rc_time(int64_t t, char *buf, size_t len)
 {
@@ -29,12 +30,15 @@ void report_cert_chain_text(FILE *out, const cert_chain *c, const char *heading)
 
 	if (c == NULL || c->n == 0)
 		return;
-	fprintf(out, "%s\n", heading);
+	dp_text_wrap(out, 0, 2, heading);
 	for (i = 0; i < c->n; i++) {
 		const cert_info *ci = &c->certs[i];
 
-		fprintf(out, "%2d subject     %s\n", ci->depth, ci->subject);
-		fprintf(out, "   issuer      %s\n", ci->issuer);
+		/* Names can be long: wrapped under themselves (column 15). */
+		fprintf(out, "%2d subject     ", ci->depth);
+		dp_text_wrap(out, 15, 15, ci->subject);
+		fprintf(out, "   issuer      ");
+		dp_text_wrap(out, 15, 15, ci->issuer);
 		fprintf(out, "   valid       %s .. %s\n", rc_time(ci->not_before, b1, sizeof b1),
 			rc_time(ci->not_after, b2, sizeof b2));
 		fprintf(out, "   cert sha256 %s\n", ci->sha256);
@@ -108,8 +112,10 @@ void report_warnings_text(FILE *out, const dane_warnings *ws)
 {
 	size_t i;
 
+	/* One finding per line, wrapped to the width (textout.c); no
+	 * colour here: verify's text passes through one more escaping. */
 	for (i = 0; ws != NULL && i < ws->n; i++)
-		fprintf(out, "Warning: %s\n", ws->w[i].text);
+		dp_text_finding(out, 0, DP_TONE_NONE, "Warning:", "%s", ws->w[i].text);
 }
 
 json_t *report_warnings_json(const dane_warnings *ws, int64_t now)
@@ -157,24 +163,27 @@ void report_cert_verify_text(FILE *out, const dane_result *r)
 void report_cert_publish_text(FILE *out, const cert_chain *c, const char *tlsa_name,
 			      int covered, long ttl)
 {
+	char line[400];
 	size_t i;
 
 	if (c == NULL || c->n == 0)
 		return;
-	fprintf(out, "TLSA records for this chain at %s (+ to add, = published):\n", tlsa_name);
+	snprintf(line, sizeof line, "TLSA records for this chain at %s (+ to add, = published):", tlsa_name);
+	dp_text_wrap(out, 0, 2, line);
 	for (i = 0; i < c->n; i++)
 		fprintf(out, "%c %s\n", c->certs[i].published ? '=' : '+', c->certs[i].record);
 	if (covered) {
-		fprintf(out, "The current TLSA set already covers this chain: it can be deployed.\n");
+		dp_text_wrap(out, 0, 2, "The current TLSA set already covers this chain: it can be deployed.");
 		return;
 	}
 	/* RFC 7671 8.1: the records of the next chain go in beside the
 	 * current ones, and stay there until every cache has them. */
 	if (ttl >= 0)
-		fprintf(out, "The current TLSA set does not cover this chain: add the + records beside the current ones, wait %ld s (the TTL), then deploy it (RFC 7671 8.1, \"current + next\").\n",
-			ttl);
+		snprintf(line, sizeof line, "The current TLSA set does not cover this chain: add the + records beside the current ones, wait %ld s (the TTL), then deploy it (RFC 7671 8.1, \"current + next\").",
+			 ttl);
 	else
-		fprintf(out, "The current TLSA set does not cover this chain: add the + records beside the current ones, wait one TTL, then deploy it (RFC 7671 8.1, \"current + next\").\n");
+		snprintf(line, sizeof line, "The current TLSA set does not cover this chain: add the + records beside the current ones, wait one TTL, then deploy it (RFC 7671 8.1, \"current + next\").");
+	dp_text_wrap(out, 0, 2, line);
 }
 
 json_t *report_cert_publish_json(const cert_chain *c)

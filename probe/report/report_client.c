@@ -82,8 +82,12 @@ void report_rsrc_json(json_t *o, const struct dp_rsrc *src)
 {
 	json_t *s, *v;
 
-	if (src == NULL)
+	/* Absent is null (the JSON contract): resolvers from the command
+	 * line or the configuration have no source file. */
+	if (src == NULL) {
+		json_object_set_new(o, "resolver_source", json_null());
 		return;
+	}
 	s = json_object();
 	v = json_array();
 	json_object_set_new(s, "kind", json_string(rsrc_kind_names[src->kind]));

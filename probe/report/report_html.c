@@ -51,6 +51,14 @@ static void h_field(dp_sbuf *b, const json_t *o, const char *key)
 	h_val(b, json_object_get(o, key));
 }
 
+/* One table cell holding a field of o. */
+static void h_cell(dp_sbuf *b, const json_t *o, const char *key)
+{
+	h_lit(b, "<td>");
+	h_field(b, o, key);
+	h_lit(b, "</td>");
+}
+
 /* A cell whose class is its word (pass, fail, secure, critical ...), so
  * the CSS colours it; the word is escaped, and only [a-z-] reach class. */
 static void h_word_cell(dp_sbuf *b, const char *word, const char *title)
@@ -122,11 +130,9 @@ static void h_problems(dp_sbuf *b, const json_t *body)
 	json_array_foreach(ps, i, p) {
 		h_lit(b, "<tr>");
 		h_word_cell(b, h_str(p, "severity"), NULL);
-		h_lit(b, "<td>");
-		h_field(b, p, "label");
-		h_lit(b, "</td><td>");
-		h_field(b, p, "reason");
-		h_lit(b, "</td></tr>\n");
+		h_cell(b, p, "label");
+		h_cell(b, p, "reason");
+		h_lit(b, "</tr>\n");
 	}
 	h_lit(b, "</table>\n");
 }
@@ -157,11 +163,9 @@ static void h_matrix(dp_sbuf *b, const json_t *body)
 		h_field(b, r, "address");
 		h_lit(b, " ");
 		h_field(b, r, "name");
-		h_lit(b, "</td><td>");
-		h_field(b, r, "priority");
-		h_lit(b, "</td><td>");
-		h_field(b, r, "class");
 		h_lit(b, "</td>");
+		h_cell(b, r, "priority");
+		h_cell(b, r, "class");
 		h_word_cell(b, json_is_true(safe) ? "pass" : "fail", NULL);
 		h_lit(b, "<td class=\"reasons\">");
 		json_array_foreach(json_object_get(r, "reasons"), k, t) {
@@ -191,13 +195,11 @@ static void h_order(dp_sbuf *b, const json_t *body)
 	h_lit(b, "<table id=\"order\"><tr><th>resolver</th><th>recommended priority</th>"
 	      "<th>reason</th></tr>\n");
 	json_array_foreach(json_object_get(o, "recommended"), i, r) {
-		h_lit(b, "<tr><td>");
-		h_field(b, r, "address");
-		h_lit(b, "</td><td>");
-		h_field(b, r, "priority");
-		h_lit(b, "</td><td>");
-		h_field(b, r, "reason");
-		h_lit(b, "</td></tr>\n");
+		h_lit(b, "<tr>");
+		h_cell(b, r, "address");
+		h_cell(b, r, "priority");
+		h_cell(b, r, "reason");
+		h_lit(b, "</tr>\n");
 	}
 	h_lit(b, "</table>\n");
 }
@@ -217,13 +219,10 @@ static void h_anchors(dp_sbuf *b, const json_t *body)
 	      "<th>algorithm</th><th>state</th></tr>\n");
 	json_array_foreach(json_object_get(a, "trust_points"), i, tp) {
 		json_array_foreach(json_object_get(tp, "keys"), j, k) {
-			h_lit(b, "<tr><td>");
-			h_field(b, tp, "trust_point");
-			h_lit(b, "</td><td>");
-			h_field(b, k, "tag");
-			h_lit(b, "</td><td>");
-			h_field(b, k, "algorithm");
-			h_lit(b, "</td>");
+			h_lit(b, "<tr>");
+			h_cell(b, tp, "trust_point");
+			h_cell(b, k, "tag");
+			h_cell(b, k, "algorithm");
 			h_word_cell(b, h_str(k, "state"), NULL);
 			h_lit(b, "</tr>\n");
 		}

@@ -15,4 +15,6 @@ echo "== probe battery, concurrent vs the chain of dependent round trips"
 tests/bench/probe.sh "$build" || rc=1
 echo "== verify vs posttls-finger"
 tests/bench/verify.sh "$build" || rc=1
+echo "== verify: memory at 1,000 and BENCH_BIG entries, cold vs warm, start-up"
+tests/bench/memory.sh "$build" || rc=1
 exit $rc

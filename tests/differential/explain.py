@@ -136,6 +136,20 @@ def next_outside_zone(r):
             and r["oracle"] == "secure")
 
 
+def capped_denial_record_dropped(r):
+    """An NSEC3 of a denial whose chain exceeds the iteration limit was
+    dropped (its RRSIG left orphaned); daneprobe kept its honest insecure
+    verdict (EDE 27, the cap named), the oracle failed on that record."""
+    dropped = [m.group(1) for n in r["notes"].values()
+               for m in [re.match(r"dropped (\S+)/NSEC3$", n)] if m]
+    named = re.search(r"for <(\S+) (NSEC3|RRSIG) IN>", r["oracle_reason"])
+    return (r["kind"] == "drop_rrset" and r["oracle"] == "bogus" and r["dp"] == "insecure"
+            and _as_baseline(r) and r.get("dp_ede") == 27
+            and "more than the limit of" in r["dp_reason"]
+            and all(n.startswith("dropped ") for n in r["notes"].values())
+            and named is not None and named.group(1) in dropped)
+
+
 EXPLANATIONS = [
     ("E1-negative-soa",
      "RFC 4035 5.4 and RFC 5155 8.4-8.7: a denial is proved by the NSEC/NSEC3 RRs; the "
@@ -194,6 +208,12 @@ EXPLANATIONS = [
      "record aside as not from the answer's zone and the rest decides (e.g. the iteration cap "
      "of RFC 9276 3.2: insecure, as honestly); unbound fails the whole message on it",
      other_signer_set_aside),
+    ("E9-capped-denial-not-walked",
+     "RFC 9276 3.2: an NSEC3 chain with more iterations than the validator's limit (150) "
+     "makes the denial insecure (EDE 27), and daneprobe decides that before any hashing "
+     "(the CVE-2023-50868 bound), so one NSEC3 of it dropped changes nothing: insecure, as "
+     "honestly. unbound fails the message on the orphaned RRSIG of the dropped record",
+     capped_denial_record_dropped),
 ]
 
 

@@ -18,7 +18,8 @@ OUT=${FUZZ_BUILD:-$TOP/build-fuzz}
 CC=${FUZZ_CC:-clang}
 PKGS="ldns libssl libcrypto libcurl yaml-0.1 jansson expat"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -pthread $SAN -I$TOP $(pkg-config --cflags $PKGS 2>/dev/null)"
+# Graphviz: headers only, as in the Makefile (probe/report/svg.c dlopens libgvc).
+CFLAGS="-g -O1 -std=c11 -D_GNU_SOURCE -pthread $SAN -I$TOP $(pkg-config --cflags $PKGS libgvc 2>/dev/null)"
 LIBS="$(pkg-config --libs $PKGS 2>/dev/null) -pthread -lm"
 
 command -v "$CC" >/dev/null 2>&1 || { echo "run.sh: $CC not found" >&2; exit 1; }

@@ -36,11 +36,19 @@ sig_exp() {
 	e=$(inlab dig +dnssec +norec +noall +answer @127.53.0.1 "$1" "$2" | awk '$4 == "RRSIG" { print $9; exit }')
 	date -u -d "${e:0:8} ${e:8:2}:${e:10:2}:${e:12:2}" +%s
 }
-want() {   # want NAME CONDITION...: ok when the test command succeeds
+want() {   # want NAME COMMAND...: ok when the command succeeds
 	local name=$1; shift
 	if "$@"; then ok "$name"; else bad "$name"; fi
 }
+# all 'CONDITION' ...: every condition (evaluated in turn) holds.
+all() {
+	local c
+	for c in "$@"; do eval "$c" || return 1; done
+}
 has() { grep -qF -- "$2" "$1"; }
+# Sentences wrap to the width (80 off a terminal): match them joined.
+joined() { tr '\n' ' ' < "$1" | sed 's/   */ /g'; }
+jhas() { joined "$1" | grep -qE -- "$2"; }
 hasnt() { ! grep -qF -- "$2" "$1"; }
 jqt() { jq -e "$2" "$1" >/dev/null; }
 
@@ -65,10 +73,10 @@ want "verify sss-fail JSON: matched stays null" jqt "$TMP/fail.json" '.mx[0].add
 # posttls-finger, on the same server, prints both fingerprints (SHA-256).
 inlab posttls-finger -t 5 -l dane -c sss-fail.dplab > "$TMP/pf.txt" 2>&1
 pf_cert=$(pf_fp fingerprint "$TMP/pf.txt") pf_pkey=$(pf_fp pkey_fingerprint "$TMP/pf.txt")
-want "posttls-finger's pkey_fingerprint equals our spki_sha256 ($pf_pkey)" [ -n "$pf_pkey" ] && [ "$pf_pkey" = "$EE2" ] \
-	&& jqt "$TMP/fail.json" ".mx[0].addresses[0].chain[0].spki_sha256 == \"$pf_pkey\""
-want "posttls-finger's fingerprint equals our sha256 ($pf_cert)" [ -n "$pf_cert" ] \
-	&& jqt "$TMP/fail.json" ".mx[0].addresses[0].chain[0].sha256 == \"$pf_cert\""
+want "posttls-finger's pkey_fingerprint equals our spki_sha256 ($pf_pkey)" all '[ -n "$pf_pkey" ]' '[ "$pf_pkey" = "$EE2" ]' \
+	'jqt "$TMP/fail.json" ".mx[0].addresses[0].chain[0].spki_sha256 == \"$pf_pkey\""'
+want "posttls-finger's fingerprint equals our sha256 ($pf_cert)" all '[ -n "$pf_cert" ]' \
+	'jqt "$TMP/fail.json" ".mx[0].addresses[0].chain[0].sha256 == \"$pf_cert\""'
 
 # ---- published records ----
 dp --format json verify sss-ok.dplab > "$TMP/ok.json" 2>/dev/null
@@ -88,10 +96,10 @@ dp --format json --now "$(iso $((EE1_END - 20 * DAY)))" verify sss-ok.dplab > "$
 want "certificate expiry: no warning 22 days before (default 21)" [ "$(cert_warns "$TMP/c22.json")" = 0 ]
 want "certificate expiry: a warning 20 days before, naming ee1 and its end" jqt "$TMP/c20.json" \
 	"[.warnings[] | select(.kind == \"cert-expiry\")] | length == 1 and (.[0].expires == \"$(iso "$EE1_END")\") and (.[0].days_left == 19 or .[0].days_left == 20) and (.[0].message | test(\"lab-ee1\"))"
-want "certificate expiry: the verdict and exit code do not change (0, 0)" [ "$rc22" -eq 0 ] && [ "$rc20" -eq 0 ] \
-	&& jqt "$TMP/c20.json" '.verdict.mandatory == "dane-success"'
+want "certificate expiry: the verdict and exit code do not change (0, 0)" all '[ "$rc22" -eq 0 ]' '[ "$rc20" -eq 0 ]' \
+	"jqt \"\$TMP/c20.json\" '.verdict.mandatory == \"dane-success\"'"
 dp --now "$(iso $((EE1_END - 20 * DAY)))" verify sss-ok.dplab > "$TMP/c20.txt" 2>&1
-want "certificate expiry: a Warning line in the text" grep -qE "^Warning: certificate CN=lab-ee1.h.dplab \(depth 0\) of 127.25.0.1 expires at" "$TMP/c20.txt"
+want "certificate expiry: a Warning line in the text" jhas "$TMP/c20.txt" "Warning: certificate CN=lab-ee1.h.dplab \(depth 0\) of 127.25.0.1 expires at"
 printf 'dane:\n  cert_warn_days: 25\n' > "$TMP/c25.yaml"
 dp -c "$TMP/c25.yaml" --format json --now "$(iso $((EE1_END - 22 * DAY)))" verify sss-ok.dplab > "$TMP/c25.json" 2>/dev/null
 want "certificate expiry: dane.cert_warn_days 25 warns 22 days before" [ "$(cert_warns "$TMP/c25.json")" = 1 ]
@@ -110,7 +118,8 @@ dp --format json --now "$(iso $((E_MAX - 2 * DAY)))" verify sss-ok.dplab > "$TMP
 want "RRSIG expiry: none 4 days before (default 3)" [ "$(sig_warns "$TMP/s4.json")" = "[]" ]
 want "RRSIG expiry: MX, A and TLSA warned 2 days before ($(sig_warns "$TMP/s2.json"))" \
 	[ "$(sig_warns "$TMP/s2.json")" = '["_25._tcp.mx-ok.h.dplab/TLSA","mx-ok.h.dplab/A","sss-ok.dplab/MX"]' ]
-want "RRSIG expiry: still DANE success (exit 0), still secure" [ "$rc2" -eq 0 ] && jqt "$TMP/s2.json" '.mx_status == "secure"'
+want "RRSIG expiry: still DANE success (exit 0), still secure" all '[ "$rc2" -eq 0 ]' \
+	"jqt \"\$TMP/s2.json\" '.mx_status == \"secure\"'"
 printf 'dane:\n  rrsig_warn_days: 5\n' > "$TMP/s5.yaml"
 dp -c "$TMP/s5.yaml" --format json --now "$(iso $((E_MIN - 4 * DAY)))" verify sss-ok.dplab > "$TMP/s5.json" 2>/dev/null
 want "RRSIG expiry: dane.rrsig_warn_days 5 warns 4 days before" sig_some "$TMP/s5.json"
@@ -134,28 +143,41 @@ openssl req -x509 -new -key "$CERTS/ee1.key" -out "$TMP/ee1-renewed.pem" -days 1
 	-subj /CN=lab-ee1.h.dplab 2>/dev/null
 EE3=$(spki "$TMP/ee3.pem") TA_LEAF=$(spki "$CERTS/ta-leaf.pem")
 dp tlsa-check --cert "$TMP/ee3.pem" sss-ok.dplab > "$TMP/t3.txt" 2>&1; rc=$?
-want "tlsa-check new key: NO MATCH (exit 2)" [ "$rc" -eq 2 ] && has "$TMP/t3.txt" "NO MATCH for mx-ok.h.dplab"
+want "tlsa-check new key: NO MATCH (exit 2)" all '[ "$rc" -eq 2 ]' 'has "$TMP/t3.txt" "NO MATCH for mx-ok.h.dplab"'
 want "tlsa-check new key: ends with the record to publish (openssl's hash of the new key)" \
-	[ "$(tail -2 "$TMP/t3.txt" | head -1)" = "+ 3 1 1 $EE3" ]
+	all '[ "$(grep -E "^[+=] " "$TMP/t3.txt" | tail -1)" = "+ 3 1 1 $EE3" ]' \
+	'[ "$(awk "/^[+=] /{n=NR} END{print NR-n}" "$TMP/t3.txt")" -le 3 ]' \
+	'[ "$(awk "p{print; exit} /^[+=] /{p=1}" "$TMP/t3.txt" | cut -c1-50)" = "The current TLSA set does not cover this chain: ad" ]'
 want "tlsa-check new key: the current set does not cover it, with the TTL to wait" \
-	grep -qE '^The current TLSA set does not cover this chain: .* wait [0-9]+ s \(the TTL\)' "$TMP/t3.txt"
+	jhas "$TMP/t3.txt" 'The current TLSA set does not cover this chain: .* wait [0-9]+ s \(the TTL\)' 
+# The evidence, the records and the warnings fit 80 columns (the width
+# off a terminal), from the chain block to the end.
+widest() { sed -n '/^Certificate chain/,$p' "$1" | awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }'; }
+dp --now "$(iso $((EE1_END - 2 * DAY)))" tlsa-check --cert "$TMP/ee3.pem" sss-ok.dplab > "$TMP/t3w.txt" 2>&1
+want "text width: chain, records and warnings within 80 columns ($(widest "$TMP/fail.txt"), $(widest "$TMP/c20.txt"), $(widest "$TMP/t3w.txt"))" \
+	all '[ "$(widest "$TMP/fail.txt")" -le 80 ]' '[ "$(widest "$TMP/c20.txt")" -le 80 ]' \
+	'[ "$(widest "$TMP/t3w.txt")" -le 80 ]' '[ "$(widest "$TMP/c20.txt")" -gt 60 ]' '[ "$(widest "$TMP/t3w.txt")" -gt 60 ]'
 dp --format json tlsa-check --cert "$TMP/ee3.pem" sss-ok.dplab > "$TMP/t3.json" 2>/dev/null
 want "tlsa-check new key JSON: publish, covered, chain" jqt "$TMP/t3.json" \
 	".hosts[0] | .publish == [\"3 1 1 $EE3\"] and .covered == false and .chain[0].spki_sha256 == \"$EE3\" and .chain[0].published == false"
 dp tlsa-check --cert "$TMP/ee1-renewed.pem" mx-ok.h.dplab > "$TMP/t1.txt" 2>&1; rc=$?
-want "tlsa-check same key renewed: MATCH (exit 0), record marked published" [ "$rc" -eq 0 ] && has "$TMP/t1.txt" "= 3 1 1 $EE1"
+want "tlsa-check same key renewed: MATCH (exit 0), record marked published" all '[ "$rc" -eq 0 ]' 'has "$TMP/t1.txt" "= 3 1 1 $EE1"'
 want "tlsa-check same key renewed: covered by the current set" has "$TMP/t1.txt" "The current TLSA set already covers this chain: it can be deployed."
 want "tlsa-check same key renewed: certificate expiry warning (10 days left)" \
-	grep -qE "^Warning: certificate CN=lab-ee1.h.dplab \(depth 0\) of $TMP/ee1-renewed.pem expires at" "$TMP/t1.txt"
+	jhas "$TMP/t1.txt" "Warning: certificate CN=lab-ee1.h.dplab \(depth 0\) of $TMP/ee1-renewed.pem expires at"
 dp tlsa-check --cert-warn-days 5 --cert "$TMP/ee1-renewed.pem" mx-ok.h.dplab > "$TMP/t1b.txt" 2>&1
-want "tlsa-check --cert-warn-days 5: no certificate warning at 10 days" hasnt "$TMP/t1b.txt" "Warning: certificate" \
-	&& has "$TMP/t1b.txt" "The current TLSA set already covers this chain"
+want "tlsa-check --cert-warn-days 5: no certificate warning at 10 days" all 'hasnt "$TMP/t1b.txt" "Warning: certificate"' \
+	'has "$TMP/t1b.txt" "The current TLSA set already covers this chain"'
 printf '_25._tcp.mx-ok.h.dplab. 300 IN TLSA 3 1 1 %s\n_25._tcp.mx-ok.h.dplab. 300 IN TLSA 3 1 1 %s\n' "$EE1" "$EE3" > "$TMP/next.zone"
 dp --format json tlsa-check --tlsa-file "$TMP/next.zone" --cert "$TMP/ee3.pem" mx-ok.h.dplab > "$TMP/tn.json" 2>/dev/null; rc=$?
-want "tlsa-check current + next set: the new chain is covered, no one-key warning" [ "$rc" -eq 0 ] && jqt "$TMP/tn.json" \
-	".hosts[0].covered == true and .hosts[0].chain[0].published == true and ([.warnings[] | select(.kind == \"tlsa-single-key\")] | length == 0)"
+rc_tn=$rc
+tn_ok() {
+	[ "$rc_tn" -eq 0 ] && jqt "$TMP/tn.json" \
+		".hosts[0].covered == true and .hosts[0].chain[0].published == true and ([.warnings[] | select(.kind == \"tlsa-single-key\")] | length == 0)"
+}
+want "tlsa-check current + next set: the new chain is covered, no one-key warning" tn_ok
 dp tlsa-check --cert "$CERTS/ta-chain.pem" mx-ta2.h.dplab > "$TMP/tta.txt" 2>&1; rc=$?
-want "tlsa-check DANE-TA chain: leaf 3 1 1 to add, CA 2 1 1 published (openssl's hashes)" [ "$rc" -eq 0 ] \
-	&& has "$TMP/tta.txt" "+ 3 1 1 $TA_LEAF" && has "$TMP/tta.txt" "= 2 1 1 $CA"
+want "tlsa-check DANE-TA chain: leaf 3 1 1 to add, CA 2 1 1 published (openssl's hashes)" all '[ "$rc" -eq 0 ]' \
+	'has "$TMP/tta.txt" "+ 3 1 1 $TA_LEAF"' 'has "$TMP/tta.txt" "= 2 1 1 $CA"'
 
 finish

@@ -14,21 +14,9 @@
 #     configs/root-anchors.ds is the one place to edit the anchors.
 #   tests/integration/test_install.sh [DANEPROBE]   (the argument is unused)
 set -u
-pass=0 fail=0
-ok()  { echo "ok - $*"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $*"; fail=$((fail + 1)); }
-finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit $?; }
-check() {   # NAME WANT_RC WANT_REGEX CMD...
-	local name=$1 want_rc=$2 want=$3; shift 3
-	local out rc
-	out=$("$@" 2>&1); rc=$?
-	if [ "$rc" -eq "$want_rc" ] && printf '%s' "$out" | grep -qE -- "$want"; then
-		ok "$name"
-	else
-		bad "$name: rc=$rc (wanted $want_rc), output:"
-		printf '%s\n' "$out" | head -8 | sed 's/^/     /'
-	fi
-}
+# ok/bad/finish/check: the integration scripts' shared helpers (no lab needed
+# for these; lab_setup is not called).
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The builds here are a packager's, whatever the make that runs the suite
 # was given: `make test WERROR=1` passes WERROR=1 down both through MAKEFLAGS

@@ -22,7 +22,7 @@ for a in "$@"; do
 done
 [ "$json" = 1 ] || exec "$real" "$@"
 
-f=$(mktemp "$dir/XXXXXXXX") || exec "$real" "$@"
+f=$(mktemp "$dir/XXXXXXXX" 2>/dev/null) || exec "$real" "$@"
 printf '%s\n' "$@" >"$f.args"
 "$real" "$@" | tee -p "$f.out"
 rc=${PIPESTATUS[0]}

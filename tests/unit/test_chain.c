@@ -946,10 +946,16 @@ static void test_cache_bounded(void **state)
 	assert_int_equal(val_ctx_new(&ctx, anchors, NOW, fake_fetch, NULL), DP_OK);
 	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 6);
 	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 0);
-	val_ctx_set_cache(ctx, 1, 1);
+	val_ctx_set_cache(ctx, 1, 1, 0);
 	/* www.n3.tld needs the root and tld keys again, and its own */
 	assert_true(resolve_n(ctx, "www.n3.tld.", A, VAL_SECURE) >= 3);
 	assert_true(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE) >= 3);
+	/* a byte cap alone: a 1-byte budget keeps no message between lookups */
+	val_ctx_set_cache(ctx, 1000, 1000, 0);
+	resolve_n(ctx, "www.good.tld.", A, VAL_SECURE);
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 0);
+	val_ctx_set_cache(ctx, 1000, 1000, 1);
+	assert_true(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE) >= 1);
 	val_ctx_free(ctx);
 }
 
