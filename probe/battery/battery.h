@@ -135,5 +135,10 @@ int dp_probe_for_cli(struct dp_global *g, const char *const *addrs, size_t n, in
 /* Exit code of a probe (SPEC section 3): 3 nothing reachable, 2 the
  * primary (first) not DANE-safe, 1 another not DANE-safe, else 0. */
 int dp_probe_exit_code(const dp_resolver_result *r, size_t n);
+/* What resolver r at position pos (0: the primary) adds to that: 0 when
+ * DANE-safe, else its severity (the client model's), by position when the
+ * model leaves it open: 2 as the primary, 1 after it.  check's problems
+ * use it too, so probe and check judge a resolver alike. */
+int dp_probe_resolver_exit(const dp_resolver_result *r, size_t pos);
 
 #endif

@@ -103,6 +103,19 @@ int dp_postfix_add_domains(const dp_global *g, char ***domains, size_t *n, size_
  * explicit --resolvers-from cannot be read (cli_resolvers.c). */
 int dp_resolver_source_load(dp_global *g);
 
+/* The rank inputs (advise.h) of the probed resolvers res[0..n): with src
+ * (the resolvers came from a host's file) only those whose position in
+ * it is a priority, numbered 0, 1, ... in probe order (behind
+ * systemd-resolved's stub: its DNS= servers, not the stub itself nor
+ * FallbackDNS=); else all of them, with their configured priority when
+ * cfg_prio, their position otherwise.  order and check share it, so both
+ * rank the same resolvers.  *out malloced (the addresses borrowed from
+ * res), *nout its count (may be 0).  0, or -1 out of memory. */
+#include "probe/battery/advise.h"
+#include "probe/battery/battery.h"
+int dp_rank_inputs(const dp_resolver_result *res, size_t n, const struct dp_rsrc *src, int cfg_prio,
+		   dp_rank_in **out, size_t *nout);
+
 /* The warning thresholds of the run (issue 13, cli_warn.c): the config's
  * dane.cert_warn_days, dane.rrsig_warn_days, dane.warn_single_key, then
  * what the command line gave (given: nonzero fields win; may be NULL). */

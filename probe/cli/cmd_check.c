@@ -33,6 +33,7 @@
 #include "validator/statefile.h"
 #include "probe/cli/cli.h"
 #include "probe/util/builtin.h"
+#include "probe/util/resolvload.h"
 #include "probe/util/clock.h"
 #include "probe/report/prom.h"
 
@@ -148,10 +149,12 @@ static void check_anchors(dp_global *g, check_run *c)
 /* ---- probe and order ---- */
 
 typedef struct check_probe {
-	dp_resolver_result *res;
+	dp_resolver_result *res;   /* every resolver, the stub included */
 	size_t n;
-	dp_rank_in *in;
+	dp_rank_in *in;            /* the ones order ranks (dp_rank_inputs) */
+	size_t n_in;
 	dp_advice *adv;
+	const dp_rsrc *rsrc;       /* a host's resolver file they came from, or NULL */
 } check_probe;
 
 static void resolver_subject(const dp_resolver_result *r, char *buf, size_t len)
@@ -159,9 +162,11 @@ static void resolver_subject(const dp_resolver_result *r, char *buf, size_t len)
 	snprintf(buf, len, "%s%s%s%s", r->address, r->name[0] ? " (" : "", r->name, r->name[0] ? ")" : "");
 }
 
-/* A resolver that is not DANE-safe: the primary is critical (DANE
- * domains turn Bogus now), a secondary a warning (they turn Bogus
- * whenever the primary is unreachable). */
+/* A resolver that is not DANE-safe, as probe's exit code judges it: the
+ * primary is critical (DANE domains turn Bogus, or DANE is off, now), a
+ * secondary a warning (whenever the primary is unreachable), unless the
+ * client model says otherwise (a downgrade is critical anywhere, an
+ * untrusted path a warning anywhere). */
 static void probe_problems(check_run *c, const check_probe *p)
 {
 	char subject[160], id[200];
@@ -173,13 +178,13 @@ static void probe_problems(check_run *c, const check_probe *p)
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		const dp_resolver_result *r = &p->res[i];
+		int sev = dp_probe_resolver_exit(r, i);
 
-		if (r->dane_safe)
+		if (sev == DP_EXIT_OK)
 			continue;
 		resolver_subject(r, subject, sizeof(subject));
 		snprintf(id, sizeof(id), "not-dane-safe %s", r->address);
-		check_problem_add(c, i == 0 ? DP_EXIT_CRITICAL : DP_EXIT_WARNING,
-				  i == 0 ? "primary not DANE-safe" : "not DANE-safe", subject, id, 1,
+		check_problem_add(c, sev, i == 0 ? "primary not DANE-safe" : "not DANE-safe", subject, id, 1,
 				  "%s resolver, %s: %s", i == 0 ? "primary" : "secondary", dp_class_name(r->cls),
 				  r->n_reasons ? r->reasons[0] : "no reason recorded");
 	}
@@ -192,8 +197,11 @@ static void order_problem(check_run *c, const check_probe *p)
 	for (size_t i = 0; i < p->adv->n && strlen(rec) + 140 < sizeof(rec); i++)
 		snprintf(rec + strlen(rec), sizeof(rec) - strlen(rec), "%s%s", i ? ", " : "",
 			 p->in[p->adv->recommended[i].index].address);
+	/* A file order --write refuses (a resolv.conf naming resolved's stub,
+	 * unbound, dnsmasq): its reason names the file to change instead. */
 	check_problem_add(c, DP_EXIT_WARNING, "resolver order should change", NULL, "order-changed", 1,
-			  "recommended order: %s (daneprobe order --write applies it)", rec);
+			  "recommended order: %s (%s)", rec, p->rsrc != NULL && p->rsrc->write_path == NULL
+			  ? p->rsrc->refuse : "daneprobe order --write applies it");
 }
 
 static void check_probe_run(dp_global *g, const check_opts *o, check_run *c, check_probe *p)
@@ -208,15 +216,11 @@ static void check_probe_run(dp_global *g, const check_opts *o, check_run *c, che
 		return;
 	}
 	probe_problems(c, p);
-	if ((p->in = calloc(p->n ? p->n : 1, sizeof(*p->in))) == NULL)
-		return;
-	for (size_t i = 0; i < p->n; i++) {
-		const dp_resolver_result *r = &p->res[i];
-		p->in[i] = (dp_rank_in){ r->address, r->name[0] ? r->name : NULL, r->priority, r->cls,
-					 r->tags, r->dane_safe, dp_failures(r->tests), r->rtt_ms,
-					 r->n_reasons ? r->reasons[0] : NULL, r->client };
-	}
-	if (dp_advise(p->in, p->n, &p->adv) != DP_OK)
+	/* Rank what order ranks: behind systemd-resolved's stub only its
+	 * DNS= servers (the stub is what the MTA asks, not a rank). */
+	p->rsrc = g->n_resolvers == 0 ? g->rsrc : NULL;
+	if (dp_rank_inputs(p->res, p->n, p->rsrc, p->rsrc == NULL && g->n_resolvers == 0, &p->in, &p->n_in) < 0
+	    || p->n_in == 0 || dp_advise(p->in, p->n_in, &p->adv) != DP_OK)
 		p->adv = NULL;
 	else if (p->adv->changed)
 		order_problem(c, p);
@@ -541,6 +545,7 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	c.n = p.n;
 	c.adv = p.adv;
 	c.in = p.in;
+	c.rsrc = p.rsrc;
 	check_verify(g, &c);
 	check_postfix(g, &c);
 	check_problems_sort(&c);

@@ -249,29 +249,6 @@ static int load_source(order_run *o, const char *resolv_conf)
 	return 0;
 }
 
-/* Fill o->in from the probe results. */
-static int rank_inputs(order_run *o)
-{
-	o->in = calloc(o->n, sizeof(*o->in));
-	if (o->in == NULL)
-		return -1;
-	for (size_t i = 0; i < o->n; i++) {
-		const dp_resolver_result *r = &o->res[i];
-		dp_rank_in *x = &o->in[i];
-		x->address = r->address;
-		x->name = r->name[0] ? r->name : NULL;
-		x->priority = o->src == SRC_CONFIG ? r->priority : (int)i;
-		x->cls = r->cls;
-		x->tags = r->tags;
-		x->dane_safe = r->dane_safe;
-		x->failures = dp_failures(r->tests);
-		x->rtt_ms = r->rtt_ms;
-		x->why_unsafe = r->n_reasons ? r->reasons[0] : NULL;
-		x->client = r->client;
-	}
-	return 0;
-}
-
 /* The command line of order: -1 to go on, or the exit code to stop
  * with. */
 static int order_parse(int argc, char **argv, const char **resolv_conf, int *write, int *dry,
@@ -360,6 +337,7 @@ int cmd_order(dp_global *g, int argc, char **argv)
 	const char *resolv_conf = NULL;
 	char err[1024] = "";
 	int write = 0, dry = 0, jobs = 0, rc;
+	size_t n_in = 0;
 
 	memset(&o, 0, sizeof(o));
 	o.g = g;
@@ -373,7 +351,9 @@ int cmd_order(dp_global *g, int argc, char **argv)
 		dp_errorf("order: %s", err);
 		goto out;
 	}
-	if (rank_inputs(&o) < 0 || dp_advise(o.in, o.n, &o.adv) != DP_OK) {
+	/* o.res are the orderable servers already: the filter keeps them all. */
+	if (dp_rank_inputs(o.res, o.n, o.rsrc, o.src == SRC_CONFIG, &o.in, &n_in) < 0 || n_in != o.n
+	    || dp_advise(o.in, o.n, &o.adv) != DP_OK) {
 		dp_errorf("order: out of memory");
 		goto out;
 	}

@@ -33,19 +33,26 @@ static void probe_usage(FILE *out)
 		"3 nothing reachable or bad usage.\n");
 }
 
+int dp_probe_resolver_exit(const dp_resolver_result *r, size_t pos)
+{
+	if (r->dane_safe)
+		return DP_EXIT_OK;
+	if (r->severity == DP_SEV_CRITICAL || (r->severity == DP_SEV_BY_POSITION && pos == 0))
+		return DP_EXIT_CRITICAL;
+	return DP_EXIT_WARNING;
+}
+
 int dp_probe_exit_code(const dp_resolver_result *r, size_t n)
 {
 	int reachable = 0, rc = DP_EXIT_OK;
 
 	for (size_t i = 0; i < n; i++) {
+		int e = dp_probe_resolver_exit(&r[i], i);
+
 		if (r[i].cls != DP_CLASS_UNREACHABLE && r[i].cls != DP_CLASS_BROKEN)
 			reachable = 1;
-		if (r[i].dane_safe)
-			continue;
-		if (r[i].severity == DP_SEV_CRITICAL || (r[i].severity == DP_SEV_BY_POSITION && i == 0))
-			rc = DP_EXIT_CRITICAL;
-		else if (rc == DP_EXIT_OK)
-			rc = DP_EXIT_WARNING;
+		if (e > rc)
+			rc = e;
 	}
 	return reachable ? rc : DP_EXIT_UNKNOWN;
 }

@@ -11,6 +11,7 @@
 #include "probe/report/report_check.h"
 #include "probe/report/envelope.h"
 #include "probe/report/report_anchor.h"
+#include "probe/report/report_client.h"
 #include "probe/report/report_probe.h"
 #include "probe/report/report_prom.h"
 #include "probe/util/escape.h"
@@ -307,6 +308,7 @@ void report_check_text(FILE *out, const check_run *c)
 	fputc('\n', out);
 	text_anchors(out, c->anchors);
 	dp_fprintf_text(out, "\nprobe:\n");
+	report_rsrc_text(out, c->rsrc);
 	if (c->n > 0)
 		dp_probe_print_text(out, c->res, c->n, c->verbose);
 	if (c->adv != NULL) {
@@ -353,6 +355,7 @@ json_t *report_check_json(const check_run *c)
 	json_object_set(o, "verify", c->verify);
 	json_object_set(o, "alert", c->alert ? c->alert : json_null());
 	json_object_set(o, "postfix", c->postfix ? c->postfix : json_null());
+	report_rsrc_json(o, c->rsrc);
 	json_object_set_new(o, "elapsed_ms", json_integer((json_int_t)c->elapsed_ms));
 	return o;
 }

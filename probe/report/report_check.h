@@ -42,6 +42,8 @@ typedef struct check_run {
 	size_t n;
 	const dp_advice *adv;             /* NULL when there was no probe */
 	const dp_rank_in *in;
+	const struct dp_rsrc *rsrc;       /* the host's resolver file the resolvers came
+					   * from ("resolver_source"), or NULL */
 	json_t *verify;                   /* array of `verify` objects (owned) */
 	check_problem *problems;          /* malloced; sorted by check_problems_sort */
 	size_t n_problems;
@@ -76,7 +78,7 @@ void report_check_nagios(const check_run *c, char *buf, size_t len);
  * CHECK_BRIEF_MAX bytes. */
 void report_check_text(FILE *out, const check_run *c);
 /* The JSON body (new reference): anchors, probe, order, verify,
- * problems, alert; dp_json_emit adds the envelope. */
+ * problems, alert, resolver_source; dp_json_emit adds the envelope. */
 json_t *report_check_json(const check_run *c);
 /* The check's Prometheus metrics. */
 void report_check_prom(dp_prom *p, const check_run *c, int64_t now);

@@ -102,6 +102,20 @@ inlab "$DP" -c "$TMP/trusted.yaml" --anchors "$ANCHORS" --client ad --format jso
 v=$(verdict "$TMP/trusted.json" $FAR)
 [ "${v%% *}" = true ] && ok "client ad: $FAR with trusted_path: true is DANE-safe" || bad "trusted_path: $v"
 
+# check judges each resolver as probe does (one rule, dp_probe_resolver_exit):
+# under ad the permissive secondary is critical (a downgrade wherever it
+# stands), the untrusted path a warning even as the primary.
+inlab "$DP" -c "$TMP/lab.yaml" --anchors "$ANCHORS" --client ad --format json check >"$TMP/check-ad.json" 2>"$TMP/check-ad.err"
+sev=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["exit_code"], " ".join("%s=%s" % (p["id"].split()[-1], p["severity"]) for p in d["problems"] if p["id"].startswith("not-dane-safe")))' "$TMP/check-ad.json" 2>&1)
+[ "$sev" = "2 127.53.1.5=critical 127.53.1.2=warning 127.53.1.3=warning $FAR=warning" ] \
+	&& ok "check --client ad: the permissive secondary is critical as in probe (exit 2), the others warnings" \
+	|| bad "check --client ad problems: '$sev' $(head -2 "$TMP/check-ad.err")"
+inlab "$DP" -c "$TMP/lab.yaml" --anchors "$ANCHORS" --client ad --resolver "$FAR" check >"$TMP/check-far.txt" 2>&1
+rc=$?
+[ "$rc" = 1 ] && head -1 "$TMP/check-far.txt" | grep -q "^DANEPROBE WARNING - primary not DANE-safe: $FAR" \
+	&& ok "check --client ad: the validating resolver at $FAR alone is a warning, as probe says (exit 1)" \
+	|| bad "check --client ad, $FAR alone: rc=$rc $(head -1 "$TMP/check-far.txt")"
+
 # The config's client: is the default; --client overrides it.
 { echo "client: postfix"; cat "$TMP/lab.yaml"; } >"$TMP/cfgclient.yaml"
 inlab "$DP" -c "$TMP/cfgclient.yaml" --anchors "$ANCHORS" --format json probe 127.53.1.2 >"$TMP/cc.json" 2>&1

@@ -124,7 +124,22 @@ if [ $rc = 3 ] && grep -q "refusing to write: .*systemd-resolved's stub (127.0.0
 else
 	bad "order through the stub: rc $rc: $(grep -v '^ ' "$TMP/so.out" | tail -3)"
 fi
+# check through the stub: the stub is the primary the MTA asks (judged
+# first), but the order it recommends is order's: resolved.conf's DNS=
+# servers only, with the file and command that change it; the JSON says
+# where the resolvers came from.
+dp --format json --client ad check >"$TMP/sc.json" 2>"$TMP/sc.err"
+got=$(json "$TMP/sc.json" '"%s|%s|%s|%s|%s" % (d["resolver_source"]["stub"], " ".join(r["address"] for r in d["order"]["current"]), " ".join(r["address"] for r in d["order"]["recommended"]), [p["severity"] for p in d["problems"] if p["id"] == "not-dane-safe 127.0.0.53"], [p["reason"] for p in d["problems"] if p["id"] == "order-changed"])')
+printf '%s' "$got" | grep -qE "^True\|127\.53\.1\.3 127\.53\.1\.1\|127\.53\.1\.1 127\.53\.1\.3\|\['critical'\]\|.*recommended order: 127\.53\.1\.1, 127\.53\.1\.3 \(.*the order that counts is DNS= in $RCONF; run daneprobe --resolvers-from resolved order --write" \
+	&& ok "check through the stub: the stub judged as primary, order ranks only resolved.conf's DNS= servers and names the file; resolver_source in the JSON" \
+	|| bad "check through the stub: $got $(head -2 "$TMP/sc.err")"
+COLUMNS=1000 dp --client ad check >"$TMP/sc.txt" 2>&1
+grep -q "^resolvers from $TMP/stub-resolv.conf (resolv.conf), systemd-resolved's stub and the servers behind it" "$TMP/sc.txt" \
+	&& ok "check's text names the resolver source and the stub" || bad "check text: no resolver source line"
 unset DANEPROBE_RESOLV_CONF DANEPROBE_RESOLVED_CONF
+dp --format json --resolver 127.53.1.1 check >"$TMP/cr.json" 2>&1
+[ "$(json "$TMP/cr.json" 'd["resolver_source"]')" = None ] \
+	&& ok "check with --resolver: resolver_source is null" || bad "check --resolver resolver_source: $(head -c 300 "$TMP/cr.json")"
 
 # ---- unbound: forward-zone "." only, checked against a running unbound ----
 ip netns exec "$NS" ip addr add "$UB/32" dev lo 2>/dev/null
