@@ -87,8 +87,14 @@ grep '^proxy:' "$W/proxy.log" || die "proxy not ready after 20 s"
 
 # The oracle: a validating unbound from the lab's root anchor, forwarding
 # everything to the proxy.  No cache survives a lookup (cache-max-ttl 0) or
-# a round (run.py reloads it), and no NSEC is reused for other names
-# (aggressive-nsec no), so each verdict depends on that lookup's answers only.
+# a round (run.py reloads it), and no NSEC is reused for other names: not
+# by RFC 8198 synthesis (aggressive-nsec no) and not by the validator's own
+# negative cache (neg-cache-size 0), which unbound consults for DS questions
+# whatever aggressive-nsec says.  Without it a mutated NSEC of another
+# lookup running at the same time (mx-nt.h.dplab NSEC wzz.elsewhere.example.)
+# made the oracle answer "_tcp.mx-ti.h.dplab DS" with a synthesised secure
+# NXDOMAIN in about half of the runs.  So each verdict depends on that
+# lookup's answers only.
 cat >"$W/oracle.conf" <<EOF
 server:
     interface: $ORACLE
@@ -118,6 +124,7 @@ server:
     cache-max-negative-ttl: 0
     val-bogus-ttl: 0
     aggressive-nsec: no
+    neg-cache-size: 0
     qname-minimisation: no
     prefetch: no
     infra-keep-probing: yes
