@@ -8,21 +8,43 @@
  * prototypes come from Graphviz's own headers, so a changed API is a
  * compile error, not a crash.  Graphviz is not thread-safe: callers draw
  * from one thread.
+ *
+ * Two plugins only: the dot layout and the core renderers (SVG).
+ * gvContext() would load every plugin named in Graphviz's config file,
+ * among them the pango text layout, which pulls in pango, cairo, glib and
+ * fontconfig: a font scan at the first picture, a fontconfig cache written
+ * under $HOME (which the systemd unit's ProtectHome= forbids), a glib
+ * thread, and some 30 KB per run that fontconfig and pango never free
+ * (LeakSanitizer counts them against us under make SANITIZE=1).  Without
+ * a text layout plugin Graphviz sizes labels from its built-in Helvetica
+ * metrics (the graphs ask for Helvetica), which is what the SVG shows.
+ * One context serves every picture of a run: gvContext reads Graphviz's
+ * config anew and drops that text each time (2.42), so a context per
+ * picture made check --html leak once per destination.
  */
 #include <dlfcn.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gvc.h>
+#include <gvplugin.h>
 #include "probe/report/graph.h"
 
 #define GVC_SONAME "libgvc.so.6"
+/* Graphviz keeps its plugins in "graphviz/" beside libgvc (gvconfig.c,
+ * gvconfig_libdir), named libgvplugin_<name>.so.6 with the library
+ * structure gvplugin_<name>_LTX_library. */
+static const char *const gv_plugins[] = { "dot_layout", "core" };
+#define GV_NPLUGINS (sizeof gv_plugins / sizeof gv_plugins[0])
 
 typedef struct gv_api {
 	int loaded;             /* 1 ok, -1 failed */
 	void *so;
-	__typeof__(&gvContext) context;
-	__typeof__(&gvFreeContext) free_context;
+	void *plugin_so[GV_NPLUGINS];
+	GVC_t *gvc;             /* one for the run: see the top of the file */
+	__typeof__(&gvContextPlugins) context;
+	__typeof__(&gvAddLibrary) add_library;
 	__typeof__(&agmemread) memread;
 	__typeof__(&agclose) close;
 	__typeof__(&gvLayout) layout;
@@ -30,7 +52,7 @@ typedef struct gv_api {
 	__typeof__(&gvRenderData) render;
 	__typeof__(&gvFreeRenderData) free_render;
 	__typeof__(&agseterr) seterr;
-	char why[256];
+	char why[320];
 } gv_api;
 
 static gv_api gv;
@@ -40,6 +62,36 @@ static gv_api gv;
 	do { void *p_ = dlsym(gv.so, name); \
 	     if (!p_) goto fail; \
 	     memcpy(&gv.field, &p_, sizeof p_); } while (0)
+
+/* Loads the plugin libraries from libgvc's own directory and adds them
+ * to gv.gvc.  0, or -1 with gv.why set. */
+static int gv_plugins_add(void)
+{
+	Dl_info info;
+	char dir[512], file[600], sym[64];
+	const char *libdir;
+
+	if (!dladdr(*(void **)&gv.context, &info) || !info.dli_fname ||
+	    snprintf(dir, sizeof dir, "%s", info.dli_fname) >= (int)sizeof dir) {
+		snprintf(gv.why, sizeof gv.why, "cannot tell where %s is installed", GVC_SONAME);
+		return -1;
+	}
+	libdir = dirname(dir);
+	for (size_t i = 0; i < GV_NPLUGINS; i++) {
+		void *lib;
+		snprintf(file, sizeof file, "%s/graphviz/libgvplugin_%s.so.6", libdir,
+			 gv_plugins[i]);
+		snprintf(sym, sizeof sym, "gvplugin_%s_LTX_library", gv_plugins[i]);
+		if (!(gv.plugin_so[i] = dlopen(file, RTLD_NOW | RTLD_LOCAL)) ||
+		    !(lib = dlsym(gv.plugin_so[i], sym))) {
+			snprintf(gv.why, sizeof gv.why, "Graphviz's %s plugin is missing: %s",
+				 gv_plugins[i], dlerror());
+			return -1;
+		}
+		gv.add_library(gv.gvc, lib);
+	}
+	return 0;
+}
 
 static int gv_load(void)
 {
@@ -51,8 +103,8 @@ static int gv_load(void)
 			 "(Debian: apt install libgvc6): %s", GVC_SONAME, dlerror());
 		return gv.loaded = -1;
 	}
-	GV_SYM(context, "gvContext");
-	GV_SYM(free_context, "gvFreeContext");
+	GV_SYM(context, "gvContextPlugins");
+	GV_SYM(add_library, "gvAddLibrary");
 	GV_SYM(memread, "agmemread");
 	GV_SYM(close, "agclose");
 	GV_SYM(layout, "gvLayout");
@@ -60,18 +112,23 @@ static int gv_load(void)
 	GV_SYM(render, "gvRenderData");
 	GV_SYM(free_render, "gvFreeRenderData");
 	GV_SYM(seterr, "agseterr");
+	/* No built-in plugins, no demand loading from Graphviz's config:
+	 * only the two added below exist in this context. */
+	if (!(gv.gvc = gv.context(NULL, 0))) {
+		snprintf(gv.why, sizeof gv.why, "Graphviz could not start");
+		return gv.loaded = -1;
+	}
+	if (gv_plugins_add() < 0)
+		return gv.loaded = -1;
 	return gv.loaded = 1;
 fail:
 	snprintf(gv.why, sizeof gv.why, "%s lacks a function daneprobe needs: %s", GVC_SONAME,
 		 dlerror());
-	dlclose(gv.so);
-	gv.so = NULL;
 	return gv.loaded = -1;
 }
 
 int graph_svg(const char *dot, char **out, size_t *outlen, char *err, size_t errlen)
 {
-	GVC_t *gvc;
 	Agraph_t *g;
 	char *data = NULL;
 	unsigned int len = 0;
@@ -83,17 +140,14 @@ int graph_svg(const char *dot, char **out, size_t *outlen, char *err, size_t err
 	}
 	/* Our own DOT: a warning would only be noise on stderr. */
 	gv.seterr(AGERR);
-	if (!(gvc = gv.context())) {
-		snprintf(err, errlen, "Graphviz could not start");
-		return DP_ENOMEM;
-	}
 	if (!(g = gv.memread(dot))) {
 		snprintf(err, errlen, "Graphviz could not read the graph");
-	} else if (gv.layout(gvc, g, "dot") != 0) {
-		snprintf(err, errlen, "Graphviz has no 'dot' layout (its plugins are not "
-			 "configured: run 'dot -c' as root)");
+		return DP_EINVAL;
+	}
+	if (gv.layout(gv.gvc, g, "dot") != 0) {
+		snprintf(err, errlen, "Graphviz has no 'dot' layout");
 	} else {
-		if (gv.render(gvc, g, "svg", &data, &len) != 0 || !data)
+		if (gv.render(gv.gvc, g, "svg", &data, &len) != 0 || !data)
 			snprintf(err, errlen, "Graphviz could not render SVG");
 		else if (!(*out = malloc((size_t)len + 1)))
 			rc = DP_ENOMEM;
@@ -105,10 +159,8 @@ int graph_svg(const char *dot, char **out, size_t *outlen, char *err, size_t err
 		}
 		if (data)
 			gv.free_render(data);
-		gv.free_layout(gvc, g);
+		gv.free_layout(gv.gvc, g);
 	}
-	if (g)
-		gv.close(g);
-	gv.free_context(gvc);
+	gv.close(g);
 	return rc;
 }
