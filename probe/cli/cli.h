@@ -19,7 +19,8 @@ enum dp_exit {
 
 typedef enum dp_format {
 	DP_FMT_TEXT = 0, DP_FMT_JSON, DP_FMT_PROMETHEUS,
-	DP_FMT_DOT, DP_FMT_SVG      /* pictures (issue 15): lookup, verify */
+	DP_FMT_DOT, DP_FMT_SVG,     /* pictures (issue 15): lookup, verify */
+	DP_FMT_CSV                  /* bulk verify, for spreadsheets (issue 13) */
 } dp_format;
 
 typedef struct dp_global {
@@ -138,6 +139,7 @@ const char *dp_last_error(void);
 /* The formats a subcommand offers, as a mask for dp_parse_format. */
 #define DP_FMTS_TEXT_JSON ((1u << DP_FMT_TEXT) | (1u << DP_FMT_JSON))
 #define DP_FMTS_ALL (DP_FMTS_TEXT_JSON | (1u << DP_FMT_PROMETHEUS))
+#define DP_FMTS_BULK (DP_FMTS_TEXT_JSON | (1u << DP_FMT_CSV))   /* verify */
 #define DP_FMTS_GRAPH ((1u << DP_FMT_DOT) | (1u << DP_FMT_SVG))
 #define DP_FMTS_EVERY (DP_FMTS_ALL | DP_FMTS_GRAPH)
 

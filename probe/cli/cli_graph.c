@@ -21,7 +21,7 @@ int dp_graph_emit(const char *cmd, dp_format fmt, const char *dot)
 		fputs(dot, stdout);
 		return fflush(stdout) == 0 ? 0 : -1;
 	}
-	rc = graph_svg(dot, &svg, &len, err, sizeof err);
+	rc = graph_svg(dot, NULL, &svg, &len, err, sizeof err);
 	if (rc != DP_OK) {
 		dp_errorf("%s: --format svg: %s", cmd, rc == DP_ENOMEM ? "out of memory" : err);
 		return -1;

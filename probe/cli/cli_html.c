@@ -41,7 +41,11 @@ static json_t *html_svgs(const json_t *dots, char *why, size_t whylen)
 		char *svg = NULL;
 		size_t len = 0;
 		const char *dot = json_string_value(d);
-		if (dot && graph_svg(dot, &svg, &len, why, whylen) == DP_OK) {
+		char idp[32];
+		/* pic1, pic2 ...: the page's own ids are words (status,
+		 * problems, resolvers ...), never these. */
+		snprintf(idp, sizeof idp, "pic%zu", i + 1);
+		if (dot && graph_svg(dot, idp, &svg, &len, why, whylen) == DP_OK) {
 			json_array_append_new(out, json_stringn(svg, len));
 			free(svg);
 		} else {

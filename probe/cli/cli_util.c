@@ -47,7 +47,8 @@ const char *dp_last_error(void)
 	return last_error[0] ? last_error : NULL;
 }
 
-static const char *const format_names[] = { "text", "json", "prometheus", "dot", "svg" };
+/* In the order of enum dp_format (cli.h). */
+static const char *const format_names[] = { "text", "json", "prometheus", "dot", "svg", "csv" };
 #define N_FORMATS (sizeof(format_names) / sizeof(format_names[0]))
 
 /* "text or json", "text, json or prometheus" */
@@ -77,7 +78,7 @@ int dp_parse_format(const char *arg, dp_format *out)
 			return 0;
 		}
 	}
-	format_list(DP_FMTS_EVERY, list, sizeof(list));
+	format_list(DP_FMTS_EVERY | (1u << DP_FMT_CSV), list, sizeof(list));
 	dp_errorf("--format must be %s, not '%s'", list, arg);
 	return -1;
 }

@@ -30,6 +30,9 @@
 #include "probe/net/query.h"
 #include "probe/report/report_verify.h"
 #include "probe/report/envelope.h"
+#include "probe/report/report_verify_words.h"
+#include "probe/report/textout.h"
+#include "probe/cli/verify_out.h"
 
 #define VERIFY_MAX_JOBS 256
 /* Worker stacks: the validator and OpenSSL need far less than the 8 MB
@@ -59,11 +62,11 @@ typedef struct verify_pool {
 	pol_kind policy;
 	char **domains;
 	size_t n_domains;
-	size_t next, done;
-	int progress;             /* stderr is a terminal */
+	size_t next;
 	int worst;                /* worst exit code so far */
 	size_t n_unknown;
-	size_t n_verdict[3];      /* per action, under the chosen policy */
+	int summary;              /* --summary / --no-summary, else stdout is a terminal */
+	verify_out out;           /* input order, progress bar, counts */
 	size_t n_workers;
 	dane_cache *cache;        /* shared by the workers */
 	dane_warn_cfg warn_given; /* --cert-warn-days, --rrsig-warn-days */
@@ -95,14 +98,17 @@ static void verify_usage(FILE *f)
 		"the daneverify lines, then the outcome under DANE Opportunistic and DANE\n"
 		"Mandatory with the reason for each failure.\n"
 		"\n"
-		"  --from-file FILE  more domains, one per line ('#' comments; '-' = stdin)\n"
+		"  --from-file FILE  more domains, one per line ('#' comments; '-' = stdin;\n"
+		"                    user@example.org and http://example.org/ give example.org)\n"
 		"  -j, --jobs N      check N domains at once (default 8, at most 256)\n"
 		"  --policy P        which outcome sets the exit code (default opportunistic)\n"
 		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
 		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
 		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
-		"  --format FMT      text (default), json (one JSON line per domain), or the\n"
-		"                    DANE path and its chain of trust as a graph: dot, svg\n"
+		"  --format FMT      text (default), json (one JSON line per domain), csv, or\n"
+		"                    the DANE path and its chain of trust as a graph: dot, svg\n"
+		"  --summary         end with a count by outcome (default on a terminal);\n"
+		"                    --no-summary: never\n"
 		"  --trace           print each query and validation step\n"
 		"  --cert-warn-days D   warn when a presented certificate expires within D\n"
 		"                       days (default 21; 0 = never; dane.cert_warn_days)\n"
@@ -134,20 +140,6 @@ static int verify_exit_for(pol_action a)
 									 : DP_EXIT_CRITICAL;
 }
 
-static void verify_progress(verify_pool *p)
-{
-	const int width = 40;
-	int filled = p->n_domains ? (int)(p->done * (size_t)width / p->n_domains) : width;
-
-	fprintf(stderr, "\r[%.*s%*s] %zu/%zu  success %zu  fallback %zu  fail %zu ",
-		filled, "########################################", width - filled, "",
-		p->done, p->n_domains, p->n_verdict[POL_DANE_SUCCESS],
-		p->n_verdict[POL_FALLBACK_TLS], p->n_verdict[POL_DANE_FAIL]);
-	if (p->done == p->n_domains)
-		fputc('\n', stderr);
-	fflush(stderr);
-}
-
 /* One JSON line per domain, whose "status" is what the domain adds to
  * the exit code; a domain that could not be checked gets a line too. */
 static void verify_json_line(FILE *mem, const verify_pool *p, const char *domain, int rc,
@@ -163,46 +155,55 @@ static void verify_json_line(FILE *mem, const verify_pool *p, const char *domain
 	json_decref(o);
 }
 
-/* Check one domain; returns the formatted report (malloced) in *buf. */
-static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const char *domain)
+/* The report of one domain, as the run's format writes it, into mem. */
+static void verify_format(FILE *mem, const verify_pool *p, const char *domain, int rc,
+			  const dane_result *r)
+{
+	const char *why = rc == DP_EINVAL ? "not a domain name" : dp_strerror(rc);
+
+	if (p->fmt == DP_FMT_JSON)
+		verify_json_line(mem, p, domain, rc, r);
+	else if (p->fmt == DP_FMT_CSV && rc == DP_OK)
+		report_verify_csv(mem, r, p->policy);
+	else if (p->fmt == DP_FMT_CSV)
+		report_verify_csv_error(mem, domain, why);
+	else if (rc == DP_OK) {
+		report_verify_text(mem, r);
+		if (p->n_domains > 1 && !dp_text_quiet())
+			fputc('\n', mem);
+	}
+}
+
+/* Check domain i; its report waits in p->out for its turn.  Every text
+ * writer escapes what came from the network (report/), so the bytes go
+ * out as they are. */
+static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, size_t i)
 {
 	verify_pool *p = w->pool;
+	const char *domain = p->domains[i];
 	dane_result *r = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 	int rc;
+	rv_outcome oc = RV_ERROR;
 
-	/* JSON lines must stay pure: the trace goes to stderr then (one
+	/* JSON and CSV must stay pure: the trace goes to stderr then (one
 	 * fprintf per line, so lines of concurrent domains do not tear). */
-	w->cur = p->fmt == DP_FMT_JSON ? stderr : mem;
+	w->cur = p->fmt != DP_FMT_TEXT ? stderr : mem;
 	/* The validator never reads the clock: a long run tells it the
 	 * time, for signature validity and its caches' TTLs. */
 	val_ctx_set_now(vctx, dp_now());
 	rc = mem != NULL ? dane_verify_cached(vctx, cache, &p->cfg, domain, &r) : DP_ENOMEM;
 	if (mem != NULL) {
-		if (p->fmt == DP_FMT_JSON)
-			verify_json_line(mem, p, domain, rc, r);
-		else if (rc == DP_OK)
-			report_verify_text(mem, r);
+		verify_format(mem, p, domain, rc, r);
 		fclose(mem);
 	}
 	w->cur = NULL;
+	if (rc == DP_OK)
+		oc = report_verify_outcome(r, p->policy);
 
 	pthread_mutex_lock(&p->mu);
-	if (buf != NULL && len > 0) {
-		if (p->progress)
-			fputs("\r\033[K", stderr);
-		/* The report holds SMTP replies and names from the network:
-		 * control bytes leave escaped (JSON is escaped by jansson). */
-		if (p->fmt == DP_FMT_JSON)
-			fwrite(buf, 1, len, stdout);
-		else
-			dp_fprintf_text(stdout, "%.*s", (int)len, buf);
-		if (p->fmt == DP_FMT_TEXT && p->n_domains > 1)
-			fputc('\n', stdout);
-		fflush(stdout);
-	}
 	if (rc != DP_OK) {
 		dp_errorf("verify: %s: %s", domain, rc == DP_EINVAL ? "not a domain name" : dp_strerror(rc));
 		if (p->worst < DP_EXIT_CRITICAL)
@@ -210,17 +211,13 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, const
 		p->n_unknown++;
 	} else {
 		int e = verify_exit_for(r->verdict[p->policy]);
-		p->n_verdict[r->verdict[p->policy]]++;
 		if (r->unknown)
 			p->n_unknown++;
 		if (e > p->worst)
 			p->worst = e;
 	}
-	p->done++;
-	if (p->progress)
-		verify_progress(p);
+	verify_out_put(&p->out, i, buf, len, oc);
 	pthread_mutex_unlock(&p->mu);
-	free(buf);
 	dane_result_free(r);
 }
 
@@ -262,7 +259,7 @@ static void *verify_worker_main(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->n_domains)
 			break;
-		verify_one(w, vctx, p->cache, p->domains[i]);
+		verify_one(w, vctx, p->cache, i);
 	}
 	val_ctx_free(vctx);
 	return NULL;
@@ -365,13 +362,17 @@ static int verify_option(int c, verify_pool *pool, verify_list *l, int *jobs)
 		}
 		pool->cfg.helo_name = optarg;
 		return VERIFY_GO_ON;
+	case 's':
+	case 'n':
+		pool->summary = c == 's';
+		return VERIFY_GO_ON;
 	case 'W':
 	case 'R':
 		return dp_warn_days_opt("verify", c == 'W' ? "--cert-warn-days" : "--rrsig-warn-days", optarg,
 					c == 'W' ? &pool->warn_given.cert_days : &pool->warn_given.rrsig_days) < 0
 		       ? DP_EXIT_UNKNOWN : VERIFY_GO_ON;
 	default:
-		verify_usage(stderr);
+		fprintf(stderr, "see daneprobe verify --help\n");
 		return DP_EXIT_UNKNOWN;
 	}
 }
@@ -389,6 +390,8 @@ static int verify_parse(dp_global *g, int argc, char **argv, verify_pool *pool,
 		{ "smtp-timeout", required_argument, NULL, 'S' },
 		{ "smtp-port", required_argument, NULL, 'p' },
 		{ "helo", required_argument, NULL, 'H' },
+		{ "summary", no_argument, NULL, 's' },
+		{ "no-summary", no_argument, NULL, 'n' },
 		{ "cert-warn-days", required_argument, NULL, 'W' },
 		{ "rrsig-warn-days", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
@@ -398,15 +401,20 @@ static int verify_parse(dp_global *g, int argc, char **argv, verify_pool *pool,
 	while ((c = getopt_long(argc, argv, "hj:", longopts, NULL)) != -1)
 		if ((rc = verify_option(c, pool, l, jobs)) != VERIFY_GO_ON)
 			return rc;
-	for (int i = optind; i < argc; i++)
-		if (verify_list_add(l, argv[i]) < 0)
+	for (int i = optind; i < argc; i++) {
+		char dom[1024], why[256];
+
+		/* The same cleaning as --from-file: user@example.org checks
+		 * example.org. */
+		if (dp_domain_clean(argv[i], dom, sizeof dom, why, sizeof why) < 0)
+			return dp_usage_error("verify", "'%s': %s", argv[i], why);
+		if (verify_list_add(l, dom) < 0)
 			return DP_EXIT_UNKNOWN;
+	}
 	if (l->n == 0 && dp_postfix_add_domains(g, &l->domains, &l->n, &l->cap) < 0)
 		return DP_EXIT_UNKNOWN;
-	if (l->n == 0) {
-		verify_usage(stderr);
-		return DP_EXIT_UNKNOWN;
-	}
+	if (l->n == 0)
+		return dp_usage_error("verify", "no DOMAIN given (a domain, --from-file FILE, or --postfix)");
 	return VERIFY_GO_ON;
 }
 
@@ -451,7 +459,9 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 
 	memset(&pool, 0, sizeof pool);
 	pool.g = g;
-	pool.fmt = g->format == DP_FMT_JSON ? DP_FMT_JSON : DP_FMT_TEXT;
+	/* dot and svg take their own path below (dp_verify_graph). */
+	pool.fmt = g->format == DP_FMT_JSON || g->format == DP_FMT_CSV ? g->format : DP_FMT_TEXT;
+	pool.summary = -1;
 	pool.trace = g->trace || g->verbose > 0;
 	pool.policy = POL_OPPORTUNISTIC;
 	pool.cfg.helo_name = DP_HELO_NAME;
@@ -481,7 +491,6 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	pool.anchors = anchors;
 	pool.domains = list.domains;
 	pool.n_domains = list.n;
-	pool.progress = list.n > 1 && isatty(STDERR_FILENO);
 	if (g->format == DP_FMT_DOT || g->format == DP_FMT_SVG) {
 		/* Pictures: one domain after the other, in this thread
 		 * (Graphviz is not thread-safe). */
@@ -490,9 +499,21 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 		rc = worst < 0 ? DP_EXIT_UNKNOWN : verify_exit_for((pol_action)worst);
 		goto out;
 	}
+	/* The bar only where a person watches (stderr a terminal), and
+	 * only when there is more than one domain to wait for. */
+	if (verify_out_init(&pool.out, list.n, list.n > 1 && isatty(STDERR_FILENO)) < 0)
+		goto out;
+	if (pool.fmt == DP_FMT_CSV)
+		report_verify_csv_header(stdout);
 	pthread_mutex_init(&pool.mu, NULL);
 	rc = verify_run_pool(&pool, jobs);
 	pthread_mutex_destroy(&pool.mu);
+	if (pool.summary < 0)
+		pool.summary = isatty(STDOUT_FILENO) && list.n > 1 && !dp_text_quiet();
+	/* The count goes with the text; a CSV or JSON file stays data. */
+	verify_out_finish(&pool.out, pool.fmt == DP_FMT_TEXT ? stdout : stderr, pool.summary,
+			  policy_kind_str(pool.policy));
+	verify_out_free(&pool.out);
 out:
 	fflush(stdout);
 	for (size_t i = 0; i < list.n; i++)

@@ -37,7 +37,7 @@ typedef struct dp_command {
 static const dp_command commands[] = {
 	{ "probe", cmd_probe, "probe resolvers: capability matrix, class, DANE safety", DP_FMTS_ALL },
 	{ "order", cmd_order, "recommend resolver priorities; --write rewrites the config", DP_FMTS_TEXT_JSON },
-	{ "verify", cmd_verify, "run the DANE path (MX, A/AAAA, TLSA, STARTTLS, certificate)", DP_FMTS_TEXT_JSON | DP_FMTS_GRAPH },
+	{ "verify", cmd_verify, "run the DANE path (MX, A/AAAA, TLSA, STARTTLS, certificate)", DP_FMTS_BULK | DP_FMTS_GRAPH },
 	{ "lookup", cmd_lookup, "resolve one RRset through one resolver and validate it locally", DP_FMTS_TEXT_JSON | DP_FMTS_GRAPH },
 	{ "anchor", cmd_anchor, "show and maintain the root trust anchors (RFC 5011, RFC 9718)", DP_FMTS_ALL },
 	{ "tlsa-check", cmd_tlsa_check, "offline: would this certificate chain match the TLSA records", DP_FMTS_TEXT_JSON },
@@ -64,7 +64,8 @@ static void usage(FILE *out)
 		"      --resolvers-from SRC  read the resolvers from resolv.conf, resolved\n"
 		"                         (systemd-resolved), unbound (forward-zone \".\") or\n"
 		"                         dnsmasq (server=), each optionally :FILE\n"
-		"      --format FMT       text (default), json or prometheus\n"
+		"      --format FMT       text (default), json, prometheus, dot, svg (lookup,\n"
+		"                         verify) or csv (verify)\n"
 		"      --timeout MS       per-query timeout in milliseconds (default "
 		DP_STR(DP_DNS_TIMEOUT_MS) ")\n"
 		"      --now TIME         evaluate at TIME (2026-11-23T10:00:00Z, 2026-11-23, @EPOCH)\n"
@@ -375,6 +376,7 @@ int main(int argc, char **argv)
 	}
 	dp_envelope_init(cmd->name, DP_VERSION);
 	dp_text_init(g.color, g.quiet);
+	dp_text_set_verbose(g.verbose);
 	if (dp_format_offered(cmd->name, g.format, cmd->formats) < 0)
 		goto out;
 	if (cmd->run != cmd_check_config && load_config(&g) < 0)

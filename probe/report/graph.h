@@ -53,8 +53,13 @@ void graph_q(dp_sbuf *b, const char *s, size_t width);
 
 /* Lay out dot with Graphviz's dot engine and render SVG into *out
  * (malloced, *outlen bytes).  libgvc is loaded on first use (dlopen), so
- * commands that draw nothing never pay for it.  DP_OK; DP_EUNSUPPORTED
+ * commands that draw nothing never pay for it.  idp: NULL for an SVG
+ * document of its own; for pictures that share one page, a prefix
+ * ([A-Za-z0-9], unique in the page) that every id in this one starts
+ * with, since Graphviz numbers graph0, node1, edge1 ... afresh each time
+ * and an id may occur once per HTML document.  DP_OK; DP_EUNSUPPORTED
  * with err when libgvc is not installed; DP_EINVAL when the layout failed. */
-int graph_svg(const char *dot, char **out, size_t *outlen, char *err, size_t errlen);
+int graph_svg(const char *dot, const char *idp, char **out, size_t *outlen, char *err,
+	      size_t errlen);
 
 #endif

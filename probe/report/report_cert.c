@@ -7,6 +7,7 @@
 #include "probe/util/clock.h"
 #include "probe/report/report_cert.h"
 #include "probe/report/textout.h"
+#include "probe/util/escape.h"
 
 static const char *rc_time(int64_t t, char *buf, size_t len)
 {
@@ -39,13 +40,13 @@ void report_cert_chain_text(FILE *out, const cert_chain *c, const char *heading)
 		dp_text_wrap(out, 15, 15, ci->subject);
 		fprintf(out, "   issuer      ");
 		dp_text_wrap(out, 15, 15, ci->issuer);
-		fprintf(out, "   valid       %s .. %s\n", rc_time(ci->not_before, b1, sizeof b1),
+		dp_fprintf_text(out, "   valid       %s .. %s\n", rc_time(ci->not_before, b1, sizeof b1),
 			rc_time(ci->not_after, b2, sizeof b2));
-		fprintf(out, "   cert sha256 %s\n", ci->sha256);
-		fprintf(out, "   spki sha256 %s\n", ci->spki_sha256);
-		fprintf(out, "   TLSA record for this %s (%s):\n", ci->depth == 0 ? "key" : "issuer",
+		dp_fprintf_text(out, "   cert sha256 %s\n", ci->sha256);
+		dp_fprintf_text(out, "   spki sha256 %s\n", ci->spki_sha256);
+		dp_fprintf_text(out, "   TLSA record for this %s (%s):\n", ci->depth == 0 ? "key" : "issuer",
 			rc_mark(ci));
-		fprintf(out, "     %s\n", ci->record);
+		dp_fprintf_text(out, "     %s\n", ci->record);
 	}
 }
 
@@ -112,10 +113,9 @@ void report_warnings_text(FILE *out, const dane_warnings *ws)
 {
 	size_t i;
 
-	/* One finding per line, wrapped to the width (textout.c); no
-	 * colour here: verify's text passes through one more escaping. */
+	/* One finding per warning, wrapped to the width (issue 13). */
 	for (i = 0; ws != NULL && i < ws->n; i++)
-		dp_text_finding(out, 0, DP_TONE_NONE, "Warning:", "%s", ws->w[i].text);
+		dp_text_finding(out, 0, DP_TONE_WARN, "Warning:", "%s", ws->w[i].text);
 }
 
 json_t *report_warnings_json(const dane_warnings *ws, int64_t now)
@@ -171,7 +171,7 @@ void report_cert_publish_text(FILE *out, const cert_chain *c, const char *tlsa_n
 	snprintf(line, sizeof line, "TLSA records for this chain at %s (+ to add, = published):", tlsa_name);
 	dp_text_wrap(out, 0, 2, line);
 	for (i = 0; i < c->n; i++)
-		fprintf(out, "%c %s\n", c->certs[i].published ? '=' : '+', c->certs[i].record);
+		dp_fprintf_text(out, "%c %s\n", c->certs[i].published ? '=' : '+', c->certs[i].record);
 	if (covered) {
 		dp_text_wrap(out, 0, 2, "The current TLSA set already covers this chain: it can be deployed.");
 		return;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "probe/report/report_check.h"
+#include "probe/report/textout.h"
 #include "probe/report/envelope.h"
 #include "probe/report/report_anchor.h"
 #include "probe/report/report_client.h"
@@ -229,9 +230,18 @@ void report_check_nagios(const check_run *c, char *buf, size_t len)
 
 /* ---- text ---- */
 
+static dp_tone check_tone(int severity)
+{
+	return (severity & 3) == 2 ? DP_TONE_BAD : (severity & 3) == 1 ? DP_TONE_WARN
+	       : (severity & 3) == 3 ? DP_TONE_DIM : DP_TONE_OK;
+}
+
+/* One finding per problem, wrapped to the width (report/textout.h);
+ * --brief cuts each to a screen line and stops within the budget. */
 static void text_problems(FILE *out, const check_run *c, size_t budget)
 {
 	size_t used = 0;
+	int cut = dp_text_width() - 4 < 156 ? dp_text_width() - 4 : 156;
 
 	if (c->n_problems == 0)
 		return;
@@ -239,12 +249,18 @@ static void text_problems(FILE *out, const check_run *c, size_t budget)
 	for (size_t i = 0; i < c->n_problems; i++) {
 		const check_problem *p = &c->problems[i];
 		char line[1400];
-		int n = snprintf(line, sizeof(line), "  %s %s%s%s: %s\n", nagios_words[p->severity & 3],
-				 p->label, p->subject[0] ? " " : "", p->subject, p->reason);
+		int n;
 
-		if (budget > 0 && n > 160)      /* --brief: one screen line each */
-			n = snprintf(line + 156, sizeof(line) - 156, "...\n") + 156;
-		if (budget > 0 && used + (size_t)n + 48 > budget) {
+		if (budget == 0) {
+			dp_text_finding(out, 2, check_tone(p->severity), nagios_words[p->severity & 3],
+					"%s%s%s: %s", p->label, p->subject[0] ? " " : "", p->subject, p->reason);
+			continue;
+		}
+		n = snprintf(line, sizeof(line), "  %s %s%s%s: %s\n", nagios_words[p->severity & 3],
+			     p->label, p->subject[0] ? " " : "", p->subject, p->reason);
+		if (n > cut + 4)      /* --brief: one screen line each */
+			n = snprintf(line + cut, sizeof(line) - (size_t)cut, "...\n") + cut;
+		if (used + (size_t)n + 48 > budget) {
 			dp_fprintf_text(out, "  ... %zu more (run without --brief)\n", c->n_problems - i);
 			return;
 		}
@@ -259,23 +275,33 @@ static void text_anchors(FILE *out, const json_t *a)
 	json_t *tp, *key;
 	const char *reason = json_string_value(json_object_get(a, "reason"));
 
-	dp_fprintf_text(out, "anchors: %s (%s)\n", json_string_value(json_object_get(a, "status")),
+	dp_text_finding(out, 0, DP_TONE_NONE, "anchors:", "%s (%s)", json_string_value(json_object_get(a, "status")),
 		json_is_string(json_object_get(a, "source")) ? json_string_value(json_object_get(a, "source")) : "-");
 	json_array_foreach(json_object_get(a, "trust_points"), i, tp) {
-		dp_fprintf_text(out, "  trust point %s:", json_string_value(json_object_get(tp, "trust_point")));
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (m == NULL)
+			continue;
+		fprintf(m, "trust point %s:", json_string_value(json_object_get(tp, "trust_point")));
 		json_array_foreach(json_object_get(tp, "keys"), k, key)
-			dp_fprintf_text(out, "%s key %lld alg %lld %s (%s)", k ? "," : "",
+			fprintf(m, "%s key %lld alg %lld %s (%s)", k ? "," : "",
 				(long long)json_integer_value(json_object_get(key, "tag")),
 				(long long)json_integer_value(json_object_get(key, "algorithm")),
 				json_string_value(json_object_get(key, "state")),
 				json_string_value(json_object_get(key, "known_by")));
-		fputc('\n', out);
+		fclose(m);
+		dp_text_finding(out, 2, DP_TONE_NONE, "", "%s", buf);
+		free(buf);
 	}
 	if (reason != NULL && reason[0] != '\0')
-		dp_fprintf_text(out, "  %s\n", reason);
+		dp_text_finding(out, 2, DP_TONE_NONE, "", "%s", reason);
 }
 
-static void text_verify(FILE *out, const json_t *verify)
+/* One line per destination; the reasons of the failing ones are in the
+ * problems above, so they are not said twice (-v says all). */
+static void text_verify(FILE *out, const json_t *verify, int verbose)
 {
 	size_t i;
 	json_t *v;
@@ -289,10 +315,10 @@ static void text_verify(FILE *out, const json_t *verify)
 		const char *o = json_string_value(json_object_get(verdict, "opportunistic"));
 		const char *m = json_string_value(json_object_get(verdict, "mandatory"));
 
-		dp_fprintf_text(out, "  %s: opportunistic %s, mandatory %s\n",
+		dp_text_finding(out, 2, DP_TONE_NONE, "", "%s: opportunistic %s, mandatory %s",
 			json_string_value(json_object_get(v, "domain")), o ? o : "unknown", m ? m : "unknown");
-		if (reason != NULL && reason[0] != '\0')
-			dp_fprintf_text(out, "    %s\n", reason);
+		if (verbose && reason != NULL && reason[0] != '\0')
+			dp_text_finding(out, 4, DP_TONE_NONE, "", "%s", reason);
 	}
 }
 
@@ -300,8 +326,12 @@ void report_check_text(FILE *out, const check_run *c)
 {
 	char line[2048];
 
+	/* The Nagios line stays whole: the plugin guidelines make it one
+	 * line, status and perfdata (it is not wrapped). */
 	report_check_nagios(c, line, sizeof(line));
 	dp_fprintf_text(out, "%s\n", line);
+	if (dp_text_quiet())
+		return;
 	text_problems(out, c, c->brief ? CHECK_BRIEF_MAX - strlen(line) - 1 : 0);
 	if (c->brief)
 		return;
@@ -315,7 +345,7 @@ void report_check_text(FILE *out, const check_run *c)
 		dp_fprintf_text(out, "\norder:\n");
 		dp_order_print_text(out, c->adv, c->in);
 	}
-	text_verify(out, c->verify);
+	text_verify(out, c->verify, c->verbose);
 }
 
 /* ---- JSON ---- */

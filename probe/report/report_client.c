@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include "probe/report/report_client.h"
+#include "probe/util/escape.h"
 #include "probe/dane/postfix.h"
 #include "probe/util/escape.h"
 #include "probe/util/resolvload.h"
@@ -23,17 +24,17 @@ void report_client_text(FILE *out, const dane_result *r)
 	char tn[24];
 
 	if (r->client_ad) {
-		fprintf(out, "Client model ad: each status above is the resolver's AD bit and rcode (CD=0)\n");
+		dp_fprintf_text(out, "Client model ad: each status above is the resolver's AD bit and rcode (CD=0)\n");
 		if (r->n_ad_diffs == 0)
-			fprintf(out, "AD view and local validation agree on every record\n");
+			dp_fprintf_text(out, "AD view and local validation agree on every record\n");
 	}
 	for (size_t i = 0; i < r->n_ad_diffs; i++) {
 		const dane_adiff *d = &r->ad_diffs[i];
-		fprintf(out, "AD VIEW %s %s/%s, local validation %s: %s\n", upper_status(d->ad), d->name,
+		dp_fprintf_text(out, "AD VIEW %s %s/%s, local validation %s: %s\n", upper_status(d->ad), d->name,
 			val_rrtype_str(d->type, tn, sizeof tn), upper_status(d->local), d->what);
 	}
 	if (r->postfix_rules)
-		fprintf(out, "Postfix (posttls-finger -l dane) would report: %s\n", postfix_tls_class(r));
+		dp_fprintf_text(out, "Postfix (posttls-finger -l dane) would report: %s\n", postfix_tls_class(r));
 }
 
 void report_client_json(json_t *o, const dane_result *r)

@@ -10,7 +10,10 @@
 #include "probe/report/report_cert.h"
 #include "probe/report/report_client.h"
 #include "probe/util/clock.h"
+#include "probe/util/escape.h"
 #include "probe/report/report_verify.h"
+#include "probe/report/report_verify_words.h"
+#include "probe/report/textout.h"
 
 /* "SECURE", "INSECURE", "BOGUS", "NXDOMAIN", "INDETERMINATE". */
 static const char *rv_upper(pol_lookup l)
@@ -28,13 +31,13 @@ static void rv_tlsa_line(FILE *out, const dane_result *r, const dane_host *h)
 {
 	switch (h->tlsa_status) {
 	case POL_NXDOMAIN:
-		fprintf(out, "NXDOMAIN: no TLSA record found for MX(%s) in %s\n", h->name, r->domain);
+		dp_fprintf_text(out, "NXDOMAIN: no TLSA record found for MX(%s) in %s\n", h->name, r->domain);
 		break;
 	case POL_LOOKUP_ERROR:
-		fprintf(out, "TLSA lookup failed for MX(%s) in %s\n", h->name, r->domain);
+		dp_fprintf_text(out, "TLSA lookup failed for MX(%s) in %s\n", h->name, r->domain);
 		break;
 	default:
-		fprintf(out, "%s TLSA record found for MX(%s) in %s\n", rv_upper(h->tlsa_status),
+		dp_fprintf_text(out, "%s TLSA record found for MX(%s) in %s\n", rv_upper(h->tlsa_status),
 			h->name, r->domain);
 	}
 }
@@ -46,26 +49,26 @@ static void rv_mx_event(FILE *out, const dane_result *r, const dane_host *h, dan
 	switch (k) {
 	case DV_MX:
 		if (r->implicit_mx)
-			fprintf(out, "%s: no MX record found for %s, the domain itself is the mail host (RFC 5321 5.1)\n",
+			dp_fprintf_text(out, "%s: no MX record found for %s, the domain itself is the mail host (RFC 5321 5.1)\n",
 				rv_upper(r->mx_status), r->domain);
 		else
-			fprintf(out, "%s MX record(%s) found for %s\n", rv_upper(r->mx_status), h->name,
+			dp_fprintf_text(out, "%s MX record(%s) found for %s\n", rv_upper(r->mx_status), h->name,
 				r->domain);
 		break;
 	case DV_MX_PROCEED:
-		fprintf(out, "INSECURE MX record(%s) found. The command will still proceed.\n", h->name);
+		dp_fprintf_text(out, "INSECURE MX record(%s) found. The command will still proceed.\n", h->name);
 		break;
 	case DV_MX_BOGUS:
-		fprintf(out, "BOGUS MX record found for %s\n", r->domain);
+		dp_fprintf_text(out, "BOGUS MX record found for %s\n", r->domain);
 		break;
 	case DV_MX_ERROR:
-		fprintf(out, "MX lookup failed for %s\n", r->domain);
+		dp_fprintf_text(out, "MX lookup failed for %s\n", r->domain);
 		break;
 	case DV_MX_NXDOMAIN:
-		fprintf(out, "%s NXDOMAIN: %s does not exist\n", rv_upper(r->mx_status), r->domain);
+		dp_fprintf_text(out, "%s NXDOMAIN: %s does not exist\n", rv_upper(r->mx_status), r->domain);
 		break;
 	case DV_NULL_MX:
-		fprintf(out, "%s null MX record found for %s: the domain accepts no mail (RFC 7505)\n",
+		dp_fprintf_text(out, "%s null MX record found for %s (RFC 7505)\n",
 			rv_upper(r->mx_status), r->domain);
 		break;
 	default:
@@ -91,98 +94,78 @@ static void rv_event(FILE *out, const dane_result *r, const dane_event *e)
 		break;   /* said by the DV_MX line */
 	case DV_ADDR:
 		if (a->address[0])
-			fprintf(out, "%s %s record (%s) found for MX(%s) in %s\n", rv_upper(a->status),
+			dp_fprintf_text(out, "%s %s record (%s) found for MX(%s) in %s\n", rv_upper(a->status),
 				a->family == 6 ? "AAAA" : "A", a->address, h->name, r->domain);
 		else
-			fprintf(out, "%s %s record found for MX(%s) in %s\n", rv_upper(a->status),
+			dp_fprintf_text(out, "%s %s record found for MX(%s) in %s\n", rv_upper(a->status),
 				a->family == 6 ? "AAAA" : "A", h->name, r->domain);
 		break;
 	case DV_NO_ADDR:
-		fprintf(out, "No A or AAAA record found for MX(%s) in %s\n", h->name, r->domain);
+		dp_fprintf_text(out, "No A or AAAA record found for MX(%s) in %s\n", h->name, r->domain);
 		break;
 	case DV_CONNECTING:
-		fprintf(out, "Connecting to %s on port 25.\n", a->address);
+		dp_fprintf_text(out, "Connecting to %s on port 25.\n", a->address);
 		break;
 	case DV_CONNECTED:
-		fprintf(out, "Connected to %s from interface %s.\n", a->address, a->local);
+		dp_fprintf_text(out, "Connected to %s from interface %s.\n", a->address, a->local);
 		break;
 	case DV_CONNECT_FAIL:
-		fprintf(out, "Connection to %s failed: %s\n", a->address, a->smtp_detail);
+		dp_fprintf_text(out, "Connection to %s failed: %s\n", a->address, a->smtp_detail);
 		break;
 	case DV_TLSA:
 		rv_tlsa_line(out, r, h);
 		break;
 	case DV_CHECK_TLS:
-		fprintf(out, "Checking TLS connection.\n");
+		dp_fprintf_text(out, "Checking TLS connection.\n");
 		break;
 	case DV_NO_STARTTLS:
-		fprintf(out, "STARTTLS is not offered by %s.\n", a->address);
+		dp_fprintf_text(out, "STARTTLS is not offered by %s.\n", a->address);
 		break;
 	case DV_TLS_EST:
-		fprintf(out, "TLS connection established: protocol %s, cipher %s.\n", a->protocol, a->cipher);
+		dp_fprintf_text(out, "TLS connection established: protocol %s, cipher %s.\n", a->protocol, a->cipher);
 		break;
 	case DV_TLS_FAIL:
-		fprintf(out, "TLS connection failed: %s\n", a->smtp_detail);
+		dp_fprintf_text(out, "TLS connection failed: %s\n", a->smtp_detail);
 		break;
 	case DV_CERT_OK:
-		fprintf(out, "Certificate verification successful\n");
+		dp_fprintf_text(out, "Certificate verification successful\n");
 		break;
 	case DV_CERT_FAIL:
-		fprintf(out, "Certificate verification failed\n");
+		dp_fprintf_text(out, "Certificate verification failed\n");
 		break;
 	case DV_TLS_SUCCEEDED:
-		fprintf(out, "TLS connection succeeded %s.\n", r->domain);
+		dp_fprintf_text(out, "TLS connection succeeded %s.\n", r->domain);
 		break;
 	case DV_NEXT_A:
-		fprintf(out, "Trying next A record (%s)\n", a->address[0] ? a->address : "-");
+		dp_fprintf_text(out, "Trying next A record (%s)\n", a->address[0] ? a->address : "-");
 		break;
 	case DV_NEXT_MX:
-		fprintf(out, "Trying next MX record in %s\n", r->domain);
+		dp_fprintf_text(out, "Trying next MX record in %s\n", r->domain);
 		break;
 	case DV_SUCCESS:
-		fprintf(out, "DANE SUCCESS for %s\n", r->domain);
+		dp_fprintf_text(out, "DANE SUCCESS for %s\n", r->domain);
 		break;
 	case DV_FAILED:
-		fprintf(out, "DANE FAILED for %s\n", r->domain);
+		dp_fprintf_text(out, "DANE FAILED for %s\n", r->domain);
 		break;
 	}
 }
 
 void report_verify_text(FILE *out, const dane_result *r)
 {
-	size_t i, j;
-	int k;
+	size_t i;
 
+	if (dp_text_quiet()) {
+		report_verify_status_line(out, r);
+		return;
+	}
 	for (i = 0; i < r->n_events; i++)
 		rv_event(out, r, &r->events[i]);
-	fprintf(out, "DANE verification completed.\n");
-	/* What the appliance does not say. */
-	for (k = 0; k < 2; k++)
-		fprintf(out, "Policy DANE %s: %s: %s\n", k == POL_MANDATORY ? "Mandatory" : "Opportunistic",
-			policy_action_words(r->verdict[k]), r->reason[k]);
-	for (i = 0; i < r->n_hosts; i++)
-		for (j = 0; j < r->hosts[i].n_addrs; j++) {
-			const dane_addr *a = &r->hosts[i].addrs[j];
-			const char *where = a->address[0] ? a->address : (a->family == 6 ? "AAAA" : "A");
-			int same = a->action[0] == a->action[1] && strcmp(a->reason[0], a->reason[1]) == 0;
-
-			if (a->action[0] == POL_DANE_SUCCESS && a->action[1] == POL_DANE_SUCCESS)
-				continue;
-			if (same) {
-				fprintf(out, "Path MX(%s) %s: %s under both policies: %s\n", r->hosts[i].name,
-					where, policy_action_words(a->action[0]), a->reason[0]);
-				continue;
-			}
-			for (k = 0; k < 2; k++)
-				if (a->action[k] != POL_DANE_SUCCESS)
-					fprintf(out, "Path MX(%s) %s: %s under %s: %s\n", r->hosts[i].name,
-						where, policy_action_words(a->action[k]),
-						policy_kind_str((pol_kind)k), a->reason[k]);
-		}
+	dp_fprintf_text(out, "DANE verification completed.\n");
+	/* What the appliance does not say: what happens to the mail. */
+	report_verify_policy_text(out, r, dp_text_verbose());
 	report_cert_verify_text(out, r);
 	report_client_text(out, r);
-	fprintf(out, "Resolver %s, %lld ms\n", r->resolver[0] ? r->resolver : "-",
-		(long long)r->elapsed_ms);
 }
 
 static json_t *rv_str(const char *s)

@@ -52,6 +52,13 @@ typedef struct gv_api {
 	__typeof__(&gvRenderData) render;
 	__typeof__(&gvFreeRenderData) free_render;
 	__typeof__(&agseterr) seterr;
+	__typeof__(&agattr) attr;
+	__typeof__(&agxget) xget;
+	__typeof__(&agxset) xset;
+	__typeof__(&agfstnode) fstnode;
+	__typeof__(&agnxtnode) nxtnode;
+	__typeof__(&agfstout) fstout;
+	__typeof__(&agnxtout) nxtout;
 	char why[320];
 } gv_api;
 
@@ -112,6 +119,13 @@ static int gv_load(void)
 	GV_SYM(render, "gvRenderData");
 	GV_SYM(free_render, "gvFreeRenderData");
 	GV_SYM(seterr, "agseterr");
+	GV_SYM(attr, "agattr");
+	GV_SYM(xget, "agxget");
+	GV_SYM(xset, "agxset");
+	GV_SYM(fstnode, "agfstnode");
+	GV_SYM(nxtnode, "agnxtnode");
+	GV_SYM(fstout, "agfstout");
+	GV_SYM(nxtout, "agnxtout");
 	/* No built-in plugins, no demand loading from Graphviz's config:
 	 * only the two added below exist in this context. */
 	if (!(gv.gvc = gv.context(NULL, 0))) {
@@ -127,7 +141,39 @@ fail:
 	return gv.loaded = -1;
 }
 
-int graph_svg(const char *dot, char **out, size_t *outlen, char *err, size_t errlen)
+/* "idp_" before an explicit id of a node or edge (ours: "failing"). */
+static void gv_prefix_one(void *obj, Agsym_t *sym, const char *idp)
+{
+	char id[160];
+	const char *v = gv.xget(obj, sym);
+
+	if (v && *v && snprintf(id, sizeof id, "%s_%s", idp, v) < (int)sizeof id)
+		gv.xset(obj, sym, id);
+}
+
+/* Every id in the SVG starts with idp: the graph's own id is idp, and
+ * Graphviz then writes idp_node1, idp_edge1, idp_clust1 ... in place of
+ * node1, edge1, clust1; explicit ids get idp_ as well.  Declared with an
+ * empty default first, so that the clusters do not inherit idp as their
+ * id (they would all be called idp). */
+static void gv_prefix_ids(Agraph_t *g, const char *idp)
+{
+	Agsym_t *gid = gv.attr(g, AGRAPH, "id", ""), *nid, *eid;
+
+	if (gid)
+		gv.xset(g, gid, (char *)idp);
+	nid = gv.attr(g, AGNODE, "id", NULL);   /* NULL: look up, not declare */
+	eid = gv.attr(g, AGEDGE, "id", NULL);
+	for (Agnode_t *n = gv.fstnode(g); n; n = gv.nxtnode(g, n)) {
+		if (nid)
+			gv_prefix_one(n, nid, idp);
+		for (Agedge_t *e = eid ? gv.fstout(g, n) : NULL; e; e = gv.nxtout(g, e))
+			gv_prefix_one(e, eid, idp);
+	}
+}
+
+int graph_svg(const char *dot, const char *idp, char **out, size_t *outlen, char *err,
+	      size_t errlen)
 {
 	Agraph_t *g;
 	char *data = NULL;
@@ -144,6 +190,8 @@ int graph_svg(const char *dot, char **out, size_t *outlen, char *err, size_t err
 		snprintf(err, errlen, "Graphviz could not read the graph");
 		return DP_EINVAL;
 	}
+	if (idp)
+		gv_prefix_ids(g, idp);
 	if (gv.layout(gv.gvc, g, "dot") != 0) {
 		snprintf(err, errlen, "Graphviz has no 'dot' layout");
 	} else {

@@ -12,6 +12,7 @@
 static int text_width = DP_TEXT_WIDTH_DEFAULT;
 static int text_color;
 static int text_quiet;
+static int text_verbose;
 
 int dp_color_mode_parse(const char *s, dp_color_mode *out)
 {
@@ -71,6 +72,8 @@ void dp_text_set(int width, int color, int quiet)
 int dp_text_width(void) { return text_width; }
 int dp_text_color(void) { return text_color; }
 int dp_text_quiet(void) { return text_quiet; }
+int dp_text_verbose(void) { return text_verbose; }
+void dp_text_set_verbose(int verbose) { text_verbose = verbose; }
 
 const char *dp_tone_on(dp_tone t)
 {

@@ -50,6 +50,9 @@ int dp_text_color_for(dp_color_mode mode, int isatty_out, const char *no_color, 
 int dp_text_width(void);
 int dp_text_color(void);
 int dp_text_quiet(void);
+/* -v given: writers add the detail they leave out by default. */
+int dp_text_verbose(void);
+void dp_text_set_verbose(int verbose);
 /* For tests and for writers that lay out into memory. */
 void dp_text_set(int width, int color, int quiet);
 

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include "probe/util/escape.h"
 #include "probe/util/lines.h"
+#include "probe/util/addr.h"
+#include "probe/util/config_values.h"
 #include "probe/util/strbuf.h"
 
 typedef struct lines_ctx {
@@ -19,7 +21,7 @@ typedef struct lines_ctx {
 
 static int lines_push(lines_ctx *c, const char *w, size_t len)
 {
-	char ex[64];
+	char ex[64], why[256], *word;
 
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)w[i] < 0x21 || (unsigned char)w[i] > 0x7e) {
@@ -40,29 +42,48 @@ static int lines_push(lines_ctx *c, const char *w, size_t len)
 		*c->list = grown;
 		*c->cap = nc;
 	}
-	if (((*c->list)[*c->n] = strndup(w, len)) == NULL)
+	if ((word = strndup(w, len)) == NULL)
 		return DP_ENOMEM;
+	if (dp_domain_clean(word, word, len + 1, why, sizeof why) < 0) {
+		dp_escape(ex, sizeof ex, w, len, 0);
+		dp_errf(c->err, c->errlen, "%s:%lu: \"%s\": %s", c->name, c->lineno, ex, why);
+		free(word);
+		return DP_EPARSE;
+	}
+	(*c->list)[*c->n] = word;
 	(*c->n)++;
 	return DP_OK;
 }
 
-/* One line without its '\n': take the first word, skip comments. */
+/* One line without its '\n': the text before any '#', trimmed, is one
+ * destination; two words are refused rather than cut to the first. */
 static int lines_one(lines_ctx *c, const char *s, size_t len)
 {
 	size_t i = 0, e;
+	const char *hash;
+	char ex[128];
 
 	c->lineno++;
 	if (memchr(s, '\0', len) != NULL) {
 		dp_errf(c->err, c->errlen, "%s:%lu: NUL byte: not a text file", c->name, c->lineno);
 		return DP_EPARSE;
 	}
+	if ((hash = memchr(s, '#', len)) != NULL)
+		len = (size_t)(hash - s);
 	while (i < len && (s[i] == ' ' || s[i] == '\t'))
 		i++;
-	for (e = i; e < len && s[e] != ' ' && s[e] != '\t' && s[e] != '\r' && s[e] != '#'; e++)
-		;
-	if (e == i)
+	while (len > i && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+		len--;
+	if (i == len)
 		return DP_OK;
-	return lines_push(c, s + i, e - i);
+	for (e = i; e < len; e++)
+		if (s[e] == ' ' || s[e] == '\t') {
+			dp_escape(ex, sizeof ex, s + i, len - i, 0);
+			dp_errf(c->err, c->errlen, "%s:%lu: \"%s\": more than one word (one domain, "
+				"address or URL per line; '#' starts a comment)", c->name, c->lineno, ex);
+			return DP_EPARSE;
+		}
+	return lines_push(c, s + i, len - i);
 }
 
 static void lines_limits(lines_ctx *c, const dp_lines_limits *lim)
@@ -133,4 +154,56 @@ int dp_lines_read_path(const char *path, const dp_lines_limits *lim,
 	if (!is_stdin)
 		fclose(f);
 	return rc;
+}
+
+/* Length of a URL scheme ("http", "smtp") before "://", or 0. */
+static size_t clean_scheme(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+
+	return n > 0 && strncmp(s + n, "://", 3) == 0 ? n : 0;
+}
+
+int dp_domain_clean(const char *in, char *out, size_t outlen, char *why, size_t whylen)
+{
+	char buf[DP_LINES_MAX_LINE];
+	const char *p = in, *at, *problem;
+	size_t n, k;
+	dp_addr a;
+
+	if (strlen(in) >= sizeof buf) {
+		snprintf(why, whylen, "too long for a domain name");
+		return -1;
+	}
+	if ((k = clean_scheme(p)) > 0)
+		p += k + 3;
+	else if (strncasecmp(p, "mailto:", 7) == 0)
+		p += 7;
+	if (*p == '<')
+		p++;
+	n = strcspn(p, "/?#>");              /* a URL's path, query, fragment */
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	if ((at = strrchr(buf, '@')) != NULL)  /* an address or URL user info */
+		memmove(buf, at + 1, strlen(at + 1) + 1);
+	if (buf[0] != '[' && strchr(buf, ':') == strrchr(buf, ':') && (k = strcspn(buf, ":")) < strlen(buf))
+		buf[k] = '\0';                 /* host:port */
+	if (buf[0] == '\0') {
+		snprintf(why, whylen, "no domain in it");
+		return -1;
+	}
+	if (buf[0] == '[' || dp_addr_parse(buf, &a) == DP_OK) {
+		snprintf(why, whylen, "an IP address, not a domain: DANE starts from the MX records of a domain");
+		return -1;
+	}
+	if ((problem = dp_dname_problem(buf)) != NULL) {
+		snprintf(why, whylen, "%s", problem);
+		return -1;
+	}
+	if (strlen(buf) >= outlen) {
+		snprintf(why, whylen, "too long");
+		return -1;
+	}
+	memmove(out, buf, strlen(buf) + 1);
+	return 0;
 }

@@ -38,17 +38,17 @@ for c in probe order verify lookup anchor tlsa-check check; do
 	check "$c --help" 0 "usage: daneprobe.*$c|daneprobe $c" "$dp" "$c" --help
 	check "help $c" 0 "usage: daneprobe.*$c|daneprobe $c" "$dp" help "$c"
 done
-check "bad --format" 3 'format must be text, json, prometheus, dot or svg' "$dp" --format xml probe
-check "bad --format after the command" 3 "format must be text, json, prometheus, dot or svg, not 'csv'" "$dp" order --format csv
+check "bad --format" 3 'format must be text, json, prometheus, dot, svg or csv' "$dp" --format xml probe
+check "bad --format after the command" 3 "format must be text, json, prometheus, dot, svg or csv, not 'xml'" "$dp" order --format xml
+check "csv is verify's alone" 3 "order: --format csv is not offered here; order writes text or json" "$dp" order --format csv
 for c in order tlsa-check; do
 	check "$c refuses --format prometheus, naming what it writes" 3 \
 		"$c: --format prometheus is not offered here; $c writes text or json" "$dp" "$c" --format prometheus x
 done
-for c in lookup verify; do
-	check "$c refuses --format prometheus, naming what it writes" 3 \
-		"$c: --format prometheus is not offered here; $c writes text, json, dot or svg" "$dp" "$c" --format prometheus x
-done
-check "order refuses --format svg" 3 "order: --format svg is not offered here" "$dp" order --format svg
+check "lookup refuses --format prometheus, naming what it writes" 3 \
+	"lookup: --format prometheus is not offered here; lookup writes text, json, dot or svg" "$dp" lookup --format prometheus x
+check "verify refuses --format prometheus, naming what it writes" 3 \
+	"verify: --format prometheus is not offered here; verify writes text, json, dot, svg or csv" "$dp" verify --format prometheus x
 check "bad --timeout" 3 'timeout takes milliseconds' "$dp" --timeout 0 probe
 check "bad --now" 3 "cannot read 'yesterday' as a time" "$dp" --now yesterday probe
 check "option without value" 3 'option --resolver needs a value' "$dp" probe --resolver
@@ -62,6 +62,39 @@ check "YAML syntax error with position" 3 "$tmp/syntax.yaml:3:4: YAML syntax err
 check "explicit config that does not exist" 3 "$tmp/none.yaml: No such file" "$dp" -c "$tmp/none.yaml" probe
 head -c 3000 /dev/urandom > "$tmp/garbage.yaml"
 check "binary garbage as config is an error, not a crash" 3 "$tmp/garbage.yaml" "$dp" -c "$tmp/garbage.yaml" probe
+
+# ---- bash completion: per command, with values (issue 13) ----
+COMP=$(dirname "${BASH_SOURCE[0]}")/../../contrib/daneprobe.bash-completion
+comp() { bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _daneprobe; echo "${COMPREPLY[*]}"' _ "$COMP" "$@"; }
+if command -v shellcheck >/dev/null; then
+	shellcheck -s bash "$COMP" >"$tmp/sc" 2>&1 && ok "completion: clean under shellcheck" || bad "shellcheck: $(head -5 "$tmp/sc")"
+else
+	bad "shellcheck is not installed (tests/deps.sh)"
+fi
+[ "$(comp daneprobe verify --po)" = "--policy --postfix" ] && ok "completion: verify's own options after the command" \
+	|| bad "completion verify --po: '$(comp daneprobe verify --po)'"
+[ "$(comp daneprobe verify --policy '')" = "opportunistic mandatory" ] && ok "completion: --policy values" \
+	|| bad "completion --policy: '$(comp daneprobe verify --policy '')'"
+[ "$(comp daneprobe -c x.yaml lookup ietf.org TL)" = "TLSA" ] && ok "completion: lookup's record type" \
+	|| bad "completion lookup type: '$(comp daneprobe -c x.yaml lookup ietf.org TL)'"
+[ "$(comp daneprobe --color '')" = "auto always never" ] && [ "$(comp daneprobe verify --format '')" = "text json csv dot svg" ] \
+	&& ok "completion: --color and verify's --format values" || bad "completion --color/--format"
+# ---- the man page: every option of every command, the sections, the legend ----
+MAN=$(dirname "${BASH_SOURCE[0]}")/../../contrib/daneprobe.1
+for sec in EXAMPLES ENVIRONMENT FILES; do
+	grep -q "^\.SH $sec" "$MAN" && ok "man page: $sec" || bad "man page has no $sec section"
+done
+missing=""
+for c in probe order verify lookup anchor tlsa-check check check-config; do
+	for o in $("$dp" "$c" --help 2>/dev/null | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+'); do
+		grep -qF -- "${o//-/\\-}" "$MAN" || missing="$missing $c:$o"
+	done
+done
+for o in $("$dp" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+'); do
+	grep -qF -- "${o//-/\\-}" "$MAN" || missing="$missing global:$o"
+done
+[ -z "$missing" ] && ok "man page: every option of every --help" || bad "man page lacks:$missing"
+grep -q 'n/a' "$MAN" && grep -q 'chn' "$MAN" && ok "man page: the probe matrix legend" || bad "man page: no matrix legend"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

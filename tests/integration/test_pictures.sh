@@ -127,6 +127,37 @@ grep -q '^old$' "$TMP/report.html" && bad "check --html: page not written" || ok
 [ -z "$(ls "$TMP" | grep '^\.\?report.html.*tmp')" ] && ok "check --html: no temporary file left" || bad "check --html: temporary left"
 if xmllint --noout "$TMP/report.html" 2> "$TMP/xml.err"; then ok "check --html: xmllint accepts the page"
 else bad "check --html: xmllint: $(head -3 "$TMP/xml.err")"; fi
+# One id once per document (HTML, "The id attribute"), though Graphviz
+# numbers graph0, node1, edge1 ... afresh in every picture.  HTML Tidy
+# (Debian's tidy) judges the page: no error, no "anchor already defined";
+# it does not look at ids inside <svg>, so Python's HTML parser lists
+# every id of the page as well.
+tidy -q -e "$TMP/report.html" > /dev/null 2> "$TMP/tidy.err"; rc=$?
+if [ "$rc" -lt 2 ] && ! grep -q 'already defined' "$TMP/tidy.err"; then ok "check --html: tidy finds no error and no id twice"
+else bad "check --html: tidy (exit $rc): $(grep -m3 'Error\|already defined' "$TMP/tidy.err")"; fi
+python3 - "$TMP/report.html" <<'PY' && ok "check --html: every id in the page is unique, each picture's under its own prefix" || bad "check --html: duplicate ids"
+import collections, re, sys
+from html.parser import HTMLParser
+ids, svgs = collections.Counter(), []
+class P(HTMLParser):
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            ids[a["id"]] += 1
+        if tag == "svg":
+            svgs.append(None)
+        elif svgs and svgs[-1] is None and tag == "g":
+            svgs[-1] = a.get("id")     # the picture's graph, its first <g>
+P().feed(open(sys.argv[1]).read())
+dup = [i for i, n in ids.items() if n > 1]
+assert not dup, "ids twice or more: %s" % dup[:10]
+assert len(svgs) == 3, "pictures: %d" % len(svgs)
+assert svgs == ["pic1", "pic2", "pic3"], svgs
+for k in (1, 2, 3):
+    assert sum(1 for i in ids if i.startswith("pic%d_node" % k)) >= 5, "picture %d ids" % k
+# An explicit id (the chain's failing element) is prefixed too.
+assert all(re.match(r"(a_)?pic[0-9]+_", i) for i in ids if "failing" in i), ids
+PY
 grep -qi '<script\|src=\|href=\|url(\|@import' "$TMP/report.html" && bad "check --html: script or external reference in the page" ||
 	ok "check --html: no script, no external reference"
 grep -q '&lt;script&gt;\\&quot;x\\&quot;\\010y.h.dplab' "$TMP/report.html" && ok "hostile: escaped in HTML" || bad "hostile: not escaped in HTML"
@@ -150,11 +181,23 @@ assert resolvers, "no resolvers in the config"
 assert not missing, missing
 assert "<script" not in open(sys.argv[1]).read(), "a script element in the DOM"
 PY
-inlab timeout 120 "${CHROME[@]}" --screenshot="$OUT/report.png" "file://$OUT/report.html" > /dev/null 2>> "$TMP/chrome.err"
-if [ -s "$OUT/report.png" ] && head -c 8 "$OUT/report.png" | grep -q PNG; then
-	ok "chromium: screenshot saved"
-	echo "screenshot: $OUT/report.png (the check page: status line, problems, resolver matrix, order, anchors, destinations with their DANE-path pictures)"
-else
-	bad "chromium: no screenshot: $(tail -3 "$TMP/chrome.err")"
-fi
+# The whole page, not the window: tests/integration/chrome_shot.py sizes
+# Chromium's view to the page's layout size (DevTools protocol over a pipe)
+# and says how much ink each fifth of the image holds, top to bottom.
+inlab timeout 180 python3 "$HERE/chrome_shot.py" "file://$OUT/report.html" "$OUT/report.png" 1400 \
+	"${CHROME[@]}" > "$TMP/shot.json" 2>> "$TMP/chrome.err"
+python3 - "$TMP/shot.json" "$OUT/report.png" <<'PY' && ok "chromium: full-page screenshot, no blank part" || bad "chromium: screenshot: $(cat "$TMP/shot.json") $(tail -3 "$TMP/chrome.err")"
+import json, sys
+s = json.load(open(sys.argv[1]))
+png = open(sys.argv[2], "rb").read()
+assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+(pw, ph), (iw, ih) = s["page"], s["image"]
+# The old window was 1400x2600: the page, three destinations with their
+# chains of trust, is taller, and all of it must be in the image.
+assert ih >= ph > 2600 and iw >= pw, ("page", pw, ph, "image", iw, ih)
+# Text and pictures in every fifth of the page: none of it blank.
+assert min(s["ink_by_fifth"]) > 0.005, s["ink_by_fifth"]
+print("screenshot: %dx%d, ink by fifth %s" % (iw, ih, s["ink_by_fifth"]))
+PY
+echo "screenshot: $OUT/report.png (the whole check page: status line, problems, resolver matrix, order advice, anchors, then each destination with its verdict, reason and DANE-path picture with its chain of trust)"
 finish

@@ -155,6 +155,42 @@ static void test_lines_limits(void **state)
 	}
 }
 
+/* Issue 13: what people paste into a list of destinations is cleaned to
+ * the domain, or refused with FILE:LINE; "foo bar" used to become "foo". */
+static void test_lines_clean(void **state)
+{
+	static const char text[] = "user@example.org\nhttp://www.example.net/path?q=1\n"
+		"<bob@mail.example.com>\nmailto:x@b.example\nsmtp://mx.example.org:25\n"
+		"https://u:pw@c.example:8443/#top\n  # only a comment\n\nplain.example.  \n";
+	static const char *const want[] = { "example.org", "www.example.net", "mail.example.com",
+		"b.example", "mx.example.org", "c.example", "plain.example." };
+	static const struct { const char *text; const char *msg; } bad[] = {
+		{ "ok.example\nfoo bar\n", "list.txt:2: \"foo bar\": more than one word" },
+		{ "192.0.2.1\n", "list.txt:1: \"192.0.2.1\": an IP address, not a domain" },
+		{ "http://[2001:db8::1]/\n", "list.txt:1: \"http://[2001:db8::1]/\": an IP address" },
+		{ "a..b\n", "list.txt:1: \"a..b\": an empty label" },
+		{ "user@\n", "list.txt:1: \"user@\": no domain in it" },
+	};
+	char **list = NULL, err[256] = "";
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(read_text(text, sizeof text - 1, NULL, &list, &n, err, sizeof err), DP_OK);
+	assert_int_equal(n, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(list[i], want[i]);
+	free_list(list, n);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		list = NULL;
+		n = 0;
+		err[0] = '\0';
+		if (read_text(bad[i].text, strlen(bad[i].text), NULL, &list, &n, err, sizeof err) != DP_EPARSE
+		    || strstr(err, bad[i].msg) == NULL)
+			fail_msg("bad row %zu: err \"%s\"", i, err);
+		free_list(list, n);
+	}
+}
+
 /* /dev/zero grew without bound (1 GB in 2.5 s) before: now the line cap
  * stops it at once.  A directory said only the usage text. */
 static void test_lines_devzero_and_dir(void **state)
@@ -229,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_markup),
 		cmocka_unit_test(test_lines_ok),
 		cmocka_unit_test(test_lines_limits),
+		cmocka_unit_test(test_lines_clean),
 		cmocka_unit_test(test_lines_devzero_and_dir),
 		cmocka_unit_test(test_lines_read_error),
 	};

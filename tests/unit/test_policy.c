@@ -281,8 +281,14 @@ static void test_daneverify_success_lines(void **state)
 		"TLS connection succeeded example.org.\n"
 		"DANE SUCCESS for example.org\n"
 		"DANE verification completed.\n"
-		"Policy DANE Opportunistic: DANE Success: ok\n"
-		"Policy DANE Mandatory: DANE Success: ok\n";
+		/* issue 13: what happens to the mail, in plain words, wrapped
+		 * to the width (80 here: not a terminal); the reason once */
+		"Policy DANE Opportunistic: DANE Success: delivered over TLS, the server\n"
+		"  authenticated by its TLSA records\n"
+		"Policy DANE Mandatory: DANE Success: delivered over TLS, the server\n"
+		"  authenticated by its TLSA records\n"
+		"  - ok\n"
+		"Resolver -\n";
 
 	(void)state;
 	strcpy(r->domain, "example.org");
@@ -314,7 +320,7 @@ static void test_daneverify_success_lines(void **state)
 	add_ev(r, DV_TLS_SUCCEEDED, 0, 0);
 	add_ev(r, DV_SUCCESS, -1, -1);
 	out = render(r);
-	/* Everything up to the resolver line, which has a time in it. */
+	/* Everything; the resolver's time only comes with -v. */
 	assert_memory_equal(out, want, strlen(want));
 	free(out);
 	dane_result_free(r);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include "probe/report/textout.h"
 #include "probe/util/addr.h"
+#include "probe/cli/verify_out.h"
 
 static void test_width(void **state)
 {
@@ -167,6 +168,24 @@ static void test_addr_why(void **state)
 	}
 }
 
+/* The bulk progress bar: rate and ETA, fitted to the terminal. */
+static void test_progress_bar(void **state)
+{
+	char buf[256];
+
+	(void)state;
+	verify_out_bar(buf, sizeof buf, 120, 1000, 4.0, 80);
+	assert_string_equal(buf, "[####                                    ] 120/1000  12% 30.0/s ETA 0:29");
+	assert_true(strlen(buf) < 80);
+	verify_out_bar(buf, sizeof buf, 0, 10, 0.5, 80);
+	assert_non_null(strstr(buf, " 0/10   0% 0.0/s ETA -:--"));
+	verify_out_bar(buf, sizeof buf, 500, 1000, 10.0, 40);      /* narrow: a shorter bar */
+	assert_true(strlen(buf) < 40);
+	assert_non_null(strstr(buf, "50.0/s ETA 0:10"));
+	verify_out_bar(buf, sizeof buf, 5, 10, 1.0, 20);           /* no room: the numbers alone */
+	assert_string_equal(buf, "5/10  50% 5.0/s ETA 0:01");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_wrap),
 		cmocka_unit_test(test_finding),
 		cmocka_unit_test(test_addr_why),
+		cmocka_unit_test(test_progress_bar),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

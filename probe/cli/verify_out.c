@@ -1,0 +1,136 @@
+/*
+ * verify_out.c - bulk verify output in input order, the progress bar and
+ * the summary (verify_out.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "probe/cli/verify_out.h"
+#include "probe/report/textout.h"
+
+int verify_out_init(verify_out *o, size_t n, int progress)
+{
+	memset(o, 0, sizeof *o);
+	o->n = n;
+	o->progress = progress;
+	o->buf = calloc(n ? n : 1, sizeof *o->buf);
+	o->len = calloc(n ? n : 1, sizeof *o->len);
+	o->ready = calloc(n ? n : 1, 1);
+	clock_gettime(CLOCK_MONOTONIC, &o->start);
+	if (o->buf == NULL || o->len == NULL || o->ready == NULL) {
+		verify_out_free(o);
+		return -1;
+	}
+	return 0;
+}
+
+void verify_out_free(verify_out *o)
+{
+	for (size_t i = 0; o->buf != NULL && i < o->n; i++)
+		free(o->buf[i]);
+	free(o->buf);
+	free(o->len);
+	free(o->ready);
+	o->buf = NULL;
+	o->len = NULL;
+	o->ready = NULL;
+}
+
+void verify_out_bar(char *buf, size_t len, size_t done, size_t n, double elapsed, int width)
+{
+	char tail[128], eta[32] = "ETA -:--";
+	double rate = elapsed > 0 ? (double)done / elapsed : 0;
+	int bar;
+
+	if (rate > 0) {
+		long s = (long)((double)(n - done) / rate + 0.5);
+		snprintf(eta, sizeof eta, "ETA %ld:%02ld", s / 60, s % 60);
+	}
+	snprintf(tail, sizeof tail, " %zu/%zu %3d%% %.1f/s %s", done, n,
+		 n ? (int)(done * 100 / n) : 100, rate, eta);
+	bar = width - 1 - (int)strlen(tail) - 2;     /* a column free: no wrap */
+	if (bar > 40)
+		bar = 40;
+	if (bar < 5) {
+		snprintf(buf, len, "%s", tail + 1);
+		return;
+	}
+	{
+		int filled = n ? (int)(done * (size_t)bar / n) : bar;
+		snprintf(buf, len, "[%.*s%*s]%s", filled,
+			 "########################################", bar - filled, "", tail);
+	}
+}
+
+static void verify_out_draw(verify_out *o)
+{
+	struct timespec now;
+	struct winsize ws;
+	char line[256];
+	int width = 80;
+
+	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		width = ws.ws_col;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	verify_out_bar(line, sizeof line, o->done, o->n, (double)(now.tv_sec - o->start.tv_sec)
+		       + (double)(now.tv_nsec - o->start.tv_nsec) / 1e9, width);
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	o->bar_drawn = 1;
+}
+
+static void verify_out_clear_bar(verify_out *o)
+{
+	if (o->bar_drawn) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		o->bar_drawn = 0;
+	}
+}
+
+void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome oc)
+{
+	if (i >= o->n) {
+		free(buf);
+		return;
+	}
+	o->buf[i] = buf;
+	o->len[i] = len;
+	o->ready[i] = 1;
+	o->done++;
+	o->count[oc < RV_N ? oc : RV_ERROR]++;
+	if (o->next < o->n && o->ready[o->next])
+		verify_out_clear_bar(o);
+	while (o->next < o->n && o->ready[o->next]) {
+		if (o->buf[o->next] != NULL)
+			fwrite(o->buf[o->next], 1, o->len[o->next], stdout);
+		free(o->buf[o->next]);
+		o->buf[o->next] = NULL;
+		o->next++;
+	}
+	fflush(stdout);
+	if (o->progress)
+		verify_out_draw(o);
+}
+
+void verify_out_finish(verify_out *o, FILE *f, int summary, const char *policy)
+{
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *m;
+
+	verify_out_clear_bar(o);
+	if (!summary || (m = open_memstream(&text, &tlen)) == NULL)
+		return;
+	fprintf(m, "summary: %zu domain%s (%s):", o->n, o->n == 1 ? "" : "s", policy);
+	for (int k = 0, first = 1; k < RV_N; k++)
+		if (o->count[k] > 0) {
+			fprintf(m, "%s %zu %s", first ? "" : ",", o->count[k], report_outcome_name((rv_outcome)k));
+			first = 0;
+		}
+	fclose(m);
+	dp_text_wrap(f, 0, 2, text);
+	fflush(f);
+	free(text);
+}
