@@ -106,6 +106,19 @@ cache_hdr *cache_get(val_ctx *ctx, cache_list *l, const ldns_rdf *name, ldns_rr_
 	return NULL;
 }
 
+int cache_has(const cache_list *l, const ldns_rdf *name, ldns_rr_type type)
+{
+	uint32_t hv;
+
+	if (!l->bucket)
+		return 0;
+	hv = cache_hash(name, type);
+	for (const cache_hdr *h = l->bucket[hv & (l->nbuckets - 1)]; h; h = h->chain)
+		if (h->hash == hv && h->type == type && val_name_eq(h->name, name))
+			return 1;
+	return 0;
+}
+
 /* Buckets for about twice the cap: short chains without rehashing. */
 static int cache_buckets(cache_list *l)
 {

@@ -91,6 +91,7 @@ struct val_ctx {
 	int64_t now;
 	val_fetch_fn fetch;
 	void *fetch_arg;
+	val_ahead_fn ahead;     /* NULL: no hints */
 	val_trace_fn trace;
 	void *trace_arg;
 	val_policy pol;         /* pol.work points at work */
@@ -141,6 +142,8 @@ cache_hdr *cache_get(val_ctx *ctx, cache_list *l, const ldns_rdf *name, ldns_rr_
  * of memory.  It expires at the end of this lookup until cache_keep. */
 cache_hdr *cache_add(val_ctx *ctx, cache_list *l, size_t size, const ldns_rdf *name,
 		     ldns_rr_type type);
+/* Whether l holds (name, type), without counting it as used. */
+int cache_has(const cache_list *l, const ldns_rdf *name, ldns_rr_type type);
 /* Count h as cost bytes against l's max_bytes. */
 void cache_cost(cache_list *l, cache_hdr *h, size_t cost);
 /* Keep h for ttl seconds (capped at CACHE_MAX_TTL). */
@@ -182,6 +185,8 @@ ldns_rr_list *msg_pick(const ldns_pkt *p, ldns_pkt_section sec, const ldns_rdf *
 		       ldns_rr_type type, ldns_rr_type covered);
 /* The signer of the first RRSIG in sigs whose signer encloses owner. */
 const ldns_rdf *msg_signer(const ldns_rr_list *sigs, const ldns_rdf *owner);
+/* The heap a parsed message takes, estimated (the msgs byte cap). */
+size_t msg_cost(const ldns_pkt *p);
 /* The answer to (name, type), fetched once per context; *pkt borrowed. */
 int msg_fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
 	      const ldns_pkt **pkt, verdict *v);

@@ -185,6 +185,18 @@ void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets, size_t ma
 	ctx->zones.max = max_sets;
 }
 
+void val_ctx_set_ahead(val_ctx *ctx, val_ahead_fn fn)
+{
+	if (ctx)
+		ctx->ahead = fn;
+}
+
+void val_ahead(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type)
+{
+	if (ctx && ctx->ahead && name && !cache_has(&ctx->msgs, name, type))
+		ctx->ahead(ctx->fetch_arg, name, type);
+}
+
 void val_ctx_set_trace(val_ctx *ctx, val_trace_fn fn, void *arg)
 {
 	if (!ctx)

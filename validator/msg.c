@@ -100,16 +100,35 @@ static uint32_t msg_ttl(const msg_entry *m)
 	return a < b ? a : b;
 }
 
-/* Its size as received; a message the caller built itself has none, and
- * counts a typical 64 bytes per record. */
-static size_t msg_cost(const ldns_pkt *p)
+/*
+ * What a cached message costs in heap, for the byte cap.  ldns keeps each
+ * record as an ldns_rr, an array of rdf pointers and one ldns_rdf per
+ * field (the owner included), each with its data, all malloced apart: a
+ * message parsed costs about ten times its size on the wire.  Fitted to
+ * mallinfo2() around ldns_wire2pkt (ldns 1.8.3; tests/unit/test_msgcost.c
+ * keeps it within 25%): 500 bytes, 240 a record, 6 per byte on the wire
+ * (RRSIG signatures and keys weigh most).  A 229-byte MX answer with its
+ * RRSIG is 2.8 KB parsed, a 670-byte NXDOMAIN with its SOA, two NSEC and
+ * their RRSIGs 7.6 KB.  The size on the wire alone (what this counted
+ * before) let an NXDOMAIN-heavy list keep far more heap than a positive
+ * one under the same cap: verify's peak RSS was 7 MB higher at 10,000
+ * entries than at 1,000 (issue 16, heaptrack).  A message the caller
+ * built itself has no size on the wire: 64 bytes a record.
+ */
+#define MSG_COST_PKT  500
+#define MSG_COST_RR   240
+#define MSG_COST_BYTE 6
+
+size_t msg_cost(const ldns_pkt *p)
 {
+	size_t rrs, wire;
+
 	if (!p)
 		return 0;
-	if (ldns_pkt_size(p) > 0)
-		return ldns_pkt_size(p);
-	return LDNS_HEADER_SIZE + 64 * ((size_t)ldns_pkt_ancount(p) + ldns_pkt_nscount(p) +
-					ldns_pkt_arcount(p));
+	rrs = (size_t)ldns_pkt_qdcount(p) + ldns_pkt_ancount(p) + ldns_pkt_nscount(p) +
+	      ldns_pkt_arcount(p);
+	wire = ldns_pkt_size(p) > 0 ? ldns_pkt_size(p) : LDNS_HEADER_SIZE + 64 * rrs;
+	return MSG_COST_PKT + MSG_COST_RR * rrs + MSG_COST_BYTE * wire;
 }
 
 int msg_fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
@@ -138,7 +157,7 @@ int msg_fetch(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type,
 		cache_keep(ctx, &m->h, msg_ttl(m));
 		/* Denials carry NSEC/NSEC3 and their signatures: a message
 		 * count alone let the cache grow 2.4x on NXDOMAIN-heavy lists
-		 * (massif); its size as received bounds the parsed form. */
+		 * (massif); the byte cap counts the parsed form. */
 		cache_cost(&ctx->msgs, &m->h, msg_cost(m->pkt));
 	}
 	if (m->err != DP_OK) {

@@ -43,13 +43,33 @@ void val_ctx_free(val_ctx *ctx);
  * (the validator never reads the clock). */
 void val_ctx_set_now(val_ctx *ctx, int64_t now);
 /* Caps of the context's caches: max_msgs messages of at most
- * max_msg_bytes together (their size on the wire; 0: no byte cap),
+ * max_msg_bytes together (the heap of their parsed form, estimated;
+ * 0: no byte cap),
  * max_sets DS and as many DNSKEY sets (defaults 256, none, 128).  Least
  * recently used entries above a cap, and entries past their TTL (at most
  * an hour), are dropped between lookups, so memory does not grow with
  * the names a context checks. */
 void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets, size_t max_msg_bytes);
 void val_ctx_set_trace(val_ctx *ctx, val_trace_fn fn, void *arg);
+/*
+ * Ahead callback (optional, called with the fetch callback's arg): the
+ * validator will soon ask its fetch callback for (name, type), so the
+ * caller may send that question now and have several round trips under
+ * way at once (issue 16: the DS and DNSKEY sets of the zones above a
+ * signer were fetched one after the other).  Only a hint: the fetch
+ * callback is still called for each answer and must give what it would
+ * have given anyway; the validator stays free of sockets and threads.
+ */
+typedef void (*val_ahead_fn)(void *arg, const ldns_rdf *name, ldns_rr_type type);
+void val_ctx_set_ahead(val_ctx *ctx, val_ahead_fn fn);
+/* The caller's own hint (the DANE walk: the A, AAAA and TLSA of an MX
+ * host): passed to the ahead callback unless the answer is cached. */
+void val_ahead(val_ctx *ctx, const ldns_rdf *name, ldns_rr_type type);
+/* The same for the chain of trust above name: the DNSKEY and DS sets of
+ * name and of each name above it that are not cached (the DANE walk,
+ * beside a domain's MX: the answer's signer is usually the domain or a
+ * zone above it; a name that is no zone cut costs two NODATA answers). */
+void val_ahead_chain(val_ctx *ctx, const ldns_rdf *name);
 void val_ctx_set_policy(val_ctx *ctx, const val_policy *pol);
 
 /* The result of one validated lookup. */

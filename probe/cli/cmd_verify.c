@@ -42,14 +42,16 @@
  * (many domains share their MX hosts; SMTP/TLS is never cached). */
 #define VERIFY_CACHE_HOSTS 256
 /* DNS messages all the workers' validator caches hold together, split
- * between them, but at least VERIFY_MIN_MSGS each: about 1.6 KB each
- * parsed (massif), so -j 64 keeps ~3.5 MB whatever the list length,
- * while one domain's chain (~10 messages) and the root and TLD keys
- * stay cached in every worker. */
+ * between them, but at least VERIFY_MIN_MSGS each: one domain's chain
+ * (~10 messages) and the root and TLD keys stay cached in every worker. */
 #define VERIFY_CACHE_MSGS 2048
-/* and at most this many bytes of messages (as received) together: an
- * NXDOMAIN with its NSEC proofs is several times a positive answer */
-#define VERIFY_CACHE_BYTES (1024 * 1024)
+/* and at most this much heap for them together (the validator counts a
+ * message's parsed form: 2.5 KB for a positive answer, 6 KB for an
+ * NXDOMAIN with its proofs), so that the caches take the same memory
+ * whatever the list holds: entries a lookup is using are kept above the
+ * cap until it ends, so each worker holds about max(its domain's chain,
+ * its share) */
+#define VERIFY_CACHE_BYTES (2 * 1024 * 1024)
 #define VERIFY_MIN_MSGS 32
 
 typedef struct verify_pool {
@@ -252,6 +254,9 @@ static void *verify_worker_main(void *arg)
 			  VERIFY_CACHE_BYTES / (p->n_workers > 0 ? p->n_workers : 1));
 	if (p->trace)
 		val_ctx_set_trace(vctx, verify_trace, w);
+	/* The validator's and the DANE walk's hints: questions whose
+	 * answers are needed together are sent together. */
+	val_ctx_set_ahead(vctx, query_fetch_ahead);
 	for (;;) {
 		size_t i;
 
@@ -261,6 +266,8 @@ static void *verify_worker_main(void *arg)
 		if (i >= p->n_domains)
 			break;
 		verify_one(w, vctx, p->cache, i);
+		/* hints the domain did not use: their sockets go */
+		query_fetcher_clear(&fetcher);
 	}
 	val_ctx_free(vctx);
 	return NULL;

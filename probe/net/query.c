@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 #include "probe/net/query.h"
 #include "probe/util/clock.h"
@@ -171,8 +173,11 @@ static int query_wait(int fd, short ev, int64_t deadline)
 	for (;;) {
 		int64_t left = deadline - dp_mono_ms();
 		struct pollfd pfd = { .fd = fd, .events = ev };
-		if (left <= 0)
-			return 0;
+		/* Past the deadline, one look without waiting: a question
+		 * sent ahead (query_send) may have had its answer waiting in
+		 * the socket since long before it was asked for. */
+		if (left < 0)
+			left = 0;
 		int r = poll(&pfd, 1, (int)(left > 60000 ? 60000 : left));
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -180,6 +185,8 @@ static int query_wait(int fd, short ev, int64_t deadline)
 			return -1;
 		if (r > 0)
 			return 1;
+		if (left == 0)
+			return 0;
 	}
 }
 
@@ -220,6 +227,10 @@ static int query_udp_socket(const dp_addr *srv)
 	any.ss_family = srv->addr.ss_family;
 	len = srv->addr.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 					      : sizeof(struct sockaddr_in);
+	/* Receive times for query_rtt (best effort: without them the
+	 * time of the read counts). */
+	int on = 1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMP, &on, sizeof on);
 	/* Port 0: the kernel chooses a random ephemeral source port. */
 	if (bind(fd, (struct sockaddr *)&any, len) < 0) {
 		close(fd);
@@ -231,6 +242,29 @@ static int query_udp_socket(const dp_addr *srv)
 static size_t query_udp_bufsize(const query_opts *o)
 {
 	return o->edns_size > QUERY_UDP_BUF_MIN ? o->edns_size : QUERY_UDP_BUF_MIN;
+}
+
+/* From the query's start to the arrival of the datagram just read (mh).
+ * The kernel's receive time (SO_TIMESTAMP), not the time of the read: a
+ * question sent ahead (query_start) may be read long after its answer
+ * came, and the trace shows the round trip. */
+static int query_rtt(const query_query_ctx *c, struct msghdr *mh)
+{
+	int64_t waited = dp_mono_ms() - c->start;
+	struct timespec rt;
+
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		struct timeval tv;
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_TIMESTAMP ||
+		    clock_gettime(CLOCK_REALTIME, &rt) != 0)
+			continue;
+		memcpy(&tv, CMSG_DATA(cm), sizeof tv);
+		int64_t age = ((int64_t)rt.tv_sec * 1000 + rt.tv_nsec / 1000000) -
+			      ((int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000);
+		if (age >= 0 && age <= waited)
+			return (int)(waited - age);
+	}
+	return (int)waited;
 }
 
 /* Stray datagrams one UDP exchange dropped, for its timeout reason. */
@@ -252,9 +286,12 @@ static int query_udp_recv(query_query_ctx *c, int fd, uint8_t *buf, uint16_t id,
 		if (w == 0)
 			return DP_ETIMEOUT;
 		struct sockaddr_storage from;
-		socklen_t flen = sizeof from;
-		ssize_t n = w < 0 ? -1 : recvfrom(fd, buf, cap, 0,
-					       (struct sockaddr *)&from, &flen);
+		union { char b[CMSG_SPACE(sizeof(struct timeval))]; struct cmsghdr align; } ctl;
+		struct iovec iov = { buf, cap };
+		struct msghdr mh = { .msg_name = &from, .msg_namelen = sizeof from,
+				     .msg_iov = &iov, .msg_iovlen = 1,
+				     .msg_control = ctl.b, .msg_controllen = sizeof ctl.b };
+		ssize_t n = w < 0 ? -1 : recvmsg(fd, &mh, 0);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
@@ -271,7 +308,7 @@ static int query_udp_recv(query_query_ctx *c, int fd, uint8_t *buf, uint16_t id,
 		switch (query_match(buf, (size_t)n, id, c->name, c->type, &pkt, why, sizeof why)) {
 		case QUERY_MATCH:
 			/* From the query's start: the caller waited for every try. */
-			out->rtt_ms = (int)(dp_mono_ms() - c->start);
+			out->rtt_ms = query_rtt(c, &mh);
 			return query_keep(out, pkt, buf, (size_t)n);
 		case QUERY_MALFORMED:
 			query_detail(out,
@@ -287,20 +324,29 @@ static int query_udp_recv(query_query_ctx *c, int fd, uint8_t *buf, uint16_t id,
 	}
 }
 
-static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t id)
+/* Send the UDP query on fd (the first try). */
+static int query_udp_send(query_query_ctx *c, int fd, const uint8_t *q, size_t qlen)
+{
+	if (sendto(fd, q, qlen, 0, (const struct sockaddr *)&c->srv->addr, c->srv->addrlen) < 0) {
+		query_detail(c->out, "UDP send to %s: %s", c->srv->text, strerror(errno));
+		return DP_ENET;
+	}
+	c->out->udp_sends++;
+	return DP_OK;
+}
+
+/* The UDP exchange on fd (closed here), of which `sent` tries (0 or 1)
+ * went out already. */
+static int query_udp(query_query_ctx *c, int fd, int sent, const uint8_t *q, size_t qlen,
+		     uint16_t id)
 {
 	query_response *out = c->out;
 	int tries = c->opts->udp_tries > 0 ? c->opts->udp_tries : QUERY_DEFAULT_TRIES;
 	int64_t total = c->deadline - c->start;
 	query_udp_drops d = { 0, 0 };
 	uint8_t *buf;
-	int fd, rc = DP_ETIMEOUT;
+	int rc = DP_ETIMEOUT;
 
-	fd = query_udp_socket(c->srv);
-	if (fd < 0) {
-		query_detail(out, "UDP socket: %s", strerror(errno));
-		return DP_ENET;
-	}
 	size_t cap = query_udp_bufsize(c->opts);
 	buf = malloc(cap);
 	if (!buf) {
@@ -312,14 +358,8 @@ static int query_udp(query_query_ctx *c, const uint8_t *q, size_t qlen, uint16_t
 		 * send still count (same socket, same ID). */
 		int64_t try_end = t + 1 == tries ? c->deadline : c->start + total * (t + 1) / tries;
 
-		if (sendto(fd, q, qlen, 0, (const struct sockaddr *)&c->srv->addr,
-			   c->srv->addrlen) < 0) {
-			query_detail(out, "UDP send to %s: %s",
-				 c->srv->text, strerror(errno));
-			rc = DP_ENET;
+		if (t >= sent && (rc = query_udp_send(c, fd, q, qlen)) != DP_OK)
 			break;
-		}
-		out->udp_sends++;
 		rc = query_udp_recv(c, fd, buf, id, cap, try_end, &d);
 	}
 	free(buf);
@@ -493,65 +533,115 @@ done:
 
 /* ---- the query ---- */
 
+int query_start(const dp_addr *server, const ldns_rdf *name, ldns_rr_type type,
+		const query_opts *opts, query_pending *p, query_response *out)
+{
+	int rc;
+
+	if (!server || !name || !p || !out || ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME)
+		return DP_EINVAL;
+	memset(p, 0, sizeof *p);
+	memset(out, 0, sizeof *out);
+	p->fd = -1;
+	p->server = server;
+	p->type = type;
+	p->opts.flags = QUERY_RD;
+	if (opts)
+		p->opts = *opts;
+	p->start = dp_mono_ms();
+	p->deadline = p->start + (p->opts.timeout_ms > 0 ? p->opts.timeout_ms : DP_DNS_TIMEOUT_MS);
+	if ((p->name = ldns_rdf_clone(name)) == NULL)
+		return DP_ENOMEM;
+	if (query_random_id(&p->id) < 0) {
+		query_detail(out, "getrandom: %s", strerror(errno));
+		rc = DP_ENET;
+	} else if ((rc = query_build(name, type, &p->opts, p->id, &p->q, &p->qlen)) != DP_OK) {
+		query_detail(out, "cannot build the query");
+	} else if (!(p->opts.flags & QUERY_TCP)) {
+		query_query_ctx c = { .srv = server, .name = name, .type = type, .opts = &p->opts,
+				      .out = out, .start = p->start, .deadline = p->deadline };
+		if ((p->fd = query_udp_socket(server)) < 0) {
+			query_detail(out, "UDP socket: %s", strerror(errno));
+			rc = DP_ENET;
+		} else if ((rc = query_udp_send(&c, p->fd, p->q, p->qlen)) == DP_OK) {
+			p->sent = 1;
+		}
+	}
+	if (rc != DP_OK)
+		query_pending_free(p);
+	return rc;
+}
+
+void query_pending_free(query_pending *p)
+{
+	if (!p)
+		return;
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+	free(p->q);
+	p->q = NULL;
+	ldns_rdf_deep_free(p->name);
+	p->name = NULL;
+}
+
+/* A UDP answer with TC=1: the question again over TCP (RFC 7766 5),
+ * with a new ID, so that it cannot be confused with the UDP exchange. */
+static int query_tc_retry(query_query_ctx *c, query_pending *p)
+{
+	query_response *out = c->out;
+	int rc;
+
+	query_response_clear(out);
+	out->udp_truncated = 1;
+	free(p->q);
+	p->q = NULL;
+	if (query_random_id(&p->id) < 0 ||
+	    query_build(p->name, p->type, &p->opts, p->id, &p->q, &p->qlen) != DP_OK) {
+		query_detail(out, "cannot build the TCP query");
+		return DP_ENOMEM;
+	}
+	rc = query_tcp(c, p->q, p->qlen, p->id);
+	if (rc != DP_OK) {
+		char d[sizeof out->detail];
+		memcpy(d, out->detail, sizeof d);
+		query_detail(out, "UDP answer truncated, then %s", d);
+		if (rc == DP_ETIMEOUT || rc == DP_ENET)
+			rc = rc == DP_ETIMEOUT ? DP_ETIMEOUT : DP_ETRUNC;
+	}
+	return rc;
+}
+
+int query_finish(query_pending *p, query_response *out)
+{
+	query_query_ctx c = { .srv = p->server, .name = p->name, .type = p->type,
+			      .opts = &p->opts, .out = out, .start = p->start,
+			      .deadline = p->deadline };
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	out->udp_sends = p->sent;
+	if (p->opts.flags & QUERY_TCP) {
+		rc = query_tcp(&c, p->q, p->qlen, p->id);
+	} else {
+		rc = query_udp(&c, p->fd, p->sent, p->q, p->qlen, p->id);
+		p->fd = -1;   /* query_udp closed it */
+		if (rc == DP_OK && ldns_pkt_tc(out->pkt) && !(p->opts.flags & QUERY_NO_TCP_FALLBACK))
+			rc = query_tc_retry(&c, p);
+		else if (rc == DP_OK && ldns_pkt_tc(out->pkt))
+			out->udp_truncated = 1;
+	}
+	query_pending_free(p);
+	return rc;
+}
+
 int query_query(const dp_addr *server, const ldns_rdf *name, ldns_rr_type type,
 	     const query_opts *opts, query_response *out)
 {
-	query_opts def = { .flags = QUERY_RD };
-	uint8_t *q = NULL;
-	size_t qlen = 0;
-	uint16_t id;
-	int rc;
+	query_pending p;
+	int rc = query_start(server, name, type, opts, &p, out);
 
-	if (!server || !name || !out || ldns_rdf_get_type(name) != LDNS_RDF_TYPE_DNAME)
-		return DP_EINVAL;
-	if (!opts)
-		opts = &def;
-	memset(out, 0, sizeof *out);
-
-	query_query_ctx c = { .srv = server, .name = name, .type = type, .opts = opts,
-			   .out = out };
-	c.start = dp_mono_ms();
-	c.deadline = c.start + (opts->timeout_ms > 0 ? opts->timeout_ms : DP_DNS_TIMEOUT_MS);
-
-	if (query_random_id(&id) < 0) {
-		query_detail(out, "getrandom: %s", strerror(errno));
-		return DP_ENET;
-	}
-	rc = query_build(name, type, opts, id, &q, &qlen);
-	if (rc != DP_OK) {
-		query_detail(out, "cannot build the query");
-		return rc;
-	}
-	if (opts->flags & QUERY_TCP) {
-		rc = query_tcp(&c, q, qlen, id);
-		free(q);
-		return rc;
-	}
-	rc = query_udp(&c, q, qlen, id);
-	if (rc == DP_OK && ldns_pkt_tc(out->pkt) && !(opts->flags & QUERY_NO_TCP_FALLBACK)) {
-		/* A new ID for the TCP try, so that it cannot be confused with
-		 * the UDP exchange. */
-		query_response_clear(out);
-		out->udp_truncated = 1;
-		free(q);
-		q = NULL;
-		if (query_random_id(&id) < 0 || query_build(name, type, opts, id, &q, &qlen) != DP_OK) {
-			query_detail(out, "cannot build the TCP query");
-			return DP_ENOMEM;
-		}
-		rc = query_tcp(&c, q, qlen, id);
-		if (rc != DP_OK) {
-			char d[sizeof out->detail];
-			memcpy(d, out->detail, sizeof d);
-			query_detail(out, "UDP answer truncated, then %s", d);
-			if (rc == DP_ETIMEOUT || rc == DP_ENET)
-				rc = rc == DP_ETIMEOUT ? DP_ETIMEOUT : DP_ETRUNC;
-		}
-	} else if (rc == DP_OK && ldns_pkt_tc(out->pkt)) {
-		out->udp_truncated = 1;
-	}
-	free(q);
-	return rc;
+	return rc != DP_OK ? rc : query_finish(&p, out);
 }
 
 void query_response_clear(query_response *r)
@@ -565,49 +655,4 @@ void query_response_clear(query_response *r)
 	r->wire_len = 0;
 	r->via_tcp = 0;
 	r->rtt_ms = 0;
-}
-
-/* ---- the validator's fetch callback ---- */
-
-int query_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **out)
-{
-	query_fetcher *f = arg;
-	query_opts o = f->opts;
-	query_response r;
-	char line[512], nbuf[LDNS_MAX_DOMAINLEN + 8], tbuf[32];
-	int rc;
-
-	o.flags = (o.flags & ~(unsigned)(QUERY_NOEDNS)) | QUERY_RD | QUERY_DO | QUERY_CD;
-	rc = query_query(f->server, name, type, &o, &r);
-	f->queries++;
-	val_dname_str(name, nbuf, sizeof nbuf);
-	val_rrtype_str(type, tbuf, sizeof tbuf);
-	if (rc != DP_OK) {
-		f->errors++;
-		snprintf(f->last_error, sizeof f->last_error, "%s", r.detail);
-		if (f->trace) {
-			if (snprintf(line, sizeof line, "query %s/%s @%s: %s (%s)", nbuf, tbuf,
-				     f->server->text, dp_strerror(rc), r.detail) < 0)
-				line[0] = '\0';
-			f->trace(f->trace_arg, line);
-		}
-		query_response_clear(&r);
-		return rc;
-	}
-	if (f->trace) {
-		ldns_lookup_table *lt = ldns_lookup_by_id(ldns_rcodes, ldns_pkt_get_rcode(r.pkt));
-		size_t an = ldns_pkt_ancount(r.pkt);
-		char sends[32] = "";
-		if (r.udp_sends > 1)
-			snprintf(sends, sizeof sends, ", %d UDP sends", r.udp_sends);
-		snprintf(line, sizeof line, "query %s/%s @%s %s%s: %s %zu answer%s (%d ms%s)",
-			 nbuf, tbuf, f->server->text, r.via_tcp ? "tcp" : "udp",
-			 r.udp_truncated ? " after TC" : "",
-			 lt ? lt->name : "RCODE?", an, an == 1 ? "" : "s", r.rtt_ms, sends);
-		f->trace(f->trace_arg, line);
-	}
-	*out = r.pkt;
-	r.pkt = NULL;
-	query_response_clear(&r);
-	return DP_OK;
 }

@@ -54,9 +54,35 @@ int query_query(const dp_addr *server, const ldns_rdf *name, ldns_rr_type type,
 	     const query_opts *opts, query_response *out);
 void query_response_clear(query_response *r);
 
+/* The same query in two halves: query_start sends it (over UDP, the
+ * first datagram; over TCP, nothing yet) and query_finish waits for the
+ * answer, with the retries and the TC -> TCP retry of query_query,
+ * within the deadline counted from query_start.  Between the two the
+ * answer waits in the socket: questions started one after the other are
+ * answered concurrently (issue 16).  query_start: DP_OK, or an error
+ * with out->detail and nothing pending.  query_finish frees p. */
+typedef struct query_pending {
+	const dp_addr *server;
+	ldns_rdf *name;
+	ldns_rr_type type;
+	query_opts opts;
+	int64_t start, deadline;   /* dp_mono_ms() */
+	uint16_t id;
+	int fd;                    /* the UDP socket, -1 */
+	int sent;                  /* UDP datagrams sent */
+	uint8_t *q;                /* the query, for a retry */
+	size_t qlen;
+} query_pending;
+int query_start(const dp_addr *server, const ldns_rdf *name, ldns_rr_type type,
+		const query_opts *opts, query_pending *p, query_response *out);
+int query_finish(query_pending *p, query_response *out);
+/* Forget a started query without waiting for it. */
+void query_pending_free(query_pending *p);
+
 /* A validator fetch callback (val.h) that queries one resolver with
  * RD=1 DO=1 CD=1.  arg is a query_fetcher; the trace callback, if set,
- * gets one line per query. */
+ * gets one line per query.  (fetch.c) */
+typedef struct query_ahead query_ahead;
 typedef struct query_fetcher {
 	const dp_addr *server;
 	query_opts opts;
@@ -66,7 +92,22 @@ typedef struct query_fetcher {
 	unsigned long queries, errors;
 	/* the detail of the last failed query ("malformed answer from ...") */
 	char last_error[160];
+	/* questions sent ahead (query_fetch_ahead), NULL before the first;
+	 * how many were sent, and how many a fetch then asked for */
+	query_ahead *ahead;
+	unsigned long ahead_sent, ahead_used;
 } query_fetcher;
 int query_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **out);
+/* A validator ahead callback (val_ctx_set_ahead), arg a query_fetcher:
+ * send the question now, so that the query_fetch that asks for it later
+ * finds its answer waiting or on its way instead of starting a round
+ * trip then.  At most QUERY_AHEAD_MAX questions wait per fetcher; a hint
+ * beyond that, or one that cannot be sent, is dropped (the fetch asks
+ * for itself then). */
+#define QUERY_AHEAD_MAX 12
+void query_fetch_ahead(void *arg, const ldns_rdf *name, ldns_rr_type type);
+/* Forget the questions sent ahead and not asked for (between two
+ * domains, and before the fetcher goes: they hold sockets). */
+void query_fetcher_clear(query_fetcher *f);
 
 #endif

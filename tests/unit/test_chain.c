@@ -987,6 +987,80 @@ static void test_cache_ttl(void **state)
 	val_ctx_free(ctx);
 }
 
+/* Hints (val_ctx_set_ahead, issue 16): the log of hints and fetches of
+ * one lookup, "+name/TYPE" for a hint, "name/TYPE" for a fetch. */
+static char ahead_log[64][80];
+static size_t ahead_n;
+
+static void ahead_note(char mark, const ldns_rdf *name, ldns_rr_type type)
+{
+	char nb[64], tb[16];
+
+	if (ahead_n < 64)
+		snprintf(ahead_log[ahead_n++], sizeof ahead_log[0], "%s%s/%s", mark ? "+" : "",
+			 val_dname_str(name, nb, sizeof nb), val_rrtype_str(type, tb, sizeof tb));
+}
+
+static void ahead_record(void *arg, const ldns_rdf *name, ldns_rr_type type)
+{
+	(void)arg;
+	ahead_note('+', name, type);
+}
+
+static int ahead_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **out)
+{
+	ahead_note(0, name, type);
+	return fake_fetch(arg, name, type, out);
+}
+
+/* Where entry want is in the log; -1 when it is not. */
+static int ahead_at(const char *want)
+{
+	for (size_t i = 0; i < ahead_n; i++)
+		if (strcmp(ahead_log[i], want) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Before the validator asks for the first DS of the chain, it has hinted
+ * every DNSKEY and DS set it will walk up through, so that a fetcher can
+ * send them together instead of one round trip after the other; each
+ * hint is fetched afterwards, and nothing cached is hinted again. */
+static void test_ahead_hints_chain(void **state)
+{
+	val_ctx *ctx = NULL;
+	static const char *const chain[] = { "+good.tld/DNSKEY", "+good.tld/DS", "+tld/DNSKEY",
+					     "+tld/DS", "+./DNSKEY" };
+	(void)state;
+	assert_int_equal(val_ctx_new(&ctx, anchors, NOW, ahead_fetch, NULL), DP_OK);
+	val_ctx_set_ahead(ctx, ahead_record);
+	ahead_n = 0;
+	fetch_count = 0;
+	assert_int_equal(resolve_n(ctx, "www.good.tld.", A, VAL_SECURE), 6);
+	int first_ds = ahead_at("good.tld/DS");
+	assert_true(first_ds > 0);
+	for (size_t i = 0; i < sizeof chain / sizeof *chain; i++) {
+		int hint = ahead_at(chain[i]);
+		assert_true(hint >= 0 && hint < first_ds);
+		assert_true(ahead_at(chain[i] + 1) > hint);   /* fetched after */
+	}
+	/* the same zone again: its chain is cached, nothing is hinted */
+	ahead_n = 0;
+	assert_int_equal(resolve_n(ctx, "mail.good.tld.", A, VAL_SECURE), 1);
+	for (size_t i = 0; i < ahead_n; i++)
+		assert_true(ahead_log[i][0] != '+');
+	/* the caller's own hints: passed on unless the answer is cached */
+	ahead_n = 0;
+	ldns_rdf *www = ldns_dname_new_frm_str("www.good.tld."), *tx = ldns_dname_new_frm_str("tx.good.tld.");
+	val_ahead(ctx, www, A);
+	val_ahead(ctx, tx, LDNS_RR_TYPE_TXT);
+	assert_int_equal(ahead_n, 1);
+	assert_string_equal(ahead_log[0], "+tx.good.tld/TXT");
+	ldns_rdf_deep_free(www);
+	ldns_rdf_deep_free(tx);
+	val_ctx_free(ctx);
+}
+
 static void test_nsec3_iteration_policy(void **state)
 {
 	val_ctx *ctx = NULL;
@@ -1107,6 +1181,7 @@ int main(void)
 		cmocka_unit_test(test_cache_each_set_once),
 		cmocka_unit_test(test_cache_bounded),
 		cmocka_unit_test(test_cache_ttl),
+		cmocka_unit_test(test_ahead_hints_chain),
 		cmocka_unit_test(test_nsec3_iteration_policy),
 		cmocka_unit_test(test_no_anchor),
 		cmocka_unit_test(test_wrong_anchor),

@@ -35,8 +35,22 @@ typedef enum mode {
 	M_TC_OVER_TCP,          /* UDP: TC=1; TCP: TC=1 again */
 	M_UPPERCASE,            /* repeats the question in upper case */
 	M_TCP_SILENT,           /* UDP: TC=1; TCP: accepts but never answers */
-	M_ANSWER_AFTER_RETRY    /* UDP: answers the first send once the retry came */
+	M_ANSWER_AFTER_RETRY,   /* UDP: answers the first send once the retry came */
+	M_DELAY                 /* UDP: each answer DELAY_MS after its query, queries
+				 * answered concurrently (a resolver far away) */
 } mode;
+
+#define DELAY_MS 200
+#define HELD_MAX 16
+
+/* Answers of M_DELAY waiting for their time. */
+typedef struct held {
+	uint8_t *w;
+	size_t len;
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	int64_t due;
+} held;
 
 typedef struct server {
 	int family;
@@ -48,6 +62,8 @@ typedef struct server {
 	/* what the last query asked for */
 	volatile int saw_do, saw_cd, saw_rd, saw_edns, udp_queries, tcp_queries;
 	volatile uint16_t saw_edns_size;
+	held held[HELD_MAX];
+	size_t n_held;
 } server;
 
 static server srv4, srv6;
@@ -114,6 +130,15 @@ static void serve_udp(server *s)
 	note_query(s, q);
 	switch (m) {
 	case M_SILENT:
+		break;
+	case M_DELAY:
+		if (s->n_held < HELD_MAX) {
+			held *h = &s->held[s->n_held++];
+			h->w = make_answer(q, m, 0, 0, NULL, &h->len);
+			h->to = from;
+			h->tolen = flen;
+			h->due = dp_mono_ms() + DELAY_MS;
+		}
 		break;
 	case M_ANSWER_AFTER_RETRY: {
 		/* A slow upstream: the answer to the first send comes just
@@ -209,7 +234,17 @@ static void *server_main(void *arg)
 
 	while (!s->stop) {
 		struct pollfd p[2] = { { s->udp, POLLIN, 0 }, { s->tcp, POLLIN, 0 } };
-		if (poll(p, 2, 50) <= 0)
+		for (size_t i = 0; i < s->n_held; ) {
+			held *h = &s->held[i];
+			if (h->due > dp_mono_ms()) {
+				i++;
+				continue;
+			}
+			sendto(s->udp, h->w, h->len, 0, (struct sockaddr *)&h->to, h->tolen);
+			free(h->w);
+			*h = s->held[--s->n_held];
+		}
+		if (poll(p, 2, s->n_held ? 5 : 50) <= 0)
 			continue;
 		if (p[0].revents & POLLIN)
 			serve_udp(s);
@@ -666,6 +701,71 @@ static void test_fetch_adapter(void **state)
 	ldns_rdf_deep_free(name);
 }
 
+/* Questions sent ahead (issue 16): three hints, then three fetches, wait
+ * for one delay, not three; an answer read late shows its round trip,
+ * not the wait; a hint asked for after its deadline still gets the full
+ * timeout from the fetch on. */
+static void test_fetch_ahead(void **state)
+{
+	dp_addr ds;
+	char addr[64];
+	ldns_pkt *p = NULL;
+	const char *names[] = { "a.example.test.", "b.example.test.", "c.example.test." };
+	ldns_rdf *n[3], *late = ldns_dname_new_frm_str("late.example.test."),
+		*unused = ldns_dname_new_frm_str("unused.example.test.");
+	(void)state;
+	snprintf(addr, sizeof addr, "127.0.0.1:%u", srv4.port);
+	assert_int_equal(dp_addr_parse(addr, &ds), DP_OK);
+	query_fetcher f = { .server = &ds, .opts = { .timeout_ms = 3000 }, .trace = trace_cb };
+	srv4.mode = M_DELAY;
+	int64_t t0 = dp_mono_ms();
+	for (int i = 0; i < 3; i++) {
+		n[i] = ldns_dname_new_frm_str(names[i]);
+		query_fetch_ahead(&f, n[i], LDNS_RR_TYPE_A);
+	}
+	query_fetch_ahead(&f, n[0], LDNS_RR_TYPE_A);   /* twice: sent once */
+	query_fetch_ahead(&f, unused, LDNS_RR_TYPE_A);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(query_fetch(&f, n[i], LDNS_RR_TYPE_A, &p), DP_OK);
+		assert_non_null(strstr(traced, "sent ahead"));
+		ldns_pkt_free(p);
+		p = NULL;
+	}
+	int64_t took = dp_mono_ms() - t0;
+	print_message("three answers %d ms away each, sent ahead: %lld ms\n", DELAY_MS,
+		      (long long)took);
+	assert_true(took >= DELAY_MS && took < 2 * DELAY_MS);
+	assert_int_equal(f.ahead_sent, 4);
+	assert_int_equal(f.ahead_used, 3);
+	assert_int_equal(f.queries, 3);
+
+	/* read 150 ms after it came: the trace shows ~DELAY_MS */
+	query_fetch_ahead(&f, late, LDNS_RR_TYPE_A);
+	usleep((DELAY_MS + 150) * 1000);
+	assert_int_equal(query_fetch(&f, late, LDNS_RR_TYPE_A, &p), DP_OK);
+	ldns_pkt_free(p);
+	p = NULL;
+	int rtt = atoi(strrchr(traced, '(') + 1);
+	print_message("trace: %s\n", traced);
+	assert_true(rtt >= DELAY_MS - 20 && rtt < DELAY_MS + 100);
+
+	/* silent server, hint taken after its deadline: waited for anew */
+	srv4.mode = M_SILENT;
+	f.opts.timeout_ms = 300;
+	query_fetch_ahead(&f, late, LDNS_RR_TYPE_A);
+	usleep(400 * 1000);
+	t0 = dp_mono_ms();
+	assert_int_equal(query_fetch(&f, late, LDNS_RR_TYPE_A, &p), DP_ETIMEOUT);
+	assert_true(dp_mono_ms() - t0 >= 250);
+	query_fetcher_clear(&f);   /* the unused hint's socket */
+	assert_null(f.ahead);
+	srv4.mode = M_OK;
+	for (int i = 0; i < 3; i++)
+		ldns_rdf_deep_free(n[i]);
+	ldns_rdf_deep_free(late);
+	ldns_rdf_deep_free(unused);
+}
+
 /* Many threads at once: each gets its own answer. */
 static void *parallel_one(void *arg)
 {
@@ -721,6 +821,7 @@ int main(void)
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_connection_refused_tcp),
 		cmocka_unit_test(test_fetch_adapter),
+		cmocka_unit_test(test_fetch_ahead),
 		cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
