@@ -109,6 +109,7 @@ static void verify_usage(FILE *f)
 		"  --policy P        which outcome sets the exit code (default opportunistic)\n"
 		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
 		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
+		"  --smtp-port PORT  connect to PORT instead of 25 (test setups)\n"
 		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
 		"  --format FMT      text (default), json (one JSON line per domain), csv, or\n"
 		"                    the DANE path and its chain of trust as a graph: dot, svg\n"
