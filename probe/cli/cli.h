@@ -156,13 +156,14 @@ int dp_lookup_graph(dp_format fmt, const val_vtrace *vt, const val_result *r,
  * domain only).  The worst pol_action under policy (DANE fail worst), or
  * -1 after an error message. */
 #include "probe/dane/dane.h"
-/* check --html FILE: the report page, written atomically (cli_html.c).
- * 0, or -1 after "check: --html FILE: ...". */
+/* check --html FILE (or report.html): the report page, written
+ * atomically (cli_html.c).  0, or -1 with "FILE: why" in err. */
 struct check_run;
-int dp_check_html(const char *path, const struct check_run *c);
-/* The DOT of r's DANE path as a JSON string (null when out of memory). */
+int dp_check_html(const char *path, const struct check_run *c, char *err, size_t errlen);
+/* The DOT of r's DANE path, with the chain of trust t recorded (NULL:
+ * the path only), as a JSON string (null when out of memory). */
 #include <jansson.h>
-json_t *dp_dane_dot_json(const dane_result *r);
+json_t *dp_dane_dot_json(const dane_result *r, const val_vtrace *t);
 int dp_verify_graph(const dp_global *g, const dane_cfg *cfg, const dp_addr *srv,
 		    const val_anchors *anchors, const char *const *domains, size_t n,
 		    pol_kind policy);

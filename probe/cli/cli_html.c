@@ -15,13 +15,13 @@
 #include "probe/report/envelope.h"
 #include "probe/util/fileio.h"
 
-json_t *dp_dane_dot_json(const dane_result *r)
+json_t *dp_dane_dot_json(const dane_result *r, const val_vtrace *t)
 {
 	dp_sbuf b = { 0 };
 	char *dot = NULL;
 	json_t *s;
 
-	graph_dane_dot(&b, r, NULL);
+	graph_dane_dot(&b, r, t);
 	if (dp_sbuf_finish(&b, &dot, NULL) != DP_OK)
 		return json_null();
 	/* The DOT is ASCII: every name in it went through the markup escape. */
@@ -55,10 +55,10 @@ static json_t *html_svgs(const json_t *dots, char *why, size_t whylen)
 	return out;
 }
 
-int dp_check_html(const char *path, const check_run *c)
+int dp_check_html(const char *path, const check_run *c, char *err, size_t errlen)
 {
 	json_t *body = report_check_json(c), *page_body = NULL, *svgs = NULL;
-	char nagios[1024], err[512] = "", why[320] = "";
+	char nagios[1024], why[320] = "", werr[512] = "";
 	char *page = NULL;
 	size_t len = 0;
 	int rc = -1;
@@ -66,18 +66,18 @@ int dp_check_html(const char *path, const check_run *c)
 	if (body)
 		page_body = dp_envelope_wrap(body, c->status);
 	if (!page_body || !(svgs = html_svgs(c->pictures, why, sizeof why))) {
-		dp_errorf("check: --html %s: out of memory", path);
+		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
 	if (why[0])
-		dp_errorf("check: --html %s: pictures left out: %s", path, why);
+		dp_errorf("check: %s: pictures left out: %s", path, why);
 	report_check_nagios(c, nagios, sizeof nagios);
 	if (report_check_html(page_body, nagios, svgs, &page, &len) != DP_OK) {
-		dp_errorf("check: --html %s: out of memory", path);
+		snprintf(err, errlen, "%s: out of memory", path);
 		goto out;
 	}
-	if (dp_atomic_write(path, page, len, 0, err, sizeof err) != DP_OK) {
-		dp_errorf("check: --html %s: %s", path, err);
+	if (dp_atomic_write(path, page, len, 0, werr, sizeof werr) != DP_OK) {
+		snprintf(err, errlen, "%s: %s", path, werr);
 		goto out;
 	}
 	rc = 0;

@@ -282,6 +282,43 @@ static json_t *unchecked_json(const char *domain, const char *reason)
 	return json_pack("{s:s,s:n,s:s}", "domain", domain, "verdict", "reason", reason);
 }
 
+/* One destination's DANE path: its `verify` object, problems and
+ * warnings, and (check --html) its picture.  For a picture the path runs
+ * in a validator context of its own that records the chain of trust: the
+ * shared context checks each zone once for all destinations, so its
+ * record would show the root and the parents only under the first
+ * destination that reached them; a context each draws each destination's
+ * whole chain (the parents are asked again, from the resolver's cache). */
+static void check_destination(check_run *c, const dane_cfg *dcfg, val_ctx *shared,
+			      const val_anchors *anchors, query_fetcher *fetcher,
+			      const char *d, int mandatory)
+{
+	val_ctx *own = NULL, *vctx = shared;
+	val_vtrace *vt = NULL;
+	dane_result *r = NULL;
+
+	if (c->pictures && val_vtrace_new(&vt) == DP_OK &&
+	    val_ctx_new(&own, anchors, dp_now(), query_fetch, fetcher) == DP_OK) {
+		val_ctx_set_vtrace(own, vt);
+		vctx = own;
+	}
+	if (dane_verify(vctx, dcfg, d, &r) != DP_OK) {
+		json_array_append_new(c->verify, unchecked_json(d, "not a domain name, or out of memory"));
+		destination_problem(c, d, NULL, mandatory, "not a domain name, or out of memory");
+	} else {
+		destination_problem(c, d, r, mandatory, NULL);
+		destination_warnings(c, d, r);
+		json_array_append_new(c->verify, report_verify_json(r));
+	}
+	/* pictures[i] belongs to verify[i]: null when there is no picture. */
+	if (c->pictures)
+		json_array_append_new(c->pictures, r ? dp_dane_dot_json(r, own ? vt : NULL)
+				      : json_null());
+	dane_result_free(r);
+	val_ctx_free(own);
+	val_vtrace_free(vt);
+}
+
 /* The DANE path of each configured destination through the first
  * resolver, as `verify` runs it: c->verify gets one `verify` object each. */
 static void check_verify(dp_global *g, check_run *c)
@@ -311,28 +348,16 @@ static void check_verify(dp_global *g, check_run *c)
 		for (size_t i = 0; i < nd; i++) {
 			json_array_append_new(c->verify, unchecked_json(dests[i], err));
 			destination_problem(c, dests[i], NULL, mandatory[i], err);
+			if (c->pictures)
+				json_array_append_new(c->pictures, json_null());
 		}
 		goto out;
 	}
 	dcfg.resolver = srv.text;
 	dp_client_dane_cfg(g, &dcfg, &srv);
 	dp_warn_cfg(g, NULL, &dcfg.warn);
-	for (size_t i = 0; i < nd; i++) {
-		dane_result *r = NULL;
-		const char *d = dests[i];
-
-		if (dane_verify(vctx, &dcfg, d, &r) != DP_OK) {
-			json_array_append_new(c->verify, unchecked_json(d, "not a domain name, or out of memory"));
-			destination_problem(c, d, NULL, mandatory[i], "not a domain name, or out of memory");
-			continue;
-		}
-		destination_problem(c, d, r, mandatory[i], NULL);
-		destination_warnings(c, d, r);
-		json_array_append_new(c->verify, report_verify_json(r));
-		if (c->pictures)
-			json_array_append_new(c->pictures, dp_dane_dot_json(r));
-		dane_result_free(r);
-	}
+	for (size_t i = 0; i < nd; i++)
+		check_destination(c, &dcfg, vctx, anchors, &fetcher, dests[i], mandatory[i]);
 out:
 	val_ctx_free(vctx);
 	if (dcfg.ssl_ctx != NULL)
@@ -440,6 +465,21 @@ static void check_prom_file(dp_global *g, check_run *c)
 	dp_prom_free(p);
 }
 
+/* The HTML page (--html or report.html), as the Prometheus file: a page
+ * not written is a WARNING problem in the output and the exit status, so
+ * a timer's run that cannot write it is seen; the page itself holds every
+ * problem but that one. */
+static void check_html(check_run *c, const char *path, const char *from)
+{
+	char err[1024] = "";
+
+	if (dp_check_html(path, c, err, sizeof(err)) == 0)
+		return;
+	dp_errorf("check: %s %s", from, err);
+	check_problem_add(c, DP_EXIT_WARNING, "HTML report not written", NULL, "html-report", 0,
+			  "%s %s", from, err);
+}
+
 /* ---- the run ---- */
 
 static void check_print(const dp_global *g, const check_run *c)
@@ -480,7 +520,8 @@ static void check_usage(FILE *out)
 		"      --brief          line one and the problems only, under 1 KB (NRPE)\n"
 		"      --html FILE      also write a self-contained HTML report (atomically):\n"
 		"                       status, resolver matrix, order, anchors, and each\n"
-		"                       destination with its DANE-path picture\n"
+		"                       destination with its DANE path and chain of trust\n"
+		"                       (default: report.html from the config, if set)\n"
 		"      --state-dir DIR  where the last status is kept, created when missing\n"
 		"                       (default: alert.state_dir, else next to the Prometheus\n"
 		"                       file, else " DP_STATEDIR ")\n"
@@ -531,13 +572,16 @@ int cmd_check(dp_global *g, int argc, char **argv)
 	char sdbuf[4096];
 	int64_t t0 = dp_mono_ms();
 	int rc = check_parse(argc, argv, &o);
+	const char *html;
 
 	if (rc != 0)
 		return rc > 0 ? DP_EXIT_OK : DP_EXIT_UNKNOWN;
+	/* --html FILE, else report.html from the config (the timer's runs). */
+	html = o.html ? o.html : g->cfg ? g->cfg->report_html : NULL;
 	memset(&c, 0, sizeof(c));
 	c.brief = o.brief;
 	c.verbose = g->verbose;
-	if (o.html)
+	if (html)
 		c.pictures = json_array();
 	check_anchors(g, &c);
 	check_probe_run(g, &o, &c, &p);
@@ -554,11 +598,11 @@ int cmd_check(dp_global *g, int argc, char **argv)
 		check_alert(g, state_dir_of(g, o.state_dir, sdbuf, sizeof(sdbuf)), &c);
 	if (g->cfg != NULL && g->cfg->prometheus_textfile != NULL)
 		check_prom_file(g, &c);
-	check_problems_sort(&c);
 	c.elapsed_ms = dp_mono_ms() - t0;
+	if (html)
+		check_html(&c, html, o.html ? "--html" : "report.html");
+	check_problems_sort(&c);
 	check_print(g, &c);
-	if (o.html && dp_check_html(o.html, &c) < 0)
-		c.status = check_worse(c.status, DP_EXIT_WARNING);
 	rc = c.status;
 	check_run_clear(&c);
 	check_probe_free(&p);

@@ -6,9 +6,10 @@
  * Many domains run on a pool of worker threads, each with its own
  * validator context (the validator is not thread-safe per context) and
  * its own query counters.  Each domain's report is formatted into memory
- * by its worker and written whole as soon as it is done, so output lines
- * never interleave and memory stays bounded by the number of workers, not
- * the number of domains.
+ * by its worker and written whole in input order (verify_out.c), so
+ * output lines never interleave, and memory stays bounded by a window of
+ * VERIFY_WINDOW reports per worker, not by the number of domains, even
+ * when one domain is slow.
  *
  * Exit codes (per domain under the chosen --policy, the worst wins):
  * 0 DANE success, 1 fallback to opportunistic TLS, 2 DANE fail,
@@ -54,10 +55,9 @@
  * its share) */
 #define VERIFY_CACHE_BYTES (2 * 1024 * 1024)
 #define VERIFY_MIN_MSGS 32
-/* Reports finished ahead of the output's input order, at most, per
- * worker: a slow domain (an SMTP timeout) lets the others run on this far
- * before they wait for it; -j 64 holds at most 512 reports (~1.5 MB). */
-#define VERIFY_WINDOW_PER_JOB 8
+/* Reports per worker that may wait behind a slow domain: enough that
+ * the workers stay busy through a few slow domains in a row. */
+#define VERIFY_WINDOW 4
 
 typedef struct verify_pool {
 	const dp_global *g;
@@ -69,12 +69,10 @@ typedef struct verify_pool {
 	pol_kind policy;
 	verify_src src;           /* the domains, read as the workers ask */
 	size_t n_domains;
-	size_t next;
 	int worst;                /* worst exit code so far */
 	size_t n_unknown;
 	int summary;              /* --summary / --no-summary, else stdout is a terminal */
 	verify_out out;           /* input order, progress bar, counts */
-	pthread_cond_t room;      /* out's window moved on */
 	size_t n_workers;
 	dane_cache *cache;        /* shared by the workers */
 	dane_warn_cfg warn_given; /* --cert-warn-days, --rrsig-warn-days */
@@ -112,6 +110,7 @@ static void verify_usage(FILE *f)
 		"  --policy P        which outcome sets the exit code (default opportunistic)\n"
 		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
 		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
+		"  --smtp-port PORT  connect to PORT instead of 25 (test setups)\n"
 		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
 		"  --format FMT      text (default), json (one JSON line per domain), csv, or\n"
 		"                    the DANE path and its chain of trust as a graph: dot, svg\n"
@@ -225,7 +224,6 @@ static void verify_one(verify_worker *w, val_ctx *vctx, dane_cache *cache, size_
 			p->worst = e;
 	}
 	verify_out_put(&p->out, i, buf, len, oc);
-	pthread_cond_broadcast(&p->room);
 	pthread_mutex_unlock(&p->mu);
 	dane_result_free(r);
 }
@@ -237,20 +235,16 @@ static char *verify_take(verify_pool *p, size_t *i)
 	int changed = 0;
 
 	pthread_mutex_lock(&p->mu);
-	/* Not too far ahead of the output: the domain at its head is being
-	 * checked by some worker, which will make room. */
-	while (p->next < p->n_domains && !verify_out_room(&p->out, p->next))
-		pthread_cond_wait(&p->room, &p->mu);
-	if (p->next < p->n_domains &&
+	*i = verify_out_take(&p->out, &p->mu);
+	if (*i < p->n_domains &&
 	    (domain = verify_src_next(&p->src, &changed, err, sizeof err)) == NULL) {
-		/* The list ends here: the reports so far still go out. */
+		/* The list ends here (a file changed since it was counted):
+		 * the reports so far still go out, the waiting workers stop. */
 		dp_errorf("verify: --from-file %s", changed ? err : "ended early");
 		p->worst = DP_EXIT_UNKNOWN;
-		p->n_domains = p->out.n = p->next;
-		pthread_cond_broadcast(&p->room);
+		p->n_domains = p->out.n = p->out.handed = *i;
+		pthread_cond_broadcast(&p->out.turn);
 	}
-	if (domain != NULL)
-		*i = p->next++;
 	pthread_mutex_unlock(&p->mu);
 	return domain;
 }
@@ -519,15 +513,13 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	}
 	/* The bar only where a person watches (stderr a terminal), and
 	 * only when there is more than one domain to wait for. */
-	if (verify_out_init(&pool.out, pool.n_domains, VERIFY_WINDOW_PER_JOB * (size_t)jobs,
+	if (verify_out_init(&pool.out, pool.n_domains, VERIFY_WINDOW * (size_t)jobs,
 			    pool.n_domains > 1 && isatty(STDERR_FILENO)) < 0)
 		goto out;
 	if (pool.fmt == DP_FMT_CSV)
 		report_verify_csv_header(stdout);
 	pthread_mutex_init(&pool.mu, NULL);
-	pthread_cond_init(&pool.room, NULL);
 	rc = verify_run_pool(&pool, jobs);
-	pthread_cond_destroy(&pool.room);
 	pthread_mutex_destroy(&pool.mu);
 	if (pool.summary < 0)
 		pool.summary = isatty(STDOUT_FILENO) && pool.n_domains > 1 && !dp_text_quiet();

@@ -504,12 +504,14 @@ static int check_values(cfg_parser *p, const dp_config *cfg)
 
 static int check_config(cfg_parser *p, dp_config *cfg)
 {
-	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", "client", NULL };
+	static const char *const top[] = { "resolvers", "anchors", "probe", "dane", "alert", "client",
+					   "report", NULL };
 	static const char *const anchors[] = { "state_file", "bootstrap", "file", NULL };
 	static const char *const probe[] = { "timeout_ms", "names", NULL };
 	static const char *const dane[] = { "destinations", "cert_warn_days", "rrsig_warn_days",
 					    "warn_single_key", NULL };
 	static const char *const alert[] = { "webhook", "webhook_header_file", "prometheus_textfile", "state_dir", NULL };
+	static const char *const report[] = { "html", NULL };
 	const dp_ynode *n;
 
 	if (check_keys(p, cfg->root, "the configuration", top) < 0
@@ -517,14 +519,16 @@ static int check_config(cfg_parser *p, dp_config *cfg)
 	    || check_keys(p, dp_config_get(cfg, "anchors"), "anchors", anchors) < 0
 	    || check_keys(p, dp_config_get(cfg, "probe"), "probe", probe) < 0
 	    || check_keys(p, dp_config_get(cfg, "dane"), "dane", dane) < 0
-	    || check_keys(p, dp_config_get(cfg, "alert"), "alert", alert) < 0)
+	    || check_keys(p, dp_config_get(cfg, "alert"), "alert", alert) < 0
+	    || check_keys(p, dp_config_get(cfg, "report"), "report", report) < 0)
 		return -1;
 	if (check_resolvers(p, cfg, dp_config_get(cfg, "resolvers")) < 0)
 		return -1;
 	if (scalar_dup(p, dp_config_get(cfg, "anchors.state_file"), "anchors.state_file", &cfg->anchors_state_file) < 0
 	    || scalar_dup(p, dp_config_get(cfg, "anchors.bootstrap"), "anchors.bootstrap", &cfg->anchors_bootstrap) < 0
 	    || scalar_dup(p, dp_config_get(cfg, "alert.webhook"), "alert.webhook", &cfg->webhook) < 0
-	    || scalar_dup(p, dp_config_get(cfg, "alert.prometheus_textfile"), "alert.prometheus_textfile", &cfg->prometheus_textfile) < 0)
+	    || scalar_dup(p, dp_config_get(cfg, "alert.prometheus_textfile"), "alert.prometheus_textfile", &cfg->prometheus_textfile) < 0
+	    || scalar_dup(p, dp_config_get(cfg, "report.html"), "report.html", &cfg->report_html) < 0)
 		return -1;
 	n = dp_config_get(cfg, "probe.timeout_ms");
 	if (n != NULL && scalar_int(p, n, "probe.timeout_ms", 10, 600000, &cfg->probe_timeout_ms) < 0)
@@ -646,6 +650,7 @@ void dp_config_free(dp_config *cfg)
 	free(cfg->anchors_bootstrap);
 	free(cfg->webhook);
 	free(cfg->prometheus_textfile);
+	free(cfg->report_html);
 	ynode_free(cfg->root);
 	free(cfg->text);
 	free(cfg->path);

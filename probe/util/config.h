@@ -50,6 +50,7 @@ typedef struct dp_config {
 	size_t n_destinations;
 	char *webhook;               /* alert.webhook */
 	char *prometheus_textfile;   /* alert.prometheus_textfile */
+	char *report_html;           /* report.html: check's HTML page, or NULL */
 	dp_client client;            /* client: (default local) */
 	int has_client;              /* client: was given */
 } dp_config;

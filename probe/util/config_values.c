@@ -249,7 +249,8 @@ int dp_config_check_values(const dp_config *cfg, const dp_ynode **bad, char *why
 {
 	vcheck v = { NULL, why, whylen };
 	static const char *const paths[] = { "anchors.state_file", "anchors.file",
-					     "alert.prometheus_textfile", "alert.state_dir", NULL };
+					     "alert.prometheus_textfile", "alert.state_dir", "report.html",
+					     NULL };
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < cfg->n_resolvers; i++) {

@@ -109,7 +109,8 @@ assert "&lt;script&gt;" in svg, "SVG text"
 assert not any(l.startswith("y.h.dplab") for l in dot.splitlines()), "raw newline"
 PY
 
-# check --html: a small configuration, the lab's resolvers, three destinations.
+# check --html: a small configuration, the lab's resolvers, four destinations
+# (a DANE success, a DANE failure, the hostile name, a bogus MX).
 python3 - "$HERE/../../configs/lab.yaml" "$TMP/html.yaml" <<'PY'
 import sys
 s = open(sys.argv[1]).read()
@@ -118,7 +119,8 @@ rest = s[a:].split("\n")
 i = 1
 while i < len(rest) and rest[i].startswith("    - "):
     i += 1
-dests = ["    - sss-ok.dplab", "    - sss-fail.dplab", "    - '<script>\\\"x\\\"\\010y.h.dplab'"]
+dests = ["    - sss-ok.dplab", "    - sss-fail.dplab", "    - '<script>\\\"x\\\"\\010y.h.dplab'",
+         "    - b.dplab"]
 open(sys.argv[2], "w").write(s[:a] + "\n".join([rest[0]] + dests + rest[i:]))
 PY
 echo old > "$TMP/report.html"
@@ -127,6 +129,35 @@ grep -q '^old$' "$TMP/report.html" && bad "check --html: page not written" || ok
 [ -z "$(ls "$TMP" | grep '^\.\?report.html.*tmp')" ] && ok "check --html: no temporary file left" || bad "check --html: temporary left"
 if xmllint --noout "$TMP/report.html" 2> "$TMP/xml.err"; then ok "check --html: xmllint accepts the page"
 else bad "check --html: xmllint: $(head -3 "$TMP/xml.err")"; fi
+# Each destination's picture is its DANE path with the chain of trust of
+# its records, the picture `verify --format svg` draws: the same text in
+# the same number (TTLs aside: the resolver's cache counts them down).
+for d in sss-ok.dplab sss-fail.dplab b.dplab; do
+	dp --resolver 127.53.1.1 verify "$d" --format svg > "$TMP/v-$d.svg" 2>/dev/null
+done
+python3 - "$TMP/report.html" "$TMP" <<'PY' && ok "check --html: each destination has its own chain of trust, as verify draws it" || bad "check --html: a destination's picture differs from verify's"
+import collections, re, sys
+page = open(sys.argv[1]).read()
+pics = page.split("<svg")[1:]
+def texts(svg):
+    t = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    return collections.Counter(re.sub(r" [0-9]+ IN ", " IN ", x) for x in t)
+assert len(pics) == 4, len(pics)
+for k, d in ((0, "sss-ok.dplab"), (1, "sss-fail.dplab"), (3, "b.dplab")):
+    want = texts(open("%s/v-%s.svg" % (sys.argv[2], d)).read())
+    got = texts(pics[k])
+    assert got == want, (d, list((got - want).items())[:3], list((want - got).items())[:3])
+for k, pic in enumerate(pics):
+    t = texts(pic)
+    # Every picture holds the whole chain from the anchor, not only the
+    # zones that an earlier destination had not reached yet.
+    assert t["trust anchor"] == 1 and t["zone . (secure)"] == 1 and t["zone dplab (secure)"] == 1, (k, t)
+for k in (0, 1, 2):
+    assert texts(pics[k])["zone h.dplab (secure)"] == 1, k
+# b.dplab: its MX is bogus, and the failing element is the RRSIG over it.
+assert re.search(r'<g id="pic4_failing" class="edge bogus failing"', pics[3]), "b.dplab failing"
+PY
+
 # One id once per document (HTML, "The id attribute"), though Graphviz
 # numbers graph0, node1, edge1 ... afresh in every picture.  HTML Tidy
 # (Debian's tidy) judges the page: no error, no "anchor already defined";
@@ -151,12 +182,12 @@ class P(HTMLParser):
 P().feed(open(sys.argv[1]).read())
 dup = [i for i, n in ids.items() if n > 1]
 assert not dup, "ids twice or more: %s" % dup[:10]
-assert len(svgs) == 3, "pictures: %d" % len(svgs)
-assert svgs == ["pic1", "pic2", "pic3"], svgs
-for k in (1, 2, 3):
+assert svgs == ["pic1", "pic2", "pic3", "pic4"], svgs
+for k in (1, 2, 3, 4):
     assert sum(1 for i in ids if i.startswith("pic%d_node" % k)) >= 5, "picture %d ids" % k
-# An explicit id (the chain's failing element) is prefixed too.
+# An explicit id (the chain's failing element) is prefixed too: b.dplab's.
 assert all(re.match(r"(a_)?pic[0-9]+_", i) for i in ids if "failing" in i), ids
+assert ids["pic4_failing"] == 1, [i for i in ids if "failing" in i]
 PY
 grep -qi '<script\|src=\|href=\|url(\|@import' "$TMP/report.html" && bad "check --html: script or external reference in the page" ||
 	ok "check --html: no script, no external reference"
@@ -164,6 +195,26 @@ grep -q '&lt;script&gt;\\&quot;x\\&quot;\\010y.h.dplab' "$TMP/report.html" && ok
 cp "$TMP/report.html" "$OUT/report.html"
 check "check --html into a missing directory fails with the path" 2 'check: --html /nonexistent/r.html' \
 	dp -c "$TMP/html.yaml" check --html /nonexistent/r.html
+grep -q '^  html-report\|HTML report not written' <(dp -c "$TMP/html.yaml" check --html /nonexistent/r.html 2>/dev/null) &&
+	ok "check --html: a page not written is a problem in the output" || bad "check --html: no problem for the page not written"
+
+# report.html in the config: check writes the page on every run (a timer's
+# runs), --html wins when given, and a page not written is a problem too.
+{ cat "$TMP/html.yaml"; printf 'report:\n  html: %s\n' "$TMP/cfg-report.html"; } > "$TMP/html-cfg.yaml"
+dp -c "$TMP/html-cfg.yaml" check > /dev/null 2>&1
+if xmllint --noout "$TMP/cfg-report.html" 2>/dev/null && [ "$(grep -c '<svg' "$TMP/cfg-report.html")" -eq 4 ]; then
+	ok "report.html: check writes the page the config names, four pictures"
+else bad "report.html: no page at $TMP/cfg-report.html"; fi
+echo old > "$TMP/cfg-report.html"
+dp -c "$TMP/html-cfg.yaml" check --html "$TMP/opt-report.html" > /dev/null 2>&1
+grep -q '^old$' "$TMP/cfg-report.html" && grep -q '<svg' "$TMP/opt-report.html" &&
+	ok "report.html: --html FILE wins over the config" || bad "report.html: --html did not win"
+{ cat "$TMP/html.yaml"; printf 'report:\n  html: /nonexistent/r.html\n'; } > "$TMP/html-bad.yaml"
+check "report.html into a missing directory: the key and the path" 2 \
+	'check: report.html /nonexistent/r.html: ' dp -c "$TMP/html-bad.yaml" check
+check "report.html into a missing directory: a problem" 2 \
+	'WARNING HTML report not written: report.html /nonexistent/r.html: ' dp -c "$TMP/html-bad.yaml" check
+check "check-config accepts report.html" 0 'ok' dp check-config -c "$TMP/html-cfg.yaml"
 
 # Headless Chromium, inside the lab namespace (loopback only).
 CHROME=(chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-extensions
@@ -175,7 +226,7 @@ import re, sys, html
 dom = html.unescape(open(sys.argv[1]).read())
 cfg = open(sys.argv[2]).read()
 resolvers = re.findall(r"address:\s*\"?([0-9.]+)", cfg)
-dests = ["sss-ok.dplab", "sss-fail.dplab", '<script>\\"x\\"\\010y.h.dplab']
+dests = ["sss-ok.dplab", "sss-fail.dplab", '<script>\\"x\\"\\010y.h.dplab', "b.dplab"]
 missing = [r for r in resolvers if r not in dom] + [d for d in dests if d not in dom]
 assert resolvers, "no resolvers in the config"
 assert not missing, missing
@@ -192,7 +243,7 @@ s = json.load(open(sys.argv[1]))
 png = open(sys.argv[2], "rb").read()
 assert png[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
 (pw, ph), (iw, ih) = s["page"], s["image"]
-# The old window was 1400x2600: the page, three destinations with their
+# The old window was 1400x2600: the page, four destinations with their
 # chains of trust, is taller, and all of it must be in the image.
 assert ih >= ph > 2600 and iw >= pw, ("page", pw, ph, "image", iw, ih)
 # Text and pictures in every fifth of the page: none of it blank.

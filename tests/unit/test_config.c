@@ -31,7 +31,9 @@ static const char good[] =
 	"dane:\n"
 	"  destinations: [ietf.org]\n"
 	"alert:\n"
-	"  webhook: https://alerts.example/hook\n";
+	"  webhook: https://alerts.example/hook\n"
+	"report:\n"
+	"  html: /var/lib/daneprobe/report.html\n";
 
 static void test_good_config(void **state)
 {
@@ -60,6 +62,7 @@ static void test_good_config(void **state)
 	assert_int_equal(cfg->probe_timeout_ms, 1500);
 	assert_string_equal(cfg->anchors_state_file, "/var/lib/daneprobe/root.anchors");
 	assert_string_equal(cfg->webhook, "https://alerts.example/hook");
+	assert_string_equal(cfg->report_html, "/var/lib/daneprobe/report.html");
 	assert_int_equal(cfg->n_destinations, 1);
 	assert_string_equal(cfg->destinations[0], "ietf.org");
 	n = dp_config_strings(cfg, "probe.names.secure", &v);
@@ -198,6 +201,9 @@ static const struct bad_case {
 	{ "probe:\n  names:\n    nsec3_iterations: {5: \"\"}\n", "b.yaml:3:27: probe.names.nsec3_iterations \"\": empty" },
 	{ "alert:\n  webhook: ftp://hook.example/\n", "b.yaml:2:12: alert.webhook \"ftp://hook.example/\": must be an http(s):// URL" },
 	{ "alert:\n  prometheus_textfile: \"\"\n", "b.yaml:2:24: alert.prometheus_textfile \"\": empty" },
+	{ "report:\n  html: [a.html, b.html]\n", "b.yaml:2:9: 'report.html' must be a single value" },
+	{ "report:\n  html: \"\"\n", "b.yaml:2:9: report.html \"\": empty" },
+	{ "report:\n  htlm: r.html\n", "b.yaml:2:3: unknown key 'htlm' in report" },
 	{ "dane:\n  cert_warn_days: 3651\n", "b.yaml:2:19: dane.cert_warn_days \"3651\": must be a whole number of days from 0" },
 	{ "dane:\n  rrsig_warn_days: -1\n", "b.yaml:2:20: dane.rrsig_warn_days \"-1\": must be a whole number of days" },
 	{ "dane:\n  rrsig_warn_days: [3]\n", "b.yaml:2:20: dane.rrsig_warn_days \"\": must be a whole number of days" },
