@@ -9,7 +9,13 @@
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lab_setup test_pictures "${1:-./daneprobe}"
-OUT=${DP_PICTURES_OUT:-/tmp/daneprobe-pictures}
+# Kept after the run for people to look at; one directory per lab
+# namespace, so that labs run side by side do not overwrite each other's.
+case ${DPLAB_NS:-dplab} in
+dplab) OUT=/tmp/daneprobe-pictures ;;
+*) OUT=/tmp/daneprobe-pictures-$DPLAB_NS ;;
+esac
+OUT=${DP_PICTURES_OUT:-$OUT}
 mkdir -p "$OUT"
 HOSTILE='<script>\"x\"\010y.h.dplab'
 # A sanitized build unwinds allocation stacks through Graphviz's libraries
