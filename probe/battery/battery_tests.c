@@ -427,15 +427,20 @@ void bat_bogus(battery_rstate *S, const battery_run *R, dp_test *t)
 		query_response_clear(&q.r);
 		return;
 	}
-	/* The verdict waits for the ad test (dp_bogus_finalize). */
+	/* The verdict waits for the ad test (dp_bogus_finalize), and for a
+	 * denial (COMPARE) on whether a validator finds the name bogus
+	 * (dp_shape_settle): then the denial is bogus data passed on. */
 	t->result = DP_RES_SKIP;
 	if (t->rcode == LDNS_RCODE_SERVFAIL)
 		t->flags |= DP_TF_SERVFAIL;
 	else if (ldns_pkt_ad(q.r.pkt))
 		t->flags |= DP_TF_AD;
-	else if (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(q.r.pkt)) > 0)
+	else if (q.rule == DP_RULE_COMPARE ||
+		 (t->rcode == LDNS_RCODE_NOERROR && ldns_rr_list_rr_count(ldns_pkt_answer(q.r.pkt)) > 0))
 		t->flags |= DP_TF_DATA;
-	bat_detail(t, "%s A with CD=0: %s%s", q.name, bat_rcode_name(t->rcode), ldns_pkt_ad(q.r.pkt) ? ", AD=1" : "");
+	bat_detail(t, "%s A with CD=0: %s%s%s", q.name, bat_rcode_name(t->rcode),
+		   q.rule == DP_RULE_COMPARE ? (t->rcode == LDNS_RCODE_NXDOMAIN ? "" : "/NODATA") : "",
+		   ldns_pkt_ad(q.r.pkt) ? ", AD=1" : "");
 	query_response_clear(&q.r);
 }
 

@@ -40,7 +40,7 @@ enum dp_test_flag {
 	DP_TF_SIZE = 1 << 0,        /* failed only because of message size (TC, no TCP) */
 	DP_TF_SERVFAIL = 1 << 1,    /* bogus: SERVFAIL (what a validator does) */
 	DP_TF_AD = 1 << 2,          /* bogus: AD=1 on bogus data */
-	DP_TF_DATA = 1 << 3,        /* bogus: data came back with CD=0 */
+	DP_TF_DATA = 1 << 3,        /* bogus: data (or a bogus denial) came back with CD=0 */
 	DP_TF_STRIPPED = 1 << 4,    /* answer came back without its RRSIGs */
 	DP_TF_FILTERED = 1 << 5,    /* the type was refused, dropped or emptied */
 	DP_TF_CONFIG = 1 << 6,      /* the probe name lacks what the test needs */

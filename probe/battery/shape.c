@@ -68,8 +68,11 @@ static const unsigned char rules[DP_T_COUNT][DP_SHAPE_COUNT] = {
 	[DP_T_TLSA] = { F, C, X, X, F, F, F },
 	[DP_T_UNKNOWN_TYPE] = { F, P, X, X, F, F, F },
 	/* CD=0 on bogus data: SERVFAIL is a validator; data is decided with
-	 * the ad test (dp_bogus_finalize); no such record is configuration. */
-	[DP_T_BOGUS] = { F, C, K, K, P, F, F },
+	 * the ad test (dp_bogus_finalize).  A denial is bogus data too when a
+	 * validator answers SERVFAIL for the same question (a zone with
+	 * expired signatures, say, and no A at the name); when none does, the
+	 * name has no bogus A: configuration (dp_shape_settle). */
+	[DP_T_BOGUS] = { F, C, X, X, P, F, F },
 	[DP_T_EDNS_SIZE] = { F, C, C, C, C, F, F },
 	[DP_T_ALGORITHMS] = { F, C, C, C, C, F, F },
 	[DP_T_NSEC3_ITER] = { F, C, C, C, C, F, F },
@@ -98,20 +101,41 @@ static void prefix_detail(dp_test *t, const char *prefix)
 	snprintf(t->detail, sizeof(t->detail), "%s: %.200s", prefix, old);
 }
 
+/* Is there evidence that the answer another resolver got is bogus?  For
+ * the bogus test: a resolver that validates (its ad test passed) answered
+ * SERVFAIL with CD=0, so the name is bogus and a denial of it passed
+ * bogus data on (RFC 4035 5.5: a validator must not return it).  For
+ * the others: a resolver got the data, so the record exists. */
+static int settle_seen(const dp_resolver_result *r, size_t n, int id)
+{
+	for (size_t i = 0; i < n; i++) {
+		const dp_test *t = &r[i].tests[id];
+		if (id == DP_T_BOGUS ? (t->flags & DP_TF_SERVFAIL) && r[i].tests[DP_T_AD].result == DP_RES_PASS
+				     : t->shape == DP_SHAPE_DATA)
+			return 1;
+	}
+	return 0;
+}
+
 void dp_shape_settle(dp_resolver_result *r, size_t n)
 {
 	for (int id = 0; id < DP_T_COUNT; id++) {
-		int seen = 0;
+		int seen = settle_seen(r, n, id);
 
-		for (size_t i = 0; i < n; i++)
-			if (r[i].tests[id].shape == DP_SHAPE_DATA)
-				seen = 1;
 		for (size_t i = 0; i < n; i++) {
 			dp_test *t = &r[i].tests[id];
 			if (!(t->flags & DP_TF_COMPARE))
 				continue;
 			t->flags &= ~(unsigned)DP_TF_COMPARE;
-			if (seen) {
+			if (seen && id == DP_T_BOGUS) {
+				/* Left to dp_bogus_finalize, as data would be. */
+				prefix_detail(t, "a validator answers SERVFAIL: this denial is bogus data");
+			} else if (id == DP_T_BOGUS) {
+				t->flags &= ~(unsigned)(DP_TF_AD | DP_TF_DATA);
+				t->flags |= DP_TF_CONFIG;
+				prefix_detail(t, "configuration problem (no validator finds the name bogus: it has "
+					      "no bogus A)");
+			} else if (seen) {
 				t->result = DP_RES_FAIL;
 				prefix_detail(t, "other resolvers return the data: this one hides it");
 			} else {

@@ -24,6 +24,8 @@ static void check_config_usage(FILE *f)
 		"command would, and the fixed trust anchors it names (anchors.file).\n"
 		"Prints \"FILE: ok\", or \"FILE:LINE:COL: message\" for the first error.\n"
 		"\n"
+		"  -h, --help   this help\n"
+		"\n"
 		"Exit status: 0 the configuration is usable, 3 it is not (or bad usage).\n");
 }
 

@@ -32,6 +32,7 @@
 #include "probe/dane/tlsa.h"
 #include "probe/util/fileio.h"
 #include "probe/report/report_tlsa.h"
+#include "probe/report/textout.h"
 #include "probe/report/report_cert.h"
 
 /* What a renewal needs per checked TLSA name (issue 13): the chain
@@ -403,6 +404,8 @@ static void tc_finish(tc_run *run, const char *domain, int rc)
 		run->hosts = NULL;
 		return;
 	}
+	if (dp_text_quiet())
+		return;         /* --quiet: the MATCH / NO MATCH lines only */
 	report_warnings_text(stdout, &run->warnings);
 	for (i = 0; i < run->n_pubs; i++)
 		report_cert_publish_text(stdout, &run->pubs[i].chain, run->pubs[i].name,

@@ -6,9 +6,10 @@
  * Many domains run on a pool of worker threads, each with its own
  * validator context (the validator is not thread-safe per context) and
  * its own query counters.  Each domain's report is formatted into memory
- * by its worker and written whole as soon as it is done, so output lines
- * never interleave and memory stays bounded by the number of workers, not
- * the number of domains.
+ * by its worker and written whole in input order (verify_out.c), so
+ * output lines never interleave, and memory stays bounded by a window of
+ * VERIFY_WINDOW reports per worker, not by the number of domains, even
+ * when one domain is slow.
  *
  * Exit codes (per domain under the chosen --policy, the worst wins):
  * 0 DANE success, 1 fallback to opportunistic TLS, 2 DANE fail,
@@ -53,6 +54,9 @@
  * its share) */
 #define VERIFY_CACHE_BYTES (2 * 1024 * 1024)
 #define VERIFY_MIN_MSGS 32
+/* Reports per worker that may wait behind a slow domain: enough that
+ * the workers stay busy through a few slow domains in a row. */
+#define VERIFY_WINDOW 4
 
 typedef struct verify_pool {
 	const dp_global *g;
@@ -64,7 +68,6 @@ typedef struct verify_pool {
 	pol_kind policy;
 	char **domains;
 	size_t n_domains;
-	size_t next;
 	int worst;                /* worst exit code so far */
 	size_t n_unknown;
 	int summary;              /* --summary / --no-summary, else stdout is a terminal */
@@ -106,6 +109,7 @@ static void verify_usage(FILE *f)
 		"  --policy P        which outcome sets the exit code (default opportunistic)\n"
 		"  --smtp-timeout MS whole SMTP/TLS session per address (default "
 		DP_STR(DP_SMTP_TIMEOUT_MS) ")\n"
+		"  --smtp-port PORT  connect to PORT instead of 25 (test setups)\n"
 		"  --helo NAME       EHLO name (default " DP_HELO_NAME ")\n"
 		"  --format FMT      text (default), json (one JSON line per domain), csv, or\n"
 		"                    the DANE path and its chain of trust as a graph: dot, svg\n"
@@ -260,7 +264,7 @@ static void *verify_worker_main(void *arg)
 		size_t i;
 
 		pthread_mutex_lock(&p->mu);
-		i = p->next++;
+		i = verify_out_take(&p->out, &p->mu);
 		pthread_mutex_unlock(&p->mu);
 		if (i >= p->n_domains)
 			break;
@@ -508,7 +512,8 @@ int cmd_verify(dp_global *g, int argc, char **argv)
 	}
 	/* The bar only where a person watches (stderr a terminal), and
 	 * only when there is more than one domain to wait for. */
-	if (verify_out_init(&pool.out, list.n, list.n > 1 && isatty(STDERR_FILENO)) < 0)
+	if (verify_out_init(&pool.out, list.n, VERIFY_WINDOW * (size_t)jobs,
+			    list.n > 1 && isatty(STDERR_FILENO)) < 0)
 		goto out;
 	if (pool.fmt == DP_FMT_CSV)
 		report_verify_csv_header(stdout);

@@ -9,15 +9,21 @@
 #include "probe/cli/verify_out.h"
 #include "probe/report/textout.h"
 
-int verify_out_init(verify_out *o, size_t n, int progress)
+int verify_out_init(verify_out *o, size_t n, size_t window, int progress)
 {
 	memset(o, 0, sizeof *o);
 	o->n = n;
+	o->window = window > 0 ? window : 1;
 	o->progress = progress;
-	o->buf = calloc(n ? n : 1, sizeof *o->buf);
-	o->len = calloc(n ? n : 1, sizeof *o->len);
-	o->ready = calloc(n ? n : 1, 1);
+	o->to = stdout;
 	clock_gettime(CLOCK_MONOTONIC, &o->start);
+	if (pthread_cond_init(&o->turn, NULL) != 0) {
+		o->window = 0;          /* nothing for verify_out_free */
+		return -1;
+	}
+	o->buf = calloc(o->window, sizeof *o->buf);
+	o->len = calloc(o->window, sizeof *o->len);
+	o->ready = calloc(o->window, 1);
 	if (o->buf == NULL || o->len == NULL || o->ready == NULL) {
 		verify_out_free(o);
 		return -1;
@@ -27,7 +33,7 @@ int verify_out_init(verify_out *o, size_t n, int progress)
 
 void verify_out_free(verify_out *o)
 {
-	for (size_t i = 0; o->buf != NULL && i < o->n; i++)
+	for (size_t i = 0; o->buf != NULL && i < o->window; i++)
 		free(o->buf[i]);
 	free(o->buf);
 	free(o->len);
@@ -35,6 +41,17 @@ void verify_out_free(verify_out *o)
 	o->buf = NULL;
 	o->len = NULL;
 	o->ready = NULL;
+	if (o->window > 0)
+		pthread_cond_destroy(&o->turn);
+	o->window = 0;
+}
+
+size_t verify_out_take(verify_out *o, pthread_mutex_t *mu)
+{
+	/* Domain handed - W shares its slot: it must be written first. */
+	while (o->handed < o->n && o->handed >= o->next + o->window)
+		pthread_cond_wait(&o->turn, mu);
+	return o->handed < o->n ? o->handed++ : o->n;
 }
 
 void verify_out_bar(char *buf, size_t len, size_t done, size_t n, double elapsed, int width)
@@ -91,25 +108,32 @@ static void verify_out_clear_bar(verify_out *o)
 
 void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome oc)
 {
-	if (i >= o->n) {
-		free(buf);
+	size_t slot = i % o->window;
+
+	if (i >= o->n || i < o->next || i >= o->next + o->window || o->ready[slot]) {
+		free(buf);       /* not handed out by verify_out_take */
 		return;
 	}
-	o->buf[i] = buf;
-	o->len[i] = len;
-	o->ready[i] = 1;
+	o->buf[slot] = buf;
+	o->len[slot] = len;
+	o->ready[slot] = 1;
+	if (++o->held > o->held_max)
+		o->held_max = o->held;
 	o->done++;
 	o->count[oc < RV_N ? oc : RV_ERROR]++;
-	if (o->next < o->n && o->ready[o->next])
+	if (o->ready[o->next % o->window])
 		verify_out_clear_bar(o);
-	while (o->next < o->n && o->ready[o->next]) {
-		if (o->buf[o->next] != NULL)
-			fwrite(o->buf[o->next], 1, o->len[o->next], stdout);
-		free(o->buf[o->next]);
-		o->buf[o->next] = NULL;
+	while (o->next < o->n && o->ready[slot = o->next % o->window]) {
+		if (o->buf[slot] != NULL)
+			fwrite(o->buf[slot], 1, o->len[slot], o->to);
+		free(o->buf[slot]);
+		o->buf[slot] = NULL;
+		o->ready[slot] = 0;
+		o->held--;
 		o->next++;
+		pthread_cond_broadcast(&o->turn);
 	}
-	fflush(stdout);
+	fflush(o->to);
 	if (o->progress)
 		verify_out_draw(o);
 }

@@ -6,6 +6,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <jansson.h>
 #include "probe/report/report_anchor.h"
 #include "probe/report/envelope.h"
@@ -13,6 +14,7 @@
 #include "probe/report/report_prom.h"
 #include "probe/util/clock.h"
 #include "probe/util/escape.h"
+#include "probe/report/textout.h"
 
 static json_t *jtime(int64_t t)
 {
@@ -65,31 +67,64 @@ json_t *report_anchor_json(const anchor_report *r)
 	return o;
 }
 
+/* RFC 5011 7: valid keys anchor trust; a revoked or missing one does
+ * not; the others are on their way in. */
+static dp_tone key_tone(rfc5011_state st)
+{
+	return st == RFC5011_VALID ? DP_TONE_OK
+	       : st == RFC5011_REVOKED || st == RFC5011_MISSING ? DP_TONE_BAD : DP_TONE_WARN;
+}
+
+/* "  key TAG  alg N  STATE    since T  first seen T  (DS only)": on one
+ * line when it fits the width, else "first seen" on a line of its own. */
+static void key_text(FILE *f, const rfc5011_key *k)
+{
+	char b1[32], b2[32], seen[64];
+	const char *st = rfc5011_state_str(k->state);
+	dp_tone tone = key_tone(k->state);
+	int w = (int)strlen(st);
+
+	snprintf(seen, sizeof seen, "first seen %s",
+		 k->first_seen > 0 ? dp_time_fmt(k->first_seen, b2, sizeof(b2)) : "-");
+	fprintf(f, "  key %5u  alg %3u  %s%s%s%*s since %s", k->tag, k->alg, dp_tone_on(tone), st,
+		dp_tone_off(tone), w < 8 ? 8 - w : 0, "",
+		k->last_change > 0 ? dp_time_fmt(k->last_change, b1, sizeof(b1)) : "-");
+	/* 58 columns so far, with a 20-column time */
+	if (58 + 2 + (int)strlen(seen) + (k->dnskey ? 0 : 11) <= dp_text_width())
+		fprintf(f, "  %s%s\n", seen, k->dnskey ? "" : "  (DS only)");
+	else
+		fprintf(f, "%s\n%13s%s\n", k->dnskey ? "" : "  (DS only)", "", seen);
+}
+
 static void report_text(FILE *f, const anchor_report *r)
 {
 	const rfc5011_tp *tp = r->tp;
 	char *zone = ldns_rdf2str(tp->zone);
-	char b1[32], b2[32];
+	char b1[32], b2[32], why[600];
+	dp_tone tone = r->exit_code == 0 ? DP_TONE_OK : r->exit_code == 1 ? DP_TONE_WARN : DP_TONE_BAD;
 
-	if (r->result != NULL)
-		dp_fprintf_text(f, "%s: %s%s%s%s%s\n", r->action, r->result,
-			r->resolver ? " via " : "", r->resolver ? r->resolver : "",
-			r->detail ? ": " : "", r->detail ? r->detail : "");
-	dp_fprintf_text(f, "trust point %s: %s (%s)\n", zone ? zone : "?",
-		dp_status_word(r->exit_code), r->why ? r->why : "");
-	free(zone);
-	if (r->fell_back)
-		dp_fprintf_text(f, "note: %s\n", r->source_note ? r->source_note : "built-in anchors in use");
-	else if (r->state_file)
-		dp_fprintf_text(f, "state file: %s\n", r->state_file);
-	for (size_t i = 0; i < tp->n_keys; i++) {
-		const rfc5011_key *k = &tp->keys[i];
-		dp_fprintf_text(f, "  key %5u  alg %3u  %-8s since %s  first seen %s%s\n", k->tag, k->alg,
-			rfc5011_state_str(k->state),
-			k->last_change > 0 ? dp_time_fmt(k->last_change, b1, sizeof(b1)) : "-",
-			k->first_seen > 0 ? dp_time_fmt(k->first_seen, b2, sizeof(b2)) : "-",
-			k->dnskey ? "" : "  (DS only)");
+	if (r->result != NULL) {
+		char label[64];
+
+		snprintf(label, sizeof label, "%s:", r->action);
+		dp_text_finding(f, 0, tone, label, "%s%s%s%s%s", r->result, r->resolver ? " via " : "",
+				r->resolver ? r->resolver : "", r->detail ? ": " : "", r->detail ? r->detail : "");
 	}
+	/* "trust point .: STATUS (why)", the status word in its tone. */
+	dp_fprintf_text(f, "trust point %s: ", zone ? zone : "?");
+	fprintf(f, "%s%s%s ", dp_tone_on(tone), dp_status_word(r->exit_code), dp_tone_off(tone));
+	snprintf(why, sizeof why, "(%s)", r->why ? r->why : "");
+	dp_text_wrap(f, 15 + dp_text_cols(zone ? zone : "?") + (int)strlen(dp_status_word(r->exit_code)), 2, why);
+	free(zone);
+	if (dp_text_quiet())
+		return;         /* --quiet: the outcome lines only */
+	if (r->fell_back)
+		dp_text_finding(f, 0, DP_TONE_WARN, "note:", "%s",
+				r->source_note ? r->source_note : "built-in anchors in use");
+	else if (r->state_file)
+		dp_text_finding(f, 0, DP_TONE_NONE, "state file:", "%s", r->state_file);
+	for (size_t i = 0; i < tp->n_keys; i++)
+		key_text(f, &tp->keys[i]);
 	dp_fprintf_text(f, "last success: %s\nnext probe:   %s\n",
 		tp->last_success > 0 ? dp_time_fmt(tp->last_success, b1, sizeof(b1)) : "never",
 		tp->next_probe > 0 ? dp_time_fmt(tp->next_probe, b2, sizeof(b2)) : "now");

@@ -2,10 +2,13 @@
  * report_lookup.c - text and JSON rendering of one validated lookup
  * (report_lookup.h).  Only this module and main.c write to the terminal.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "probe/report/report_lookup.h"
 #include "probe/util/escape.h"
+#include "probe/report/textout.h"
 
 /* One RR in presentation format on one line, tabs as single spaces. */
 static char *rr_line(const ldns_rr *rr)
@@ -95,6 +98,38 @@ static void print_list(FILE *out, const ldns_rr_list *l)
 	}
 }
 
+/* A "; WORD: detail" comment line, WORD in tone, the detail wrapped to
+ * the width with every line still a ";" comment (the records below stay
+ * zone-file lines: they are never wrapped, as dig prints them). */
+static void lk_comment(FILE *out, dp_tone tone, const char *word, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void lk_comment(FILE *out, dp_tone tone, const char *word, const char *fmt, ...)
+{
+	char *msg = NULL;
+	va_list ap;
+	int col = 2;
+
+	fputs("; ", out);
+	if (word != NULL) {
+		fprintf(out, "%s%s%s", dp_tone_on(tone), word, dp_tone_off(tone));
+		col += (int)strlen(word);
+	}
+	if (fmt == NULL) {
+		fputc('\n', out);
+		return;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (word != NULL) {
+		fputs(": ", out);
+		col += 2;
+	}
+	dp_text_wrap_cont(out, col, ";   ", msg != NULL ? msg : "(out of memory)");
+	free(msg);
+}
+
 void report_lookup_text(FILE *out, const val_result *r, const char *resolver)
 {
 	char name[LDNS_MAX_DOMAINLEN + 8], type[32];
@@ -104,28 +139,30 @@ void report_lookup_text(FILE *out, const val_result *r, const char *resolver)
 	val_rrtype_str(r->qtype, type, sizeof type);
 	switch (r->status) {
 	case VAL_SECURE:
-		dp_fprintf_text(out, "; fully validated\n");
+		lk_comment(out, DP_TONE_OK, "fully validated", NULL);
 		break;
 	case VAL_INSECURE:
-		dp_fprintf_text(out, "; unsigned answer\n");
+		lk_comment(out, DP_TONE_WARN, "unsigned answer", NULL);
 		if (r->reason[0])
-			dp_fprintf_text(out, "; (%s)\n", r->reason);
+			lk_comment(out, DP_TONE_NONE, NULL, "(%s)", r->reason);
 		break;
 	case VAL_BOGUS:
-		dp_fprintf_text(out, "; bogus: %s\n", r->reason);
+		lk_comment(out, DP_TONE_BAD, "bogus", "%s", r->reason);
 		break;
 	case VAL_INDETERMINATE:
-		dp_fprintf_text(out, "; indeterminate: %s\n", r->reason);
+		lk_comment(out, DP_TONE_WARN, "indeterminate", "%s", r->reason);
 		break;
 	}
 	if (r->ede != VAL_EDE_NONE)
-		dp_fprintf_text(out, "; EDE %d\n", (int)r->ede);
+		lk_comment(out, DP_TONE_NONE, NULL, "EDE %d", (int)r->ede);
 	if (r->nxdomain)
-		dp_fprintf_text(out, "; %s does not exist (%s)\n", name, rc ? rc : "NXDOMAIN");
+		lk_comment(out, DP_TONE_NONE, NULL, "%s does not exist (%s)", name, rc ? rc : "NXDOMAIN");
 	else if (r->nodata)
-		dp_fprintf_text(out, "; %s has no %s records\n", name, type);
+		lk_comment(out, DP_TONE_NONE, NULL, "%s has no %s records", name, type);
 	else if (rc && r->rcode != LDNS_RCODE_NOERROR)
-		dp_fprintf_text(out, "; resolver %s answered %s\n", resolver ? resolver : "", rc);
+		lk_comment(out, DP_TONE_NONE, NULL, "resolver %s answered %s", resolver ? resolver : "", rc);
+	if (dp_text_quiet())
+		return;         /* --quiet: the verdict, not the records */
 	print_list(out, r->chain);
 	print_list(out, r->rrset);
 	if (r->status == VAL_SECURE)

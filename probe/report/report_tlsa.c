@@ -8,26 +8,53 @@
 #include "probe/report/report_tlsa.h"
 #include "probe/report/report_cert.h"
 #include "probe/report/envelope.h"
+#include "probe/report/textout.h"
 #include "probe/util/escape.h"
 #include "validator/dp_err.h"
 
+/* One record and what it does for this chain: on one line when it fits
+ * the width, else the verdict under the record (a 3 1 1 record alone
+ * takes 72 columns). */
+static void rt_rec_text(FILE *out, const report_tlsa_rec *r)
+{
+	const char *verdict = !r->usable ? r->why : r->matches ? "MATCHES this chain" : "does not match";
+	dp_tone tone = !r->usable ? DP_TONE_WARN : r->matches ? DP_TONE_OK : DP_TONE_DIM;
+
+	if (2 + dp_text_cols(r->text) + 2 + dp_text_cols(verdict) <= dp_text_width()) {
+		dp_fprintf_text(out, "  %s  ", r->text);
+		fprintf(out, "%s", dp_tone_on(tone));
+		dp_fprintf_text(out, "%s", verdict);
+		fprintf(out, "%s\n", dp_tone_off(tone));
+		return;
+	}
+	fputs("  ", out);
+	dp_text_wrap(out, 2, 4, r->text);
+	dp_text_finding(out, 4, tone, verdict, "%s", "");
+}
+
 void report_tlsa_host_text(FILE *out, const report_tlsa_host *h)
 {
+	int quiet = dp_text_quiet();
+
 	/* Names and reasons came from DNS or a file: printed escaped. */
-	dp_fprintf_text(out, "TLSA %s (%s): %zu record(s)\n", h->name, h->status, h->n);
-	for (size_t i = 0; i < h->n; i++) {
-		const report_tlsa_rec *r = &h->recs[i];
-		dp_fprintf_text(out, "  %s  %s\n", r->text,
-				!r->usable ? r->why : r->matches ? "MATCHES this chain" : "does not match");
+	if (!quiet)
+		dp_text_finding(out, 0, DP_TONE_BOLD, "TLSA", "%s (%s): %zu record(s)", h->name, h->status,
+				h->n);
+	for (size_t i = 0; !quiet && i < h->n; i++)
+		rt_rec_text(out, &h->recs[i]);
+	if (h->match) {
+		/* The record on a line of its own: a hash is not broken. */
+		dp_text_finding(out, 0, DP_TONE_OK, "MATCH:", "the chain matches at depth %d (%s), by the record",
+				h->depth, h->depth == 0 ? "the leaf" : "a CA of the chain");
+		fputs("  ", out);
+		dp_text_wrap(out, 2, 2, h->matched);
+		if (strcmp(h->status, "secure") != 0 && strcmp(h->status, "file") != 0)
+			dp_text_finding(out, 0, DP_TONE_BAD, "But", "the TLSA records are %s: DANE clients will not use them",
+					h->status);
+	} else {
+		dp_text_finding(out, 0, DP_TONE_BAD, "NO MATCH", "for %s: %s", h->host, h->reason);
 	}
-	if (h->match)
-		dp_fprintf_text(out, "MATCH: the chain matches %s at depth %d (%s)%s\n", h->matched,
-				h->depth, h->depth == 0 ? "the leaf" : "a CA of the chain",
-				strcmp(h->status, "secure") == 0 || strcmp(h->status, "file") == 0 ? "" :
-				"; but the TLSA records are not secure: DANE clients will not use them");
-	else
-		dp_fprintf_text(out, "NO MATCH for %s: %s\n", h->host, h->reason);
-	if (h->chain != NULL)
+	if (h->chain != NULL && !quiet)
 		report_cert_chain_text(out, h->chain, "Certificate chain checked:");
 }
 
@@ -79,12 +106,12 @@ int report_tlsa_host_json(json_t *hosts, const report_tlsa_host *h)
 
 void report_tlsa_bogus_text(FILE *out, const char *name, const char *reason)
 {
-	dp_fprintf_text(out, "BOGUS TLSA records at %s: %s\n", name, reason);
+	dp_text_finding(out, 0, DP_TONE_BAD, "BOGUS", "TLSA records at %s: %s", name, reason);
 }
 
 void report_tlsa_none_text(FILE *out, int port, const char *host)
 {
-	dp_fprintf_text(out, "TLSA _%d._tcp.%s: no TLSA records\n", port, host);
+	dp_text_finding(out, 0, DP_TONE_WARN, "TLSA", "_%d._tcp.%s: no TLSA records", port, host);
 }
 
 int report_tlsa_print_json(FILE *out, const char *domain, int exit_code, json_t *hosts,

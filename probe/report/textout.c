@@ -114,7 +114,9 @@ int dp_text_cols(const char *s)
 	return n;
 }
 
-void dp_text_wrap(FILE *out, int col, int indent, const char *text)
+/* dp_text_wrap and dp_text_wrap_prefixed: every line after the first
+ * starts with cont (cols columns of it). */
+static void text_wrap(FILE *out, int col, const char *cont, int cols, const char *text)
 {
 	char *e = text_escaped(text != NULL ? text : "");
 	const char *p;
@@ -122,8 +124,6 @@ void dp_text_wrap(FILE *out, int col, int indent, const char *text)
 
 	if (e == NULL)
 		return;
-	if (indent > width / 2)
-		indent = width / 2;      /* a hanging indent must leave room */
 	p = e;
 	while (*p == ' ')
 		p++;
@@ -132,8 +132,8 @@ void dp_text_wrap(FILE *out, int col, int indent, const char *text)
 
 		avail = width - col;
 		if (avail < 1) {
-			fprintf(out, "\n%*s", indent, "");
-			col = indent;
+			fprintf(out, "\n%s", cont);
+			col = cols;
 			continue;
 		}
 		if (len <= (size_t)avail) {
@@ -145,9 +145,9 @@ void dp_text_wrap(FILE *out, int col, int indent, const char *text)
 		for (cut = (size_t)avail; cut > 0 && p[cut] != ' '; cut--)
 			;
 		if (cut == 0) {
-			if (col > indent) {
-				fprintf(out, "\n%*s", indent, "");
-				col = indent;
+			if (col > cols) {
+				fprintf(out, "\n%s", cont);
+				col = cols;
 				continue;
 			}
 			cut = (size_t)avail;
@@ -157,11 +157,33 @@ void dp_text_wrap(FILE *out, int col, int indent, const char *text)
 		while (*p == ' ')
 			p++;
 		if (*p)
-			fprintf(out, "\n%*s", indent, "");
-		col = indent;
+			fprintf(out, "\n%s", cont);
+		col = cols;
 	}
 	fputc('\n', out);
 	free(e);
+}
+
+void dp_text_wrap(FILE *out, int col, int indent, const char *text)
+{
+	char spaces[DP_TEXT_WIDTH_MAX / 2 + 1];
+
+	if (indent > text_width / 2)
+		indent = text_width / 2;      /* a hanging indent must leave room */
+	if (indent < 0)
+		indent = 0;
+	memset(spaces, ' ', (size_t)indent);
+	spaces[indent] = '\0';
+	text_wrap(out, col, spaces, indent, text);
+}
+
+void dp_text_wrap_cont(FILE *out, int col, const char *cont, const char *text)
+{
+	int n = (int)strlen(cont);
+
+	if (n > text_width / 2)
+		cont = "", n = 0;     /* a continuation must leave room */
+	text_wrap(out, col, cont, n, text);
 }
 
 void dp_text_finding(FILE *out, int indent, dp_tone tone, const char *label, const char *fmt, ...)

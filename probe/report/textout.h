@@ -67,6 +67,10 @@ const char *dp_tone_off(dp_tone t);
  * spaces.  Ends with a newline.  A word longer than a line is cut.
  */
 void dp_text_wrap(FILE *out, int col, int indent, const char *text);
+/* The same, with every line after the first starting with cont (ours,
+ * written as it is): lookup's ";" comments stay comments when a long
+ * reason wraps. */
+void dp_text_wrap_cont(FILE *out, int col, const char *cont, const char *text);
 
 /* One finding: indent spaces, label in tone (label may be NULL or ""),
  * a space, then the formatted message wrapped with a hanging indent of

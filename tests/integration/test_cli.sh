@@ -95,6 +95,55 @@ for o in $("$dp" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | grep -oE 
 done
 [ -z "$missing" ] && ok "man page: every option of every --help" || bad "man page lacks:$missing"
 grep -q 'n/a' "$MAN" && grep -q 'chn' "$MAN" && ok "man page: the probe matrix legend" || bad "man page: no matrix legend"
+# ... and the other way: every option the man page lists under COMMAND
+# OPTIONS (per .SS command) and GLOBAL OPTIONS is in that --help, so it
+# exists; every long option in a command's getopt table is in its --help
+# (an option nobody can find is as bad as one that does not exist); every
+# global option of --help is in the README.
+SRC=$(dirname "${BASH_SOURCE[0]}")/../..
+extra=$(python3 - "$MAN" "$dp" "$SRC/probe/cli" <<'PY'
+import glob, os, re, subprocess, sys
+man, dp, cli = sys.argv[1:4]
+helps = {}
+def helptext(cmd):
+    if cmd not in helps:
+        args = [dp] + ([] if cmd == "global" else cmd.split()) + ["--help"]
+        helps[cmd] = subprocess.run(args, capture_output=True, text=True).stdout
+    return helps[cmd]
+def has(cmd, opt):
+    h = helptext("anchor status" if cmd == "anchor" else cmd)
+    return re.search(r"(^|[\s,\[|])" + re.escape(opt) + r"(?![a-z-])", h) is not None
+out, sec, sub = [], None, None
+for line in open(man):
+    line = line.rstrip("\n")
+    if line.startswith(".SH "):
+        sec, sub = line[4:].strip('"'), None
+    elif line.startswith(".SS "):
+        sub = line[4:].replace("\\-", "-")
+    elif line.startswith((".BR ", ".B ")) and sec in ("COMMAND OPTIONS", "GLOBAL OPTIONS"):
+        cmd = sub if sec == "COMMAND OPTIONS" else "global"
+        for o in re.findall(r"\\-\\-([a-z][a-z\\-]*)", line):
+            o = "--" + o.replace("\\-", "-")
+            if not has(cmd, o):
+                out.append("man:%s:%s" % (cmd, o))
+for f in sorted(glob.glob(os.path.join(cli, "*.c"))):
+    base = os.path.basename(f)[:-2]
+    if not (base.startswith("cmd_") or base == "main"):
+        continue
+    cmd = "global" if base == "main" else base[4:].replace("_", "-")
+    for o in re.findall(r'\{\s*"([a-z][a-z-]*)",\s*(?:no|required|optional)_argument', open(f).read()):
+        if not has(cmd, "--" + o):
+            out.append("getopt:%s:--%s" % (cmd, o))
+print(" ".join(out))
+PY
+)
+[ -z "$extra" ] && ok "every option of the man page is in that --help, every getopt option of a command in its --help" \
+	|| bad "options documented but not offered, or offered but not in --help: $extra"
+missing=""
+for o in $("$dp" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z-]*' | grep -oE -- '--[a-z-]+'); do
+	[ "$o" = --help ] || grep -qF -- "\`$o" "$SRC/README.md" || missing="$missing $o"
+done
+[ -z "$missing" ] && ok "README: every global option of --help" || bad "README lacks the global options:$missing"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

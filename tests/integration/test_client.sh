@@ -32,7 +32,7 @@ done
 {
 	echo "resolvers:"
 	n=0
-	for a in 127.53.1.1 127.53.1.2 127.53.1.3 127.53.1.5 $FAR; do
+	for a in 127.53.1.1 127.53.1.2 127.53.1.3 127.53.1.5 $FAR 127.53.1.4; do
 		echo "  - address: $a"
 		echo "    priority: $n"
 		n=$((n + 10))
@@ -79,16 +79,18 @@ want local 127.53.1.2 true '' "aware unbound"
 want local 127.53.1.3 true '' "AD-clearing dnsmasq"
 want local 127.53.1.5 true '' "permissive unbound"
 want local $FAR true '' "validating, non-loopback"
+want local 127.53.1.4 false 'RRSIG missing.*strips DNSSEC records' "RRSIG-stripping forwarder"
 for m in ad postfix; do
 	want $m 127.53.1.1 true '' "validating unbound on loopback"
 	want $m 127.53.1.2 false 'DANE is off through this aware resolver.*Opportunistic.*without DANE.*Mandatory \(dane-only\) mail is deferred' "aware unbound"
 	want $m 127.53.1.3 false 'DANE is off.*sets no AD.*Mandatory' "AD-clearing dnsmasq"
 	want $m 127.53.1.5 false 'permissive validator.*Bogus TLSA for insecure.*downgrade' "permissive unbound"
 	want $m $FAR false 'RFC 4035 4.9.3, RFC 6698 4.1, RFC 7672 2.2.*trusted_path: true' "validating, non-loopback, path not trusted"
+	want $m 127.53.1.4 false 'DANE is off through this non-dnssec resolver.*Opportunistic.*Mandatory \(dane-only\) mail is deferred' "RRSIG-stripping forwarder"
 done
 grep -q "rc=2" "$TMP/ad.rc" && ok "client ad: exit 2 (the permissive one is a downgrade, critical)" \
 	|| bad "client ad: $(cat "$TMP/ad.rc"), want 2"
-grep -q "rc=0" "$TMP/local.rc" && ok "client local: exit 0 (all DANE-safe)" || bad "client local: $(cat "$TMP/local.rc")"
+grep -q "rc=1" "$TMP/local.rc" && ok "client local: exit 1 (all DANE-safe but the last secondary, the RRSIG stripper)" || bad "client local: $(cat "$TMP/local.rc")"
 
 # The untrusted path alone is a warning, not critical, even as primary.
 inlab "$DP" --anchors "$ANCHORS" -c "$TMP/lab.yaml" --client ad probe "$FAR" >"$TMP/far.txt" 2>&1
@@ -107,7 +109,7 @@ v=$(verdict "$TMP/trusted.json" $FAR)
 # stands), the untrusted path a warning even as the primary.
 inlab "$DP" -c "$TMP/lab.yaml" --anchors "$ANCHORS" --client ad --format json check >"$TMP/check-ad.json" 2>"$TMP/check-ad.err"
 sev=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["exit_code"], " ".join("%s=%s" % (p["id"].split()[-1], p["severity"]) for p in d["problems"] if p["id"].startswith("not-dane-safe")))' "$TMP/check-ad.json" 2>&1)
-[ "$sev" = "2 127.53.1.5=critical 127.53.1.2=warning 127.53.1.3=warning $FAR=warning" ] \
+[ "$sev" = "2 127.53.1.5=critical 127.53.1.2=warning 127.53.1.3=warning $FAR=warning 127.53.1.4=warning" ] \
 	&& ok "check --client ad: the permissive secondary is critical as in probe (exit 2), the others warnings" \
 	|| bad "check --client ad problems: '$sev' $(head -2 "$TMP/check-ad.err")"
 inlab "$DP" -c "$TMP/lab.yaml" --anchors "$ANCHORS" --client ad --resolver "$FAR" check >"$TMP/check-far.txt" 2>&1

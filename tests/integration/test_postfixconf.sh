@@ -81,6 +81,26 @@ PY
 inlab "$DP" -c "$TMP/lab.yaml" --anchors "$ANCHORS" --postfix "$D" --format json verify >"$TMP/verify.jsonl" 2>&1
 [ "$(grep -c '"domain"' "$TMP/verify.jsonl")" -ge 4 ] && grep -q '"domain":"ta.dplab"' "$TMP/verify.jsonl" \
 	&& ok "verify --postfix DIR: the policy map's DANE destinations" || bad "verify --postfix: $(head -c 300 "$TMP/verify.jsonl")"
+# relayhost = [host] sends every destination without its own transport
+# there (no MX lookup: no DANE); a transport_maps entry to an MX-looked-up
+# next hop takes its destination out of that.  postconf -n is the witness
+# that Postfix reads the same relayhost.
+printf 'relayhost = [127.25.0.2]:25\n' >>"$D/main.cf"
+printf 'dual.dplab   smtp:dual.dplab\n' >"$D/transport"
+pc=$(postconf -c "$D" -h relayhost 2>&1)
+inlab "$DP" -c "$TMP/lab.yaml" --anchors "$ANCHORS" --postfix "$D" --format json check >"$TMP/check3.json" 2>&1
+python3 - "$TMP/check3.json" <<'PY' && [ "$pc" = "[127.25.0.2]:25" ] \
+	&& ok "relayhost = [127.25.0.2]:25 (postconf agrees): a no-MX route finding for each DANE destination it carries, not for dual.dplab (transport to an MX lookup)" \
+	|| bad "relayhost: postconf '$pc'; $(head -c 600 "$TMP/check3.json")"
+import json, sys
+pf = json.load(open(sys.argv[1]))["postfix"]
+routes = {x["domain"]: x["route"] for x in pf["destinations"]}
+assert routes == {"sss-ok.dplab": "relayhost = [127.25.0.2]:25", "ssn.dplab": "relayhost = [127.25.0.2]:25",
+                  "dual.dplab": None, "ta.dplab": "relayhost = [127.25.0.2]:25"}, routes
+f = [x for x in pf["findings"] if "relayhost" in x]
+assert len(f) == 3 and all("no MX lookup" in x for x in f), f
+PY
+
 # A directory that is not a Postfix configuration: a clear error, exit 3.
 inlab "$DP" -c "$TMP/lab.yaml" --anchors "$ANCHORS" --postfix="$TMP/nothing-here" check >"$TMP/bad.txt" 2>&1
 rc=$?

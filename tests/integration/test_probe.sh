@@ -160,4 +160,67 @@ else
 fi
 out=$(promtool check metrics <"$TMP/prom.txt" 2>&1) && [ -z "$out" ] \
 	&& ok "probe --format prometheus: promtool check metrics reports nothing" || bad "promtool check metrics: $out"
+# ---- probe names without the asked type: configuration, not resolver faults ----
+# (issue 14) Each answer shape a test can get, from the real resolvers: a
+# secure name with no A (b.dplab: NODATA), a bogus name that does not
+# exist (NXDOMAIN), an unknown type the name lacks.  No resolver may be
+# blamed for them; a bogus name with no A whose denial is valid (b.dplab,
+# MX bogus only) is no "no-cd" fault either (NODATA with CD=1 honours CD).
+# A bogus name whose denial itself is bogus (expired.dplab: expired
+# signatures, no A) still finds the permissive resolver: the validating
+# unbound answers SERVFAIL, so a NODATA from a validating resolver is bogus
+# data passed on (RFC 4035 5.5).
+ALL5="127.53.1.1 127.53.1.2 127.53.1.3 127.53.1.4 127.53.1.5"
+names_with() {   # KEY VALUE...: the lab names with these lines replaced
+	lab_probe_yaml 1500 | python3 -c 'import sys
+subs = dict(a.split("=", 1) for a in sys.argv[1:])
+for line in sys.stdin:
+    k = line.strip().split(":")[0]
+    print("    %s: %s" % (k, subs.pop(k)) if k in subs else line.rstrip("\n"))
+for k, v in subs.items():
+    print("    %s: %s" % (k, v))' "$@"
+}
+# shapes FILE: "address class tags safe test=result..." for the tests that
+# ask a configured name of one type, plus the configuration flags.
+shapes() {
+	python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for r in d["resolvers"]:
+    t = {x["name"]: x for x in r["tests"]}
+    cfg = ",".join(n for n in ("udp", "tcp", "do", "cd", "unknown-type", "bogus")
+                   if "configuration problem" in t[n]["detail"])
+    print(r["address"], r["class"], ",".join(r["tags"]) or "-", r["dane_safe"],
+          " ".join("%s=%s" % (n, t[n]["result"]) for n in ("udp", "do", "cd", "unknown-type", "bogus")), cfg)
+PY
+}
+names_with "secure=[b.dplab]" "bogus=[nothere.h.dplab]" "unknown_type=www.h.dplab TYPE65000" >"$TMP/shapes.yaml"
+inlab "$DP" -c "$TMP/shapes.yaml" --anchors "$ANCHORS" --format json probe $ALL5 >"$TMP/shapes.json" 2>"$TMP/shapes.err"
+shapes "$TMP/shapes.json" >"$TMP/shapes.txt"
+cfg_all="udp,tcp,do,cd,unknown-type,bogus"
+if [ "$(sed -n 1p "$TMP/shapes.txt")" = "127.53.1.1 validating - True udp=skip do=skip cd=skip unknown-type=skip bogus=skip $cfg_all" ] \
+   && [ "$(awk -v c="$cfg_all" '$NF == c' "$TMP/shapes.txt" | wc -l)" = 5 ] && ! grep -qE "udp=fail|do=fail|cd=fail|unknown-type=fail|bogus=fail|no-cd" "$TMP/shapes.txt"; then
+	ok "names without the asked type (NODATA A, NXDOMAIN bogus, NODATA TYPE65000): configuration problems on all 5 resolvers, no resolver blamed, the validating unbound stays validating"
+else
+	bad "names without the asked type: $(tr '\n' ';' <"$TMP/shapes.txt") $(head -2 "$TMP/shapes.err")"
+fi
+names_with "bogus=[b.dplab]" >"$TMP/nodata.yaml"
+inlab "$DP" -c "$TMP/nodata.yaml" --anchors "$ANCHORS" --format json probe $ALL5 >"$TMP/nodata.json" 2>"$TMP/nodata.err"
+shapes "$TMP/nodata.json" >"$TMP/nodata.txt"
+if [ "$(grep -c " cd=pass .* bogus=skip [a-z,-]*bogus$" "$TMP/nodata.txt")" = 5 ] && ! grep -q "no-cd" "$TMP/nodata.txt" \
+   && grep -q "^127.53.1.1 validating - True " "$TMP/nodata.txt"; then
+	ok "bogus name without an A (b.dplab, NODATA): CD honoured on all 5 resolvers (no no-cd), the bogus test a configuration problem"
+else
+	bad "bogus name without an A: $(tr '\n' ';' <"$TMP/nodata.txt")"
+fi
+names_with "bogus=[expired.dplab]" >"$TMP/bdenial.yaml"
+inlab "$DP" -c "$TMP/bdenial.yaml" --anchors "$ANCHORS" --client ad --format json probe $ALL5 >"$TMP/bdenial.json" 2>"$TMP/bdenial.err"
+shapes "$TMP/bdenial.json" >"$TMP/bdenial.txt"
+why=$(field "$TMP/bdenial.json" 127.53.1.5 reasons)
+if grep -q "^127.53.1.5 partial permissive False .* bogus=fail [a-z,-]*$" "$TMP/bdenial.txt" && grep -q "^127.53.1.1 validating - True .* bogus=pass [a-z,-]*$" "$TMP/bdenial.txt" \
+   && printf '%s' "$why" | grep -q "permissive validator.*downgrade" && ! grep -q "no-cd" "$TMP/bdenial.txt"; then
+	ok "bogus name whose denial is bogus (expired.dplab, no A): the permissive unbound is found (NODATA instead of SERVFAIL) and is a downgrade under --client ad"
+else
+	bad "bogus denial: $(tr '\n' ';' <"$TMP/bdenial.txt") reason: ${why:0:200}"
+fi
 finish

@@ -114,6 +114,73 @@ static void test_models(void **state)
 	clear(r, 6);
 }
 
+/* The AD model's verdict table (SPEC 5 "Client models", issue 14): one
+ * row per kind of resolver, with the severity and the words of the
+ * reason.  Built by hand from the battery facts each kind shows. */
+static const struct ad_row {
+	const char *what, *addr;
+	dp_class cls;
+	int ad, bogus_res;         /* ad test passed; the bogus test's result */
+	unsigned bogus_flags, tags;
+	int trusted, parse_ok, local_safe;
+	int safe, sev;             /* want */
+	const char *reason;        /* want in reasons[0] (NULL: none) */
+} ad_rows[] = {
+	{ "validating, loopback", "127.53.1.1", DP_CLASS_VALIDATING, 1, DP_RES_PASS, DP_TF_SERVFAIL, 0, 0, 1, 1,
+	  1, DP_SEV_BY_POSITION, NULL },
+	{ "validating, ::1", "[::1]:5353", DP_CLASS_VALIDATING, 1, DP_RES_PASS, DP_TF_SERVFAIL, 0, 0, 1, 1,
+	  1, DP_SEV_BY_POSITION, NULL },
+	{ "validating, network path", "192.0.2.53", DP_CLASS_VALIDATING, 1, DP_RES_PASS, DP_TF_SERVFAIL, 0, 0, 1, 1,
+	  0, DP_SEV_WARNING, "can be forged or stripped on the way (RFC 4035 4.9.3, RFC 6698 4.1, RFC 7672 2.2)" },
+	{ "validating, trusted path", "192.0.2.53", DP_CLASS_VALIDATING, 1, DP_RES_PASS, DP_TF_SERVFAIL, 0, 1, 1, 1,
+	  1, DP_SEV_BY_POSITION, NULL },
+	{ "aware", "127.53.1.2", DP_CLASS_AWARE, 0, DP_RES_SKIP, DP_TF_DATA, 0, 0, 1, 1,
+	  0, DP_SEV_BY_POSITION, "DANE is off through this aware resolver" },
+	{ "non-DNSSEC", "127.53.1.4", DP_CLASS_NON_DNSSEC, 0, DP_RES_PASS, DP_TF_SERVFAIL, DP_TAG_NO_TLSA, 0, 1, 0,
+	  0, DP_SEV_BY_POSITION, "DANE is off through this non-dnssec resolver" },
+	{ "permissive", "127.53.1.5", DP_CLASS_PARTIAL, 1, DP_RES_FAIL, DP_TF_DATA, DP_TAG_PERMISSIVE, 0, 1, 1,
+	  0, DP_SEV_CRITICAL, "permissive validator: bogus data comes back without AD instead of SERVFAIL" },
+	{ "permissive, trusted path", "192.0.2.5", DP_CLASS_PARTIAL, 1, DP_RES_FAIL, DP_TF_DATA, DP_TAG_PERMISSIVE, 1, 1, 1,
+	  0, DP_SEV_CRITICAL, "downgrade" },
+	{ "AD=1 on bogus data", "127.53.1.8", DP_CLASS_PARTIAL, 1, DP_RES_FAIL, DP_TF_AD, 0, 0, 1, 1,
+	  0, DP_SEV_CRITICAL, "AD=1 on bogus data: bogus data comes back with AD" },
+	{ "validating, TLSA filtered", "127.53.1.9", DP_CLASS_PARTIAL, 1, DP_RES_PASS, DP_TF_SERVFAIL, DP_TAG_NO_TLSA, 0, 1, 0,
+	  0, DP_SEV_BY_POSITION, "TLSA records do not come through" },
+	{ "validating, unusable locally", "127.53.1.1", DP_CLASS_PARTIAL, 1, DP_RES_PASS, DP_TF_SERVFAIL, 0, 0, 1, 0,
+	  1, DP_SEV_BY_POSITION, "safe for a client that trusts its AD bit" },
+	{ "unreachable", "127.53.1.7", DP_CLASS_UNREACHABLE, 0, DP_RES_FAIL, 0, 0, 0, 1, 0,
+	  0, DP_SEV_BY_POSITION, "no usable answers" },
+	{ "not an address", "resolver.example", DP_CLASS_BROKEN, 0, DP_RES_FAIL, 0, 0, 0, 0, 0,
+	  0, DP_SEV_BY_POSITION, "no usable answers" },
+};
+
+static void test_ad_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(ad_rows) / sizeof(ad_rows[0]); i++) {
+		const struct ad_row *w = &ad_rows[i];
+		dp_resolver_result r;
+
+		make(&r, w->addr, VALIDATING, w->trusted);
+		r.cls = w->cls;
+		r.parse_ok = w->parse_ok;
+		r.dane_safe = w->local_safe;
+		r.tags = w->tags;
+		r.tests[DP_T_AD].result = w->ad ? DP_RES_PASS : DP_RES_FAIL;
+		r.tests[DP_T_BOGUS].result = w->bogus_res;
+		r.tests[DP_T_BOGUS].flags = w->bogus_flags;
+		dp_client_judge(&r, 1, DP_CLIENT_AD);
+		if (r.dane_safe != w->safe || (int)r.severity != w->sev || r.local_safe != w->local_safe)
+			fail_msg("%s: dane_safe %d severity %d local %d, want %d %d %d", w->what, r.dane_safe,
+				 r.severity, r.local_safe, w->safe, w->sev, w->local_safe);
+		if (w->reason == NULL ? r.n_reasons != 0
+				      : r.n_reasons == 0 || strstr(r.reasons[0], w->reason) == NULL)
+			fail_msg("%s: reason '%s', want '%s'", w->what, r.n_reasons ? r.reasons[0] : "(none)",
+				 w->reason ? w->reason : "(none)");
+		clear(&r, 1);
+	}
+}
+
 static void test_loopback(void **state)
 {
 	dp_addr a;
@@ -171,6 +238,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_models),
+		cmocka_unit_test(test_ad_table),
 		cmocka_unit_test(test_loopback),
 		cmocka_unit_test(test_config),
 	};

@@ -40,7 +40,8 @@ static const struct { dp_test_id id; const char *rules; } expect[] = {
 	{ DP_T_NSEC3, "KKCFFF" },
 	{ DP_T_TLSA, "CXXFFF" },   /* filtered or absent: the others decide */
 	{ DP_T_UNKNOWN_TYPE, "PXXFFF" },
-	{ DP_T_BOGUS, "CKKPFF" },  /* SERVFAIL is the validator's answer */
+	{ DP_T_BOGUS, "CXXPFF" },  /* SERVFAIL is the validator's answer; a
+				    * denial is bogus when a validator says so */
 };
 
 static dp_rule letter(char c)
@@ -102,6 +103,61 @@ static void test_settle(void **state)
 	assert_int_equal(r[2].tests[DP_T_UNKNOWN_TYPE].result, DP_RES_FAIL);
 }
 
+/* The bogus name has no A (a NODATA or NXDOMAIN with CD=0).  Where a
+ * validator answers SERVFAIL the name is bogus and the denial another
+ * resolver hands over is bogus data: a resolver that validates is
+ * permissive; where no validator does, the name is wrong (issue 14). */
+static void bogus_denial(dp_resolver_result *r, int shape, unsigned flags, int ad)
+{
+	memset(r, 0, sizeof(*r));
+	r->tests[DP_T_AD].result = ad ? DP_RES_PASS : DP_RES_FAIL;
+	r->tests[DP_T_BOGUS].result = DP_RES_SKIP;
+	r->tests[DP_T_BOGUS].shape = shape;
+	r->tests[DP_T_BOGUS].rcode = shape == DP_SHAPE_SERVFAIL ? LDNS_RCODE_SERVFAIL
+				     : shape == DP_SHAPE_NXDOMAIN ? LDNS_RCODE_NXDOMAIN : LDNS_RCODE_NOERROR;
+	r->tests[DP_T_BOGUS].flags = flags;
+}
+
+static void test_settle_bogus(void **state)
+{
+	dp_resolver_result r[4];
+	dp_class cls;
+	unsigned tags;
+
+	(void)state;
+	bogus_denial(&r[0], DP_SHAPE_SERVFAIL, DP_TF_SERVFAIL, 1);                 /* validator */
+	bogus_denial(&r[1], DP_SHAPE_NODATA, DP_TF_COMPARE | DP_TF_DATA, 1);      /* permissive */
+	bogus_denial(&r[2], DP_SHAPE_NXDOMAIN, DP_TF_COMPARE | DP_TF_DATA, 0);    /* aware */
+	bogus_denial(&r[3], DP_SHAPE_NODATA, DP_TF_COMPARE | DP_TF_AD, 1);        /* AD on it */
+	dp_shape_settle(r, 4);
+	for (int i = 0; i < 4; i++)
+		dp_bogus_finalize(r[i].tests);
+	assert_int_equal(r[0].tests[DP_T_BOGUS].result, DP_RES_PASS);
+	assert_int_equal(r[1].tests[DP_T_BOGUS].result, DP_RES_FAIL);
+	assert_non_null(strstr(r[1].tests[DP_T_BOGUS].detail, "permissive"));
+	dp_classify(r[1].tests, 1, &cls, &tags);
+	assert_true(tags & DP_TAG_PERMISSIVE);
+	assert_int_equal(r[2].tests[DP_T_BOGUS].result, DP_RES_SKIP);
+	assert_false(r[2].tests[DP_T_BOGUS].flags & DP_TF_CONFIG);
+	assert_int_equal(r[3].tests[DP_T_BOGUS].result, DP_RES_FAIL);
+	assert_non_null(strstr(r[3].tests[DP_T_BOGUS].detail, "AD=1"));
+
+	/* No validator finds it bogus (its only SERVFAIL is from a resolver
+	 * that does not validate): a configuration problem for everyone. */
+	bogus_denial(&r[0], DP_SHAPE_SERVFAIL, DP_TF_SERVFAIL, 0);
+	bogus_denial(&r[1], DP_SHAPE_NODATA, DP_TF_COMPARE | DP_TF_AD, 1);
+	bogus_denial(&r[2], DP_SHAPE_NXDOMAIN, DP_TF_COMPARE | DP_TF_DATA, 1);
+	dp_shape_settle(r, 3);
+	for (int i = 1; i < 3; i++) {
+		dp_bogus_finalize(r[i].tests);
+		assert_int_equal(r[i].tests[DP_T_BOGUS].result, DP_RES_SKIP);
+		assert_true(r[i].tests[DP_T_BOGUS].flags & DP_TF_CONFIG);
+		assert_non_null(strstr(r[i].tests[DP_T_BOGUS].detail, "configuration problem"));
+		dp_classify(r[i].tests, 1, &cls, &tags);
+		assert_false(tags & DP_TAG_PERMISSIVE);
+	}
+}
+
 static void all_pass(dp_test t[DP_T_COUNT])
 {
 	memset(t, 0, sizeof(dp_test) * DP_T_COUNT);
@@ -153,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_shape_of),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_settle),
+		cmocka_unit_test(test_settle_bogus),
 		cmocka_unit_test(test_tags_by_cause),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -121,6 +121,30 @@ static void test_wrap(void **state)
 	}
 }
 
+/* Lines after the first start with a continuation of ours (lookup's
+ * ";" comments), counted in the width; a continuation wider than half
+ * the line is dropped rather than leave no room. */
+static void test_wrap_cont(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	(void)state;
+	assert_non_null(f);
+	dp_text_set(40, 0, 0);
+	fputs("; bogus: ", f);
+	dp_text_wrap_cont(f, 9, ";   ", "b.dplab/MX: RRSIG for b.dplab/MX does not verify with key 17762 alg 13 of dplab");
+	dp_text_wrap_cont(f, 0, "0123456789012345678901234", "one two three four five six seven eight nine ten eleven");
+	fclose(f);
+	assert_string_equal(buf, "; bogus: b.dplab/MX: RRSIG for\n"
+				 ";   b.dplab/MX does not verify with key\n"
+				 ";   17762 alg 13 of dplab\n"
+				 "one two three four five six seven eight\n"
+				 "nine ten eleven\n");
+	free(buf);
+}
+
 static void test_finding(void **state)
 {
 	char *buf = NULL;
@@ -192,6 +216,7 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_color),
 		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_wrap_cont),
 		cmocka_unit_test(test_finding),
 		cmocka_unit_test(test_addr_why),
 		cmocka_unit_test(test_progress_bar),
