@@ -56,7 +56,9 @@ import re, sys, html
 base, want = sys.argv[1], sys.argv[2]
 dot = open(base + ".dot").read()
 lines = [l for l in dot.splitlines() if 'id="failing"' in l]
-text = open(base + ".txt").read()
+# Text wraps to the width (issue 13): a reason may go on over the next
+# lines, lookup's as ";   " comments, the others indented; joined here.
+text = re.sub(r"\n;? +", " ", open(base + ".txt").read())
 if len(lines) != 1:
     sys.exit(print("failing elements in DOT:", len(lines)) or 1)
 if not re.search(want, lines[0]):
