@@ -8,7 +8,7 @@ unbound dnsmasq-base postfix faketime hyperfine iproute2 python3 openssl clang
 libclang-rt-14-dev valgrind curl ca-certificates procps jq time python3-dnspython
 python3-cryptography systemd man-db git strace
 prometheus python3-jsonschema
-libgraphviz-dev graphviz libxml2-utils chromium tidy
+libgraphviz-dev graphviz libxml2-utils chromium tidy fonts-liberation
 tmux shellcheck"
 missing=""
 for p in $PKGS; do

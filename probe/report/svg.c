@@ -17,7 +17,10 @@
  * thread, and some 30 KB per run that fontconfig and pango never free
  * (LeakSanitizer counts them against us under make SANITIZE=1).  Without
  * a text layout plugin Graphviz sizes labels from its built-in Helvetica
- * metrics (the graphs ask for Helvetica), which is what the SVG shows.
+ * metrics (the graphs ask for Helvetica): labels fit their boxes wherever
+ * the browser has Helvetica, Arial or Liberation Sans (the same metrics;
+ * fontconfig maps Helvetica to it); with only a wider sans (DejaVu Sans)
+ * a long label runs some 10% past its box.
  * One context serves every picture of a run: gvContext reads Graphviz's
  * config anew and drops that text each time (2.42), so a context per
  * picture made check --html leak once per destination.

@@ -9,7 +9,13 @@
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lab_setup test_pictures "${1:-./daneprobe}"
-OUT=${DP_PICTURES_OUT:-/tmp/daneprobe-pictures}
+# Kept after the run for people to look at; one directory per lab
+# namespace, so that labs run side by side do not overwrite each other's.
+case ${DPLAB_NS:-dplab} in
+dplab) OUT=/tmp/daneprobe-pictures ;;
+*) OUT=/tmp/daneprobe-pictures-$DPLAB_NS ;;
+esac
+OUT=${DP_PICTURES_OUT:-$OUT}
 mkdir -p "$OUT"
 HOSTILE='<script>\"x\"\010y.h.dplab'
 # A sanitized build unwinds allocation stacks through Graphviz's libraries
@@ -50,7 +56,9 @@ import re, sys, html
 base, want = sys.argv[1], sys.argv[2]
 dot = open(base + ".dot").read()
 lines = [l for l in dot.splitlines() if 'id="failing"' in l]
-text = open(base + ".txt").read()
+# Text wraps to the width (issue 13): a reason may go on over the next
+# lines, lookup's as ";   " comments, the others indented; joined here.
+text = re.sub(r"\n;? +", " ", open(base + ".txt").read())
 if len(lines) != 1:
     sys.exit(print("failing elements in DOT:", len(lines)) or 1)
 if not re.search(want, lines[0]):
