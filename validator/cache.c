@@ -89,7 +89,8 @@ void cache_clear(cache_list *l)
 	l->bytes = 0;
 }
 
-cache_hdr *cache_get(val_ctx *ctx, cache_list *l, const ldns_rdf *name, ldns_rr_type type)
+/* The entry of (name, type) in l, or NULL; nothing else changes. */
+static cache_hdr *cache_find(const cache_list *l, const ldns_rdf *name, ldns_rr_type type)
 {
 	uint32_t hv;
 
@@ -97,26 +98,26 @@ cache_hdr *cache_get(val_ctx *ctx, cache_list *l, const ldns_rdf *name, ldns_rr_
 		return NULL;
 	hv = cache_hash(name, type);
 	for (cache_hdr *h = l->bucket[hv & (l->nbuckets - 1)]; h; h = h->chain)
-		if (h->hash == hv && h->type == type && val_name_eq(h->name, name)) {
-			h->used = ctx->gen;
-			lru_unlink(l, h);
-			lru_push(l, h);
+		if (h->hash == hv && h->type == type && val_name_eq(h->name, name))
 			return h;
-		}
 	return NULL;
+}
+
+cache_hdr *cache_get(val_ctx *ctx, cache_list *l, const ldns_rdf *name, ldns_rr_type type)
+{
+	cache_hdr *h = cache_find(l, name, type);
+
+	if (h) {
+		h->used = ctx->gen;
+		lru_unlink(l, h);
+		lru_push(l, h);
+	}
+	return h;
 }
 
 int cache_has(const cache_list *l, const ldns_rdf *name, ldns_rr_type type)
 {
-	uint32_t hv;
-
-	if (!l->bucket)
-		return 0;
-	hv = cache_hash(name, type);
-	for (const cache_hdr *h = l->bucket[hv & (l->nbuckets - 1)]; h; h = h->chain)
-		if (h->hash == hv && h->type == type && val_name_eq(h->name, name))
-			return 1;
-	return 0;
+	return cache_find(l, name, type) != NULL;
 }
 
 /* Buckets for about twice the cap: short chains without rehashing. */
