@@ -17,7 +17,6 @@
 #include <string.h>
 #include "probe/net/query.h"
 #include "probe/util/clock.h"
-#include "probe/util/defaults.h"
 
 struct query_ahead {
 	size_t n;
@@ -99,9 +98,7 @@ static int fetch_answer(query_fetcher *f, const ldns_rdf *name, ldns_rr_type typ
 	 * ahead while the lookup was busy elsewhere keeps its full time
 	 * (with it counted from the send, hints sent in a burst at the
 	 * start of 64 workers timed out against a loaded resolver). */
-	int64_t wait_end = dp_mono_ms() + (o.timeout_ms > 0 ? o.timeout_ms : DP_DNS_TIMEOUT_MS);
-	if (p.deadline < wait_end)
-		p.deadline = wait_end;
+	p.deadline = dp_mono_ms() + (p.deadline - p.start);
 	return query_finish(&p, r);
 }
 
