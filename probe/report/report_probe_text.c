@@ -163,6 +163,20 @@ static void probe_findings(FILE *out, const dp_resolver_result *r, int verbose)
 					dp_result_name(r->tests[t].result), r->tests[t].detail);
 }
 
+/* A probe name that lacks what a test asks is the configuration's
+ * problem, not any resolver's (issue 14): say so once per test, above the
+ * resolvers, so it is read without -v and fixed in probe.names. */
+static void probe_config_notes(FILE *out, const dp_resolver_result *r, size_t n)
+{
+	for (int t = 0; t < DP_T_COUNT; t++)
+		for (size_t i = 0; i < n; i++)
+			if (r[i].tests[t].flags & DP_TF_CONFIG) {
+				dp_text_finding(out, 0, DP_TONE_WARN, "probe.names:", "%s: %s",
+						dp_test_name((dp_test_id)t), r[i].tests[t].detail);
+				break;
+			}
+}
+
 /* --quiet: "probe: 5 of 7 resolvers DANE-safe; not DANE-safe: dead
  * (127.53.1.7), ..." */
 static void probe_status_line(FILE *out, const dp_resolver_result *r, size_t n)
@@ -198,6 +212,7 @@ void dp_probe_print_text(FILE *out, const dp_resolver_result *r, size_t n, int v
 				: "the MTA validates locally through the resolver");
 	probe_matrix(out, r, n);
 	fputc('\n', out);
+	probe_config_notes(out, r, n);
 	for (size_t i = 0; i < n; i++)
 		probe_findings(out, &r[i], verbose);
 }

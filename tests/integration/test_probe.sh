@@ -204,6 +204,15 @@ if [ "$(sed -n 1p "$TMP/shapes.txt")" = "127.53.1.1 validating - True udp=skip d
 else
 	bad "names without the asked type: $(tr '\n' ';' <"$TMP/shapes.txt") $(head -2 "$TMP/shapes.err")"
 fi
+# The text says it once per test, without -v, where the operator fixes it.
+COLUMNS=1000 inlab "$DP" -c "$TMP/shapes.yaml" --anchors "$ANCHORS" probe $ALL5 >"$TMP/shapes.out" 2>&1
+n=$(grep -c "^probe.names: " "$TMP/shapes.out")
+if [ "$n" = 6 ] && grep -q "^probe.names: udp: configuration problem .*b.dplab A over UDP: NODATA$" "$TMP/shapes.out" \
+   && grep -q "^probe.names: bogus: configuration problem .*nothere.h.dplab A with CD=0: NXDOMAIN" "$TMP/shapes.out"; then
+	ok "text: each configuration problem once (6 tests), naming the probe name and what came back"
+else
+	bad "text configuration notes ($n): $(grep "^probe.names" "$TMP/shapes.out" | head -3)"
+fi
 names_with "bogus=[b.dplab]" >"$TMP/nodata.yaml"
 inlab "$DP" -c "$TMP/nodata.yaml" --anchors "$ANCHORS" --format json probe $ALL5 >"$TMP/nodata.json" 2>"$TMP/nodata.err"
 shapes "$TMP/nodata.json" >"$TMP/nodata.txt"
