@@ -191,6 +191,34 @@ zone("bulk.dplab.", "dplab.", S(), [
         f"mx.d{i:04d} A 127.25.0.1",
         f"_25._tcp.mx.d{i:04d} TLSA {EE1}")])
 
+# The latency lab (benchmarks of SPEC 9, "bulk under latency"): domain i is
+# its own signed zone d{i:04d}.z{K}.lat{T}. (MX only) under one of four
+# zones z0/z1 of the TLDs lat1./lat2.; its MX host mx-d{i:04d} lives in that
+# zone with an A record for one of the four SMTP delay proxies 127.25.2.1-4
+# (RSA-2048, RSA-3072, P-256, P-384 listeners behind them) and one of four
+# TLSA forms (3 1 1, 3 0 1, 3 1 2, 2 0 1), so the 16 combinations repeat.
+LAT = int(os.environ.get("DPLAB_LATENCY_DOMAINS", "20"))
+LAT_TLSA = [lambda k: f"3 1 1 {HASH[f'LAT{k}_SPKI']}",
+            lambda k: f"3 0 1 {HASH[f'LAT{k}_CERT']}",
+            lambda k: f"3 1 2 {HASH[f'LAT{k}_SPKI512']}",
+            lambda k: f"2 0 1 {HASH['CA_CERT']}"]
+
+
+def lat_parent(i):
+    return f"z{(i // 2) % 2}.lat{i % 2 + 1}."
+
+
+LAT_DOMAINS = [f"d{i:04d}.{lat_parent(i)}" for i in range(LAT)]
+for tld in ("lat1.", "lat2."):
+    zone(tld, ".", S(), [])
+    for z in ("z0.", "z1."):
+        zone(z + tld, tld, S(), [
+            r for i in range(LAT) if lat_parent(i) == z + tld for r in (
+                f"mx-d{i:04d} A 127.25.2.{i % 4 + 1}",
+                f"_25._tcp.mx-d{i:04d} TLSA {LAT_TLSA[(i // 4) % 4](i % 4 + 1)}")])
+for i, d in enumerate(LAT_DOMAINS):
+    zone(d, lat_parent(i), S(), [f"@ MX 10 mx-d{i:04d}.{lat_parent(i)}"])
+
 
 # ---------------------------------------------------------------------------
 def run(*cmd, **kw):
@@ -337,6 +365,8 @@ def main():
             f.write(f'zone:\n\tname: "{z["name"]}"\n\tzonefile: "{z["file"]}"\n')
     with open(os.path.join(OUT, "bulk-domains.txt"), "w") as f:
         f.writelines(f"d{i:04d}.bulk.dplab\n" for i in range(BULK))
+    with open(os.path.join(OUT, "latency-domains.txt"), "w") as f:
+        f.writelines(d.rstrip(".") + "\n" for d in LAT_DOMAINS)
     print(len(ZONES))
 
 
