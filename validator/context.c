@@ -152,6 +152,7 @@ int val_ctx_new(val_ctx **out, const val_anchors *anchors, int64_t now,
 	cache_init(&ctx->msgs, CACHE_MAX_MSGS, msg_entry_free);
 	cache_init(&ctx->dss, CACHE_MAX_SETS, ds_entry_free);
 	cache_init(&ctx->zones, CACHE_MAX_SETS, zone_entry_free);
+	val_keycache_set_max(ctx->kc, CACHE_MAX_SETS);
 	val_policy_default(&ctx->pol);
 	ctx->pol.work = &ctx->work;
 	*out = ctx;
@@ -183,6 +184,9 @@ void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets, size_t ma
 	ctx->msgs.max_bytes = max_msg_bytes;
 	ctx->dss.max = max_sets;
 	ctx->zones.max = max_sets;
+	/* decoded keys (an EC key is ~3 KB of OpenSSL heap): as many as
+	 * key sets, which holds a whole chain's KSKs and ZSKs and more */
+	val_keycache_set_max(ctx->kc, max_sets);
 }
 
 void val_ctx_set_ahead(val_ctx *ctx, val_ahead_fn fn)

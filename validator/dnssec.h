@@ -116,6 +116,9 @@ int ds_match(const ldns_rr *ds, const ldns_rr *dnskey);
 typedef struct val_keycache val_keycache;
 int val_keycache_new(val_keycache **out);
 void val_keycache_free(val_keycache *kc);
+/* At most max decoded keys (default 4096): the next new key flushes them
+ * all, so a long run over distinct zones holds no more than that. */
+void val_keycache_set_max(val_keycache *kc, size_t max);
 
 /*
  * Verify one RRSIG over rrset with one DNSKEY at time now (RFC 4035 5.3):

@@ -63,8 +63,15 @@ int val_keycache_new(val_keycache **out)
 		free(kc);
 		return DP_ENOMEM;
 	}
+	kc->max = KC_MAX_ENTRIES;
 	*out = kc;
 	return DP_OK;
+}
+
+void val_keycache_set_max(val_keycache *kc, size_t max)
+{
+	if (kc != NULL)
+		kc->max = max > 0 ? max : 1;
 }
 
 static void kc_entry_free(kc_entry *e)
@@ -240,7 +247,7 @@ kc_entry *kc_get(val_keycache *kc, const alg_info *ai, const uint8_t *rd, size_t
 		if (e->hash == h && e->rdlen == rdlen &&
 		    memcmp(e->rdata, rd, rdlen) == 0)
 			return e;
-	if (kc->n >= KC_MAX_ENTRIES)
+	if (kc->n >= kc->max)
 		kc_flush(kc);
 	if ((e = calloc(1, sizeof(*e))) == NULL)
 		return NULL;
@@ -330,8 +337,9 @@ int kc_sig_check(val_keycache *kc, kc_entry *e, const alg_info *ai,
 
 /* ---- platform support, tested once at runtime ---- */
 
-static pthread_once_t alg_once = PTHREAD_ONCE_INIT;
-static uint8_t alg_ok[256];
+enum { ALG_UNKNOWN, ALG_OK, ALG_REFUSED };
+static pthread_mutex_t alg_mu = PTHREAD_MUTEX_INITIALIZER;
+static uint8_t alg_state[256];   /* ALG_*, set once per algorithm */
 
 /* Sign and verify a message with a fresh key of each EC/EdDSA type, and
  * set up an RSA verify context with each digest: whatever the crypto
@@ -406,20 +414,28 @@ out:
 	return ok;
 }
 
-static void alg_init(void)
-{
-	val_keycache *kc;
-	size_t i;
-
-	if (val_keycache_new(&kc) != DP_OK)
-		return;
-	for (i = 0; i < sizeof(alg_table) / sizeof(alg_table[0]); i++)
-		alg_ok[alg_table[i].alg] = (uint8_t)alg_probe(kc, &alg_table[i]);
-	val_keycache_free(kc);
-}
-
+/* Each algorithm is probed the first time a signature or DS asks for it
+ * (a key generated, a signature made and checked through our own path:
+ * ~5 million instructions for P-256, far more for the slower curves), not
+ * all eight at start: a one-domain check meets one or two algorithms. */
 int val_alg_supported(uint8_t alg)
 {
-	pthread_once(&alg_once, alg_init);
-	return alg_ok[alg];
+	uint8_t st = __atomic_load_n(&alg_state[alg], __ATOMIC_ACQUIRE);
+	const alg_info *ai;
+	val_keycache *kc;
+
+	if (st != ALG_UNKNOWN)
+		return st == ALG_OK;
+	pthread_mutex_lock(&alg_mu);
+	if ((st = alg_state[alg]) == ALG_UNKNOWN) {
+		st = ALG_REFUSED;
+		if ((ai = val_alg_find(alg)) != NULL && val_keycache_new(&kc) == DP_OK) {
+			if (alg_probe(kc, ai))
+				st = ALG_OK;
+			val_keycache_free(kc);
+		}
+		__atomic_store_n(&alg_state[alg], st, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&alg_mu);
+	return st == ALG_OK;
 }

@@ -59,7 +59,7 @@ typedef struct rdspan {
 
 struct val_keycache {
 	kc_entry *bucket[KC_BUCKETS];
-	size_t n;
+	size_t n, max;        /* entries, and the count that flushes them all */
 	EVP_MD_CTX *mdctx;
 	EVP_MD *md[MD_N];
 	vbuf data;            /* signed data */

@@ -45,10 +45,11 @@ void val_ctx_set_now(val_ctx *ctx, int64_t now);
 /* Caps of the context's caches: max_msgs messages of at most
  * max_msg_bytes together (the heap of their parsed form, estimated;
  * 0: no byte cap),
- * max_sets DS and as many DNSKEY sets (defaults 256, none, 128).  Least
- * recently used entries above a cap, and entries past their TTL (at most
- * an hour), are dropped between lookups, so memory does not grow with
- * the names a context checks. */
+ * max_sets DS and as many DNSKEY sets (defaults 256, none, 128), and
+ * max_sets decoded keys.  Least recently used entries above a cap,
+ * and entries past their TTL (at most an hour), are dropped between
+ * lookups (decoded keys: all at once when the cap is reached), so memory
+ * does not grow with the names a context checks. */
 void val_ctx_set_cache(val_ctx *ctx, size_t max_msgs, size_t max_sets, size_t max_msg_bytes);
 void val_ctx_set_trace(val_ctx *ctx, val_trace_fn fn, void *arg);
 /*

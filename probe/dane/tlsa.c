@@ -213,6 +213,10 @@ SSL_CTX *tlsa_ctx_new(void)
 	 * socket over only after its own plaintext reads are done, and
 	 * refuses bytes sent after the STARTTLS reply). */
 	SSL_CTX_set_read_ahead(ctx, 1);
+	/* A connection waiting on the network (most of its life under
+	 * latency) holds no record buffers: with -j 64 that is 64 x ~34 KB
+	 * of peak memory less. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
 	/* Sessions are never resumed (every connection is verified from
 	 * scratch against the TLSA records), so tickets are only work. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);

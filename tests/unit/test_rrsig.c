@@ -5,6 +5,7 @@
  */
 #include "tests/unit/val_test.h"
 #include "validator/dnssec_int.h"
+#include "validator/keycache_int.h"
 #include <time.h>
 #include <openssl/evp.h>
 
@@ -121,6 +122,36 @@ static void test_good(void **state)
 	assert_int_equal(rrsig_verify(f->a, ldns_rr_list_rr(f->asigs, 0), f->zsk_rr,
 				      T_NOW, &f->pol, NULL, &why), DP_OK);
 	assert_int_equal(val_alg_supported((uint8_t)f->ac->alg), 1);
+}
+
+/* The key cache holds at most its cap of decoded keys (a long verify run
+ * over distinct zones must not grow with them, issue 16): the key after
+ * the cap flushes the others, and signatures still verify after that. */
+static void test_keycache_cap(void **state)
+{
+	fixture *f = *state;
+	ldns_rr_list *other = ldns_rr_list_new(), *osigs;
+	val_why why = { VAL_EDE_NONE, "" };
+
+	val_keycache_set_max(f->kc, 2);
+	assert_int_equal(rrset_verify(f->keys, f->keysigs, f->keys, T_NOW, &f->pol, f->kc, NULL, &why),
+			 VAL_SECURE);
+	assert_int_equal(rrset_verify(f->a, f->asigs, f->keys, T_NOW, &f->pol, f->kc, NULL, &why),
+			 VAL_SECURE);
+	assert_int_equal(f->kc->n, 2);          /* KSK and ZSK, decoded once */
+	assert_int_equal(rrset_verify(f->a, f->asigs, f->keys, T_NOW, &f->pol, f->kc, NULL, &why),
+			 VAL_SECURE);
+	assert_int_equal(f->kc->n, 2);          /* a hit adds nothing */
+	ldns_rr_list_push_rr(other, ldns_rr_clone(f->other_rr));
+	osigs = t_sign(f->a, f->other);
+	assert_int_equal(rrset_verify(f->a, osigs, other, T_NOW, &f->pol, f->kc, NULL, &why),
+			 VAL_SECURE);
+	assert_int_equal(f->kc->n, 1);          /* the third key flushed the two */
+	assert_int_equal(rrset_verify(f->mx, f->mxsigs, f->keys, T_NOW, &f->pol, f->kc, NULL, &why),
+			 VAL_SECURE);
+	assert_true(f->kc->n <= 2);
+	ldns_rr_list_deep_free(other);
+	ldns_rr_list_deep_free(osigs);
 }
 
 /* RFC 4034 6.3: order and duplicates do not matter; 6.2: case does not. */
@@ -421,6 +452,7 @@ static void test_ds_sha1_ignored(void **state)
 
 #define ALG_TESTS(i) \
 	cmocka_unit_test_prestate_setup_teardown(test_good, setup, teardown, (void *)&algs[i]), \
+	cmocka_unit_test_prestate_setup_teardown(test_keycache_cap, setup, teardown, (void *)&algs[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_canonical, setup, teardown, (void *)&algs[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_expired, setup, teardown, (void *)&algs[i]), \
 	cmocka_unit_test_prestate_setup_teardown(test_not_yet_valid, setup, teardown, (void *)&algs[i]), \
