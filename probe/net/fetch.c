@@ -111,8 +111,11 @@ int query_fetch(void *arg, const ldns_rdf *name, ldns_rr_type type, ldns_pkt **o
 
 	rc = fetch_answer(f, name, type, &r, &ahead);
 	f->queries++;
-	val_dname_str(name, nbuf, sizeof nbuf);
-	val_rrtype_str(type, tbuf, sizeof tbuf);
+	/* the name in text only for a line that is printed */
+	if (f->trace) {
+		val_dname_str(name, nbuf, sizeof nbuf);
+		val_rrtype_str(type, tbuf, sizeof tbuf);
+	}
 	if (rc != DP_OK) {
 		f->errors++;
 		snprintf(f->last_error, sizeof f->last_error, "%s", r.detail);

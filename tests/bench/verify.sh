@@ -11,17 +11,22 @@
 #      posttls-finger's (target: at most half); the peak RSS of the -j 64
 #      run (/usr/bin/time; target: at most 32 MB).
 #
-# The N domains are d0000.bulk.dplab ... when the lab serves the bulk zone
-# (1,000 signed names, each its own MX host mx.dNNNN.bulk.dplab and its
-# own TLSA record); otherwise the lab's DANE-success domains repeated to
-# N entries (said in the output).  The posttls-finger loop and the -j 1
-# run go over BENCH_PF_N domains (default 100) and are scaled linearly to
-# N, since they are sequential.  The one-domain test asks the lab's
-# validating resolver 127.53.1.1 directly (the quiet lab); the bulk runs
-# ask BENCH_VERIFY_RES, by default 127.53.2.1, the 50 ms DNS delay proxy
-# in front of it, and posttls-finger asks the same resolver (its own
-# resolv.conf, bind-mounted in a private mount namespace).  SMTP is not
-# delayed: the lab has no SMTP delay proxy yet.
+# The N domains are the latency lab's (tests/lab/lab up with
+# DPLAB_LATENCY_DOMAINS >= N; run.sh asks for 1,000): each domain its own
+# signed zone under z0/z1 of the TLDs lat1./lat2., its own MX host and
+# TLSA record (3 1 1, 3 0 1, 3 1 2 or 2 0 1), the MX addresses four SMTP
+# delay proxies (DPLAB_DELAY_MS, 50 ms) in front of postfix listeners with
+# RSA-2048, RSA-3072, P-256 and P-384 keys.  Without them, the bulk.dplab
+# names (one SMTP server, no SMTP delay; said in the output).  The
+# posttls-finger loop and the -j 1 run go over BENCH_PF_N domains (default
+# 100) and are scaled linearly to N, since they are sequential.  The
+# one-domain test asks the lab's validating resolver 127.53.1.1 directly
+# (the quiet lab); the bulk runs ask BENCH_VERIFY_RES, by default
+# 127.53.2.5: a 50 ms DNS delay proxy in front of the validating resolver
+# 127.53.1.8, which itself reaches the authoritative server through a
+# 50 ms proxy (latency on both sides, as on a real path); posttls-finger
+# asks the same resolver (its own resolv.conf, bind-mounted in a private
+# mount namespace).
 #
 # Needs the lab up (tests/lab/lab up).  Environment: BENCH_VERIFY_N,
 # BENCH_VERIFY_J, BENCH_PF_N, BENCH_RUNS, BENCH_VERIFY_RES.
@@ -36,7 +41,7 @@ J=${BENCH_VERIFY_J:-64}
 PF_N=${BENCH_PF_N:-100}
 RUNS=${BENCH_RUNS:-20}
 RES=127.53.1.1
-BULK_RES=${BENCH_VERIFY_RES:-127.53.2.1}
+BULK_RES=${BENCH_VERIFY_RES:-127.53.2.5}
 TMP=$(mktemp -d /tmp/bench_verify.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 printf 'nameserver %s\noptions trust-ad\n' "$BULK_RES" >"$TMP/resolv.conf"
@@ -66,14 +71,18 @@ else
 fi
 
 # ---- 2. N domains
-if inlab "$DP" --anchors "$ANCHORS" --resolver $RES lookup d0000.bulk.dplab MX --format json 2>/dev/null |
+LATLIST=${DPLAB_DIR:-/tmp/${DPLAB_NS:-dplab}}/latency-domains.txt
+if [ -r "$LATLIST" ] && [ "$(wc -l <"$LATLIST")" -ge "$N" ]; then
+	head -n "$N" "$LATLIST" >"$TMP/list"
+	what="$N latency-lab domains (own zones, own MX hosts and TLSA records, SMTP behind 50 ms delay proxies)"
+elif inlab "$DP" --anchors "$ANCHORS" --resolver $RES lookup d0000.bulk.dplab MX --format json 2>/dev/null |
 	python3 -c 'import json,sys; o=json.load(sys.stdin); sys.exit(0 if o.get("records") else 1)'; then
 	python3 -c "print('\n'.join('d%04d.bulk.dplab' % i for i in range($N)))" >"$TMP/list"
-	what="$N names of the lab's bulk zone"
+	what="$N names of the lab's bulk zone (no latency lab: one SMTP server, SMTP not delayed)"
 else
 	good="sss-ok.dplab cname-host.dplab cname-dom.dplab cname-tlsa.dplab dual.dplab ta.dplab ta-spki.dplab nomx.dplab multi-addr.dplab aaaa-bogus.dplab"
 	python3 -c "import sys; g=sys.argv[1].split(); print('\n'.join(g[i % len(g)] for i in range($N)))" "$good" >"$TMP/list"
-	what="$N entries cycling over 10 DANE-success lab domains (the lab has no bulk.dplab zone yet)"
+	what="$N entries cycling over 10 DANE-success lab domains (the lab has no latency or bulk zones)"
 fi
 echo "bulk run: $what, -j $J, resolver $BULK_RES"
 
