@@ -2,12 +2,18 @@
  * verify_out.c - bulk verify output in input order, the progress bar and
  * the summary (verify_out.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "probe/cli/verify_out.h"
 #include "probe/report/textout.h"
+
+/* A slot's buffer: at least this, and given back after a report longer
+ * than VERIFY_OUT_KEEP (reports are 0.5 to 3 KB; a trace is longer). */
+#define VERIFY_OUT_MIN 2048
+#define VERIFY_OUT_KEEP (16 * 1024)
 
 int verify_out_init(verify_out *o, size_t n, size_t window, int progress)
 {
@@ -23,8 +29,9 @@ int verify_out_init(verify_out *o, size_t n, size_t window, int progress)
 	}
 	o->buf = calloc(o->window, sizeof *o->buf);
 	o->len = calloc(o->window, sizeof *o->len);
+	o->cap = calloc(o->window, sizeof *o->cap);
 	o->ready = calloc(o->window, 1);
-	if (o->buf == NULL || o->len == NULL || o->ready == NULL) {
+	if (o->buf == NULL || o->len == NULL || o->cap == NULL || o->ready == NULL) {
 		verify_out_free(o);
 		return -1;
 	}
@@ -37,9 +44,11 @@ void verify_out_free(verify_out *o)
 		free(o->buf[i]);
 	free(o->buf);
 	free(o->len);
+	free(o->cap);
 	free(o->ready);
 	o->buf = NULL;
 	o->len = NULL;
+	o->cap = NULL;
 	o->ready = NULL;
 	if (o->window > 0)
 		pthread_cond_destroy(&o->turn);
@@ -106,6 +115,34 @@ static void verify_out_clear_bar(verify_out *o)
 	}
 }
 
+/* Report i into its slot.  The slot keeps its buffer from report to
+ * report, and the worker's own buffer is freed here, by the thread that
+ * allocated it: when the thread writing the reports freed them all,
+ * glibc's per-thread caches of freed blocks kept collecting blocks of
+ * other threads, and peak RSS grew with the length of the list (issue
+ * 16).  0, or -1 out of memory (the report is lost, said on stderr). */
+static int verify_out_keep(verify_out *o, size_t slot, char *buf, size_t len)
+{
+	if (buf == NULL)
+		len = 0;
+	if (len > o->cap[slot]) {
+		size_t cap = len < VERIFY_OUT_MIN ? VERIFY_OUT_MIN : len;
+		char *nb = realloc(o->buf[slot], cap);
+
+		if (nb == NULL) {
+			free(buf);
+			return -1;
+		}
+		o->buf[slot] = nb;
+		o->cap[slot] = cap;
+	}
+	if (len > 0)
+		memcpy(o->buf[slot], buf, len);
+	o->len[slot] = len;
+	free(buf);
+	return 0;
+}
+
 void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome oc)
 {
 	size_t slot = i % o->window;
@@ -114,8 +151,10 @@ void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome o
 		free(buf);       /* not handed out by verify_out_take */
 		return;
 	}
-	o->buf[slot] = buf;
-	o->len[slot] = len;
+	if (verify_out_keep(o, slot, buf, len) < 0) {
+		fprintf(stderr, "daneprobe: verify: out of memory: report %zu lost\n", i + 1);
+		oc = RV_ERROR;
+	}
 	o->ready[slot] = 1;
 	if (++o->held > o->held_max)
 		o->held_max = o->held;
@@ -124,10 +163,14 @@ void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome o
 	if (o->ready[o->next % o->window])
 		verify_out_clear_bar(o);
 	while (o->next < o->n && o->ready[slot = o->next % o->window]) {
-		if (o->buf[slot] != NULL)
+		if (o->len[slot] > 0)
 			fwrite(o->buf[slot], 1, o->len[slot], o->to);
-		free(o->buf[slot]);
-		o->buf[slot] = NULL;
+		if (o->cap[slot] > VERIFY_OUT_KEEP) {
+			/* a long report (a trace): its buffer does not stay */
+			free(o->buf[slot]);
+			o->buf[slot] = NULL;
+			o->cap[slot] = 0;
+		}
 		o->ready[slot] = 0;
 		o->held--;
 		o->next++;

@@ -28,6 +28,7 @@ typedef struct verify_out {
 	size_t done;
 	char **buf;               /* a ring of W slots (index % W): finished */
 	size_t *len;              /* reports waiting for their turn */
+	size_t *cap;              /* each slot's buffer, kept from report to report */
 	unsigned char *ready;
 	size_t held, held_max;    /* reports waiting now, and at most */
 	FILE *to;                 /* where reports go (stdout) */
@@ -46,7 +47,8 @@ int verify_out_init(verify_out *o, size_t n, size_t window, int progress);
  * (mu held, as every call here) while it is W or more ahead of the first
  * report not yet written. */
 size_t verify_out_take(verify_out *o, pthread_mutex_t *mu);
-/* Report i is done (buf malloced or NULL; taken over), with its outcome:
+/* Report i is done (buf malloced or NULL; copied into its slot and freed
+ * here, so call it on the thread that allocated buf), with its outcome:
  * write every report that is now next in line, redraw the bar, wake the
  * workers verify_out_take holds back. */
 void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome oc);

@@ -34,6 +34,16 @@ static char *report_for(size_t i, size_t *len)
 	return s;
 }
 
+/* Put report i (made first: the order in which a call's arguments are
+ * evaluated is unspecified, so len must be set before the call). */
+static void put_report(verify_out *o, size_t i, rv_outcome oc)
+{
+	size_t len = 0;
+	char *r = report_for(i, &len);
+
+	verify_out_put(o, i, r, len, oc);
+}
+
 /* A worker as cmd_verify's: take, check (domain 0 is the slow one: it
  * waits for the test to release it), put. */
 static void *worker(void *arg)
@@ -125,7 +135,7 @@ static void test_put_outside_window(void **state)
 	verify_out o;
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	char *text = NULL;
-	size_t tlen = 0, len = 0;
+	size_t tlen = 0;
 	FILE *mem = open_memstream(&text, &tlen);
 
 	(void)state;
@@ -134,14 +144,14 @@ static void test_put_outside_window(void **state)
 	pthread_mutex_lock(&mu);
 	assert_int_equal(verify_out_take(&o, &mu), 0);
 	assert_int_equal(verify_out_take(&o, &mu), 1);
-	verify_out_put(&o, 3, report_for(3, &len), len, RV_SUCCESS);     /* beyond the window */
-	verify_out_put(&o, 1, report_for(1, &len), len, RV_SUCCESS);
-	verify_out_put(&o, 1, report_for(1, &len), len, RV_SUCCESS);     /* twice */
+	put_report(&o, 3, RV_SUCCESS);     /* beyond the window */
+	put_report(&o, 1, RV_SUCCESS);
+	put_report(&o, 1, RV_SUCCESS);     /* twice */
 	assert_int_equal(o.done, 1);
-	verify_out_put(&o, 0, report_for(0, &len), len, RV_SUCCESS);
+	put_report(&o, 0, RV_SUCCESS);
 	for (size_t i = 2; i < 10; i++) {
 		assert_int_equal(verify_out_take(&o, &mu), i);
-		verify_out_put(&o, i, report_for(i, &len), len, RV_FAIL);
+		put_report(&o, i, RV_FAIL);
 	}
 	assert_int_equal(verify_out_take(&o, &mu), 10);   /* none left */
 	pthread_mutex_unlock(&mu);
@@ -155,11 +165,58 @@ static void test_put_outside_window(void **state)
 	verify_out_free(&o);
 }
 
+/* Each slot keeps one buffer from report to report (the worker's own is
+ * freed by verify_out_put, on the worker's thread), except after a long
+ * report such as a trace, whose buffer goes; a NULL report writes
+ * nothing. */
+static void test_slot_buffers(void **state)
+{
+	verify_out o;
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	char *text = NULL, *big;
+	size_t tlen = 0, i;
+	FILE *mem = open_memstream(&text, &tlen);
+
+	(void)state;
+	assert_int_equal(verify_out_init(&o, 4, 1, 0), 0);
+	o.to = mem;
+	pthread_mutex_lock(&mu);
+	assert_int_equal(verify_out_take(&o, &mu), 0);
+	put_report(&o, 0, RV_SUCCESS);
+	assert_non_null(o.buf[0]);                  /* kept for the next */
+	char *kept = o.buf[0];
+	assert_int_equal(verify_out_take(&o, &mu), 1);
+	put_report(&o, 1, RV_SUCCESS);
+	assert_ptr_equal(o.buf[0], kept);           /* the same buffer */
+	assert_int_equal(verify_out_take(&o, &mu), 2);
+	big = malloc(40000);
+	assert_non_null(big);
+	memset(big, 'x', 39999);
+	big[39999] = '\n';
+	verify_out_put(&o, 2, big, 40000, RV_SUCCESS);
+	assert_null(o.buf[0]);                      /* a long report's goes */
+	assert_int_equal(o.cap[0], 0);
+	assert_int_equal(verify_out_take(&o, &mu), 3);
+	verify_out_put(&o, 3, NULL, 0, RV_ERROR);
+	pthread_mutex_unlock(&mu);
+	fflush(mem);
+	assert_int_equal(tlen, strlen("report 0\nreport 1\n") + 40000);
+	assert_memory_equal(text, "report 0\nreport 1\nxxx", 21);
+	for (i = 18; i < 18 + 39999; i++)
+		if (text[i] != 'x')
+			fail_msg("byte %zu of the long report", i);
+	assert_int_equal(o.count[RV_ERROR], 1);
+	fclose(mem);
+	free(text);
+	verify_out_free(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slow_domain_bounded),
 		cmocka_unit_test(test_put_outside_window),
+		cmocka_unit_test(test_slot_buffers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
