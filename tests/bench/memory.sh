@@ -6,8 +6,10 @@
 #      domains (the latency lab's: each its own signed zone, MX host and
 #      TLSA record; the bulk.dplab names when the lab was started without
 #      them) and at BENCH_BIG (default 100,000) entries: the 1,000 domains,
-#      then names under z0.lat1 (or bulk.dplab) that do not exist (each a
-#      distinct validated NXDOMAIN: a query, an NSEC proof, no SMTP).  Both
+#      then names that do not exist, in turn under each of those 1,000
+#      zones (or under bulk.dplab): each a validated NXDOMAIN of a zone
+#      whose keys the worker has most likely dropped (a query, the zone's
+#      DS and DNSKEY when not kept, an NSEC proof, no SMTP).  Both
 #      ask the quiet validating resolver 127.53.1.1.  Target: at most
 #      32 MB, the two within 10%.
 #   2. cold vs warm: the same 1,000 domains through the 50 ms delay proxy
@@ -39,16 +41,19 @@ pass() { python3 -c "import sys; print('met' if eval(sys.argv[1]) else 'MISSED')
 LATLIST=$D/latency-domains.txt
 if [ -r "$LATLIST" ] && [ "$(wc -l <"$LATLIST")" -ge 1000 ]; then
 	head -n 1000 "$LATLIST" >"$TMP/l1k"
-	nxzone=z0.lat1 what="latency-lab domains"
+	nxzones=$(tr '\n' ' ' <"$TMP/l1k") what="latency-lab domains"
 else
 	python3 -c "print('\n'.join('d%04d.bulk.dplab' % i for i in range(1000)))" >"$TMP/l1k"
-	nxzone=bulk.dplab what="bulk.dplab domains (no latency lab)"
+	nxzones=bulk.dplab what="bulk.dplab domains (no latency lab)"
 fi
+# The rest of the big list: names that do not exist, taken in turn under
+# each zone of the 1,000 (or under bulk.dplab), so that every worker keeps
+# meeting zones whose keys it has not kept.
 python3 -c "
 import sys
-n = int(sys.argv[1])
+n, zones = int(sys.argv[1]), sys.argv[2].split()
 for i in range(n - 1000):
-    print('nx%07d.%s' % (i, sys.argv[2]))" "$BIG" "$nxzone" | cat "$TMP/l1k" - >"$TMP/lbig"
+    print('nx%07d.%s' % (i, zones[i % len(zones)]))" "$BIG" "$nxzones" | cat "$TMP/l1k" - >"$TMP/lbig"
 
 # run LIST RESOLVER -> "seconds kB" of one verify run
 run() {
