@@ -325,6 +325,66 @@ static int load_config(dp_global *g)
 	return 0;
 }
 
+/* Bulk verify and glibc's per-thread caches (issue 16).  Each thread of
+ * glibc's malloc keeps up to seven freed blocks of each size up to 1 KB
+ * (its tcache).  With 64 workers, peak RSS went on rising with the list
+ * (99,000 names: 22.4 MB after 2,000, 26.1 MB at the end) while the live
+ * heap stayed at 8 MB (heaptrack); without the tcache it stays flat
+ * (20.4 and 21.1 MB) for the same CPU time.  glibc takes that setting
+ * only from GLIBC_TUNABLES when a process starts, so a verify that may
+ * check more than one domain starts itself once more with it, before it
+ * has read or printed anything.  A GLIBC_TUNABLES that sets tcache_count
+ * already is left alone, and so are runs under valgrind (LD_PRELOAD). */
+#define TCACHE_OFF "glibc.malloc.tcache_count=0"
+#define TUNED_ENV "DANEPROBE_MALLOC_TUNED"
+
+static int verify_may_run_many(const dp_global *g, int nrest, char **rest)
+{
+	int words = 0;
+
+	if (nrest < 1 || strcmp(rest[0], "verify") != 0)
+		return 0;
+	if (g->postfix_dir != NULL)
+		return 1;
+	for (int i = 1; i < nrest; i++) {
+		if (strncmp(rest[i], "--fr", 4) == 0)   /* --from-file, as getopt abbreviates */
+			return 1;
+		if (rest[i][0] != '-')
+			words++;
+	}
+	return words > 1;
+}
+
+static void malloc_tune_reexec(char **argv)
+{
+#ifdef __GLIBC__
+	const char *cur = getenv("GLIBC_TUNABLES"), *pre = getenv("LD_PRELOAD");
+	char *val, *saved = cur ? strdup(cur) : NULL;
+	size_t n;
+
+	if (getenv(TUNED_ENV) != NULL || (cur != NULL && strstr(cur, "glibc.malloc.tcache_count") != NULL) ||
+	    (pre != NULL && strstr(pre, "vgpreload") != NULL) || (cur != NULL && saved == NULL))
+		goto out;
+	n = (cur ? strlen(cur) + 1 : 0) + sizeof TCACHE_OFF;
+	if ((val = malloc(n)) == NULL)
+		goto out;
+	snprintf(val, n, "%s%s%s", cur ? cur : "", cur && *cur ? ":" : "", TCACHE_OFF);
+	if (setenv("GLIBC_TUNABLES", val, 1) == 0 && setenv(TUNED_ENV, "1", 1) == 0)
+		execv("/proc/self/exe", argv);
+	/* not started again (no /proc?): go on as we are */
+	free(val);
+	if (saved != NULL)
+		setenv("GLIBC_TUNABLES", saved, 1);
+	else
+		unsetenv("GLIBC_TUNABLES");
+	unsetenv(TUNED_ENV);
+out:
+	free(saved);
+#else
+	(void)argv;
+#endif
+}
+
 int main(int argc, char **argv)
 {
 	dp_global g;
@@ -362,6 +422,8 @@ int main(int argc, char **argv)
 		rc = DP_EXIT_OK;
 		goto out;
 	}
+	if (verify_may_run_many(&g, nrest, rest))
+		malloc_tune_reexec(argv);
 	if (nrest == 0) {
 		dp_errorf("no COMMAND given (probe, order, verify, lookup, anchor, tlsa-check, check or check-config)");
 		fprintf(stderr, "see daneprobe --help\n");

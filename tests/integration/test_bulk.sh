@@ -81,4 +81,37 @@ if command -v tmux >/dev/null; then
 else
 	bad "tmux is not installed (tests/deps.sh)"
 fi
+# ---- a list runs without glibc's per-thread caches (issue 16) ----
+# verify starts itself once more with GLIBC_TUNABLES tcache_count=0 when
+# it may check more than one domain: peak RSS then stays flat however
+# long the list (make bench measures it); one domain is not started
+# again, nor is a run whose GLIBC_TUNABLES sets tcache_count already.
+if command -v strace >/dev/null; then
+	# reexecs NAME [VAR=VALUE] -- ARGS...: "count environment-of-the-reexec"
+	reexecs() {
+		local name=$1; shift
+		local envs=()
+		while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+		inlab env "${envs[@]}" strace -f -qq -v -s 400 -e trace=execve -o "$TMP/st.$name" \
+			"$DP" -c "$TMP/lab.yaml" --anchors "$ANCHORS" "$@" >"$TMP/st.$name.out" 2>&1
+		printf '%s %s\n' "$(grep -c 'execve("/proc/self/exe"' "$TMP/st.$name")" \
+			"$(grep 'execve("/proc/self/exe"' "$TMP/st.$name" | grep -o 'GLIBC_TUNABLES=[^"]*' | head -1)"
+	}
+	r=$(reexecs list X=1 -- --format csv verify --from-file "$TMP/clean.txt")
+	[ "$r" = "1 GLIBC_TUNABLES=glibc.malloc.tcache_count=0" ] && [ "$(tail -n +2 "$TMP/st.list.out" | wc -l)" = 3 ] \
+		&& ok "--from-file: started again once, with tcache_count=0, and the 3 rows follow" \
+		|| bad "--from-file re-exec: '$r', $(head -3 "$TMP/st.list.out")"
+	r=$(reexecs two X=1 -- verify sss-ok.dplab ssi.dplab)
+	[ "${r%% *}" = 1 ] && ok "two domains on the command line: started again" || bad "two domains: '$r'"
+	r=$(reexecs one X=1 -- verify sss-ok.dplab)
+	[ "${r%% *}" = 0 ] && grep -q 'DANE Success' "$TMP/st.one.out" \
+		&& ok "one domain: not started again" || bad "one domain: '$r' $(head -2 "$TMP/st.one.out")"
+	r=$(reexecs own GLIBC_TUNABLES=glibc.malloc.tcache_count=3 -- verify --from-file "$TMP/clean.txt")
+	[ "${r%% *}" = 0 ] && ok "GLIBC_TUNABLES with tcache_count already: left as it is" || bad "preset tcache_count: '$r'"
+	r=$(reexecs add GLIBC_TUNABLES=glibc.malloc.arena_max=4 -- verify --from-file "$TMP/clean.txt")
+	[ "$r" = "1 GLIBC_TUNABLES=glibc.malloc.arena_max=4:glibc.malloc.tcache_count=0" ] \
+		&& ok "other GLIBC_TUNABLES kept, tcache_count added" || bad "preset arena_max: '$r'"
+else
+	bad "strace is not installed (tests/deps.sh)"
+fi
 finish
