@@ -2,7 +2,6 @@
  * verify_out.c - bulk verify output in input order, the progress bar and
  * the summary (verify_out.h).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -120,27 +119,29 @@ static void verify_out_clear_bar(verify_out *o)
  * allocated it: when the thread writing the reports freed them all,
  * glibc's per-thread caches of freed blocks kept collecting blocks of
  * other threads, and peak RSS grew with the length of the list (issue
- * 16).  0, or -1 out of memory (the report is lost, said on stderr). */
-static int verify_out_keep(verify_out *o, size_t slot, char *buf, size_t len)
+ * 16).  With no memory for a larger slot buffer, the slot takes the
+ * worker's buffer itself, as it did before: no report is lost. */
+static void verify_out_keep(verify_out *o, size_t slot, char *buf, size_t len)
 {
 	if (buf == NULL)
 		len = 0;
+	o->len[slot] = len;
 	if (len > o->cap[slot]) {
 		size_t cap = len < VERIFY_OUT_MIN ? VERIFY_OUT_MIN : len;
 		char *nb = realloc(o->buf[slot], cap);
 
 		if (nb == NULL) {
-			free(buf);
-			return -1;
+			free(o->buf[slot]);
+			o->buf[slot] = buf;
+			o->cap[slot] = len;
+			return;
 		}
 		o->buf[slot] = nb;
 		o->cap[slot] = cap;
 	}
 	if (len > 0)
 		memcpy(o->buf[slot], buf, len);
-	o->len[slot] = len;
 	free(buf);
-	return 0;
 }
 
 void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome oc)
@@ -151,10 +152,7 @@ void verify_out_put(verify_out *o, size_t i, char *buf, size_t len, rv_outcome o
 		free(buf);       /* not handed out by verify_out_take */
 		return;
 	}
-	if (verify_out_keep(o, slot, buf, len) < 0) {
-		fprintf(stderr, "daneprobe: verify: out of memory: report %zu lost\n", i + 1);
-		oc = RV_ERROR;
-	}
+	verify_out_keep(o, slot, buf, len);
 	o->ready[slot] = 1;
 	if (++o->held > o->held_max)
 		o->held_max = o->held;
